@@ -1,0 +1,95 @@
+"""Apusida: the application factory."""
+import os
+
+from flask import Flask, request, session
+from flask.sessions import SecureCookieSessionInterface
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.config import DEFAULTS, load_config
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+class HttpsAwareSessionInterface(SecureCookieSessionInterface):
+    """Marks the session cookie Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+
+def select_locale() -> str:
+    """Indonesian unless the person picked English with the language switch."""
+    from flask import current_app, has_request_context
+
+    chosen = session.get("lang") if has_request_context() else None
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, connection_record):
+    # SQLite ignores foreign keys unless asked, per connection.
+    if dbapi_connection.__class__.__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        # WAL lets readers and one writer work at once (several gunicorn workers).
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; `config` (tests) overrides what the environment says."""
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(DEFAULTS)
+    env = dict(os.environ)
+    if config and "SECRET_KEY" in config:
+        env.setdefault("SECRET_KEY", config["SECRET_KEY"])
+    app.config.update(load_config(app.instance_path, env))
+    if config:
+        app.config.update(config)
+    os.makedirs(app.config["UPLOAD_DIR"], exist_ok=True)
+
+    if app.config.get("TRUST_PROXY"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    app.session_interface = HttpsAwareSessionInterface()
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_timezone=app.config["BABEL_DEFAULT_TIMEZONE"])
+    limiter.init_app(app)
+
+    from app import auth as auth_feature
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(auth_feature.load_user)
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Silakan masuk untuk membuka halaman ini.")
+    login_manager.login_message_category = "info"
+
+    from app import models  # noqa: F401  (registers every table on the metadata)
+    from app.admin import bp as admin_bp
+    from app.auth import bp as auth_bp
+    from app.main import bp as main_bp
+    from app.showcase import bp as showcase_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(showcase_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+    from app import cli, errors, security, templating
+
+    errors.register(app)
+    security.register(app)
+    templating.register(app)
+    cli.register(app)
+    return app

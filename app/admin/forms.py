@@ -1,0 +1,76 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from app.labels import choices
+
+
+class UserForm(FlaskForm):
+    email = EmailField(
+        _l("Alamat email"),
+        validators=[DataRequired(_l("Isi alamat email.")), Email(_l("Alamat email tidak valid.")), Length(max=254)],
+    )
+    name = StringField(_l("Nama lengkap"), validators=[DataRequired(_l("Isi nama.")), Length(max=120)])
+    role = SelectField(_l("Peran"), choices=choices("role"))
+    agency_id = SelectField(
+        _l("Perangkat daerah"),
+        description=_l("Wajib untuk inovator. Penilai dari luar pemerintah kota boleh tanpa perangkat daerah."),
+        coerce=int,
+    )
+    active = BooleanField(_l("Akun aktif"), default=True)
+    password = PasswordField(
+        _l("Kata sandi"),
+        description=_l("Paling sedikit 10 karakter. Kosongkan saat mengubah bila tidak diganti."),
+        validators=[Optional(), Length(min=10, max=200, message=_l("Kata sandi harus 10 sampai 200 karakter."))],
+    )
+
+    def validate_agency_id(self, field):
+        if self.role.data == "innovator" and not field.data:
+            raise ValidationError(_l("Inovator harus terhubung dengan perangkat daerah."))
+
+
+class AgencyForm(FlaskForm):
+    code = StringField(
+        _l("Kode"),
+        description=_l("Huruf besar, angka dan tanda hubung, misalnya DISKOMINFO."),
+        validators=[
+            DataRequired(_l("Isi kode.")),
+            Length(max=40),
+            Regexp(r"^[A-Z0-9][A-Z0-9_-]*$", message=_l("Kode hanya boleh huruf besar, angka, _ dan -.")),
+        ],
+    )
+    name = StringField(_l("Nama"), validators=[DataRequired(_l("Isi nama.")), Length(max=200)])
+    kind = SelectField(_l("Jenis"), choices=choices("agency_kind"))
+    parent_id = SelectField(
+        _l("Kecamatan induk"), description=_l("Hanya untuk kelurahan."), coerce=int
+    )
+    active = BooleanField(_l("Aktif"), default=True)
+
+    def validate_parent_id(self, field):
+        if self.kind.data == "kelurahan" and not field.data:
+            raise ValidationError(_l("Kelurahan harus memiliki kecamatan induk."))
+        if self.kind.data != "kelurahan" and field.data:
+            raise ValidationError(_l("Hanya kelurahan yang memiliki kecamatan induk."))
+
+
+class CycleForm(FlaskForm):
+    year = IntegerField(
+        _l("Tahun"),
+        validators=[InputRequired(_l("Isi tahun.")), NumberRange(2000, 2100, _l("Tahun antara 2000 dan 2100."))],
+    )
+    submission_opens = DateField(_l("Pengajuan dibuka"), validators=[InputRequired(_l("Isi tanggal dibuka."))])
+    submission_closes = DateField(_l("Pengajuan ditutup"), validators=[InputRequired(_l("Isi tanggal ditutup."))])
+    target_per_agency = IntegerField(
+        _l("Target inovasi per perangkat daerah"),
+        default=1,
+        validators=[InputRequired(_l("Isi target.")), NumberRange(0, 100, _l("Target antara 0 dan 100."))],
+    )
+    blind_review = BooleanField(
+        _l("Penilaian buta"), description=_l("Penilai tidak melihat perangkat daerah dan pengusul sampai ada keputusan.")
+    )
+    closed = BooleanField(_l("Siklus ditutup"))
+
+    def validate_submission_closes(self, field):
+        if self.submission_opens.data and field.data and field.data < self.submission_opens.data:
+            raise ValidationError(_l("Tanggal ditutup tidak boleh sebelum tanggal dibuka."))

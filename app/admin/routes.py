@@ -1,0 +1,215 @@
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from app.admin import bp, services
+from app.admin.forms import AgencyForm, CycleForm, UserForm
+from app.extensions import db
+from app.htmx import render_page_or_block
+from app.models import AGENCY_KINDS, ROLES, Agency, AuditEntry, Cycle, User
+
+
+def _agency_choices(blank: str) -> list[tuple[int, str]]:
+    agencies = db.session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.kind, Agency.name))
+    return [(0, blank)] + [(a.id, f"{a.name} ({a.code})") for a in agencies]
+
+
+# --- users ---------------------------------------------------------------
+
+@bp.route("/")
+def index():
+    """The admin start page links to each section."""
+    return render_template("admin/index.html")
+
+
+@bp.route("/users")
+def users():
+    """All accounts, searchable, with filters by role and agency."""
+    q = request.args.get("q", "").strip()
+    role = request.args.get("role", "")
+    stmt = select(User).options(joinedload(User.agency)).order_by(User.name)
+    if q:
+        like = f"%{q.lower()}%"
+        stmt = stmt.where(or_(func.lower(User.name).like(like), func.lower(User.email).like(like)))
+    if role in ROLES:
+        stmt = stmt.where(User.role == role)
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    return render_page_or_block("admin/users.html", "results", page=page, q=q, role=role, roles=ROLES)
+
+
+def _user_form(user: User | None):
+    form = UserForm(obj=user)
+    form.agency_id.choices = _agency_choices(_("— tanpa perangkat daerah —"))
+    if request.method == "GET" and user is not None:
+        form.agency_id.data = user.agency_id or 0
+    return form
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def user_new():
+    """Create an account with a first password."""
+    form = _user_form(None)
+    if form.validate_on_submit():
+        if not form.password.data:
+            form.password.errors.append(_("Isi kata sandi awal."))
+        else:
+            try:
+                user = services.create_user(
+                    form.email.data, form.name.data, form.role.data,
+                    db.session.get(Agency, form.agency_id.data) if form.agency_id.data else None,
+                    form.password.data, form.active.data,
+                )
+            except services.ServiceError as error:
+                form.email.errors.append(str(error))
+            else:
+                db.session.commit()
+                flash(_("Akun %(email)s dibuat.", email=user.email), "success")
+                return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+def user_edit(user_id: int):
+    """Change an account: name, role, agency, active, or reset its password."""
+    user = db.get_or_404(User, user_id)
+    form = _user_form(user)
+    if form.validate_on_submit():
+        try:
+            services.update_user(
+                user, email=form.email.data, name=form.name.data, role=form.role.data,
+                agency=db.session.get(Agency, form.agency_id.data) if form.agency_id.data else None,
+                active=form.active.data, password=form.password.data or None, acting_admin=current_user,
+            )
+        except services.ServiceError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Akun %(email)s disimpan.", email=user.email), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+# --- agencies ------------------------------------------------------------
+
+@bp.route("/agencies")
+def agencies():
+    """Every agency with its kind, parent and number of users."""
+    kind = request.args.get("kind", "")
+    user_counts = (
+        select(User.agency_id, func.count(User.id).label("n")).group_by(User.agency_id).subquery()
+    )
+    stmt = (
+        select(Agency, func.coalesce(user_counts.c.n, 0))
+        .outerjoin(user_counts, user_counts.c.agency_id == Agency.id)
+        .options(joinedload(Agency.parent))
+        .order_by(Agency.kind, Agency.name)
+    )
+    if kind in AGENCY_KINDS:
+        stmt = stmt.where(Agency.kind == kind)
+    rows = db.session.execute(stmt).all()
+    return render_template("admin/agencies.html", rows=rows, kind=kind, kinds=AGENCY_KINDS)
+
+
+def _agency_form(agency: Agency | None):
+    form = AgencyForm(obj=agency)
+    kecamatan = db.session.scalars(select(Agency).where(Agency.kind == "kecamatan").order_by(Agency.name))
+    form.parent_id.choices = [(0, _("— tidak ada —"))] + [(a.id, a.name) for a in kecamatan]
+    if request.method == "GET" and agency is not None:
+        form.parent_id.data = agency.parent_id or 0
+    return form
+
+
+@bp.route("/agencies/new", methods=["GET", "POST"])
+@bp.route("/agencies/<int:agency_id>/edit", methods=["GET", "POST"])
+def agency_form(agency_id: int | None = None):
+    """Create or edit an agency."""
+    agency = db.get_or_404(Agency, agency_id) if agency_id else None
+    form = _agency_form(agency)
+    if form.validate_on_submit():
+        try:
+            saved = services.save_agency(
+                agency, code=form.code.data, name=form.name.data, kind=form.kind.data,
+                parent=db.session.get(Agency, form.parent_id.data) if form.parent_id.data else None,
+                active=form.active.data,
+            )
+        except services.ServiceError as error:
+            db.session.rollback()
+            form.code.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Perangkat daerah %(name)s disimpan.", name=saved.name), "success")
+            return redirect(url_for("admin.agencies"))
+    return render_template("admin/agency_form.html", form=form, agency=agency)
+
+
+# --- cycles --------------------------------------------------------------
+
+@bp.route("/cycles")
+def cycles():
+    """Yearly cycles, newest first."""
+    rows = db.session.scalars(select(Cycle).order_by(Cycle.year.desc())).all()
+    return render_template("admin/cycles.html", cycles=rows)
+
+
+@bp.route("/cycles/new", methods=["GET", "POST"])
+@bp.route("/cycles/<int:cycle_id>/edit", methods=["GET", "POST"])
+def cycle_form(cycle_id: int | None = None):
+    """Create or edit a cycle: window, target per agency, blind review, closed."""
+    cycle = db.get_or_404(Cycle, cycle_id) if cycle_id else None
+    form = CycleForm(obj=cycle)
+    if form.validate_on_submit():
+        fields = {name: getattr(form, name).data for name in (
+            "year", "submission_opens", "submission_closes", "target_per_agency", "blind_review", "closed")}
+        try:
+            saved = services.save_cycle(cycle, **fields)
+        except services.ServiceError as error:
+            db.session.rollback()
+            form.year.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Siklus %(year)s disimpan.", year=saved.year), "success")
+            return redirect(url_for("admin.cycles"))
+    return render_template("admin/cycle_form.html", form=form, cycle=cycle)
+
+
+# --- audit log -----------------------------------------------------------
+
+CITY_TZ = ZoneInfo("Asia/Jakarta")  # audit days are the city's days
+
+
+def _parse_day(value: str):
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
+@bp.route("/audit")
+def audit_log():
+    """The audit log, newest first, filtered by action, person and dates."""
+    action = request.args.get("action", "").strip()
+    actor = request.args.get("actor", "").strip()
+    day_from = _parse_day(request.args.get("from", ""))
+    day_to = _parse_day(request.args.get("to", ""))
+    stmt = select(AuditEntry).options(joinedload(AuditEntry.actor)).order_by(AuditEntry.id.desc())
+    if action:
+        stmt = stmt.where(AuditEntry.action == action)
+    if actor:
+        like = f"%{actor.lower()}%"
+        stmt = stmt.join(AuditEntry.actor).where(or_(func.lower(User.email).like(like), func.lower(User.name).like(like)))
+    if day_from:
+        stmt = stmt.where(AuditEntry.created_at >= datetime.combine(day_from, time.min, CITY_TZ))
+    if day_to:
+        stmt = stmt.where(AuditEntry.created_at <= datetime.combine(day_to, time.max, CITY_TZ))
+    actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    return render_page_or_block(
+        "admin/audit.html", "results", page=page, actions=actions, action=action, actor=actor,
+        day_from=request.args.get("from", ""), day_to=request.args.get("to", ""),
+    )

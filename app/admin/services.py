@@ -1,0 +1,182 @@
+"""Changes to users, agencies and cycles; each is validated and audited.
+
+Services flush but never commit: the view (or CLI command) commits once.
+"""
+import csv
+import io
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app import audit
+from app.extensions import db
+from app.models import AGENCY_KINDS, ROLES, Agency, Cycle, User
+
+
+class ServiceError(ValueError):
+    """A change that is refused; the message is shown to the person."""
+
+
+def email_taken(email: str, except_user: User | None = None) -> bool:
+    stmt = select(User.id).where(func.lower(User.email) == email.strip().lower())
+    if except_user is not None:
+        stmt = stmt.where(User.id != except_user.id)
+    return db.session.scalar(stmt) is not None
+
+
+def create_user(email: str, name: str, role: str, agency: Agency | None, password: str, active: bool = True) -> User:
+    if role not in ROLES:
+        raise ServiceError(_("Peran tidak dikenal: %(role)s", role=role))
+    if role == "innovator" and agency is None:
+        raise ServiceError(_("Inovator harus terhubung dengan perangkat daerah."))
+    if email_taken(email):
+        raise ServiceError(_("Alamat email %(email)s sudah dipakai.", email=email))
+    user = User(email=email.strip().lower(), name=name.strip(), role=role, agency=agency, active=active)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user_created", target=user, summary=user.email, role=role, agency=agency.code if agency else None)
+    return user
+
+
+def update_user(user: User, *, email: str, name: str, role: str, agency: Agency | None, active: bool,
+                password: str | None = None, acting_admin: User | None = None) -> User:
+    if role == "innovator" and agency is None:
+        raise ServiceError(_("Inovator harus terhubung dengan perangkat daerah."))
+    if email_taken(email, except_user=user):
+        raise ServiceError(_("Alamat email %(email)s sudah dipakai.", email=email))
+    if acting_admin is not None and acting_admin.id == user.id and (role != "admin" or not active):
+        raise ServiceError(_("Anda tidak dapat mencabut peran admin atau menonaktifkan akun Anda sendiri."))
+    if role != user.role:
+        audit.record("role_changed", target=user, summary=user.email, old=user.role, new=role)
+    if active != user.active:
+        audit.record("user_activated" if active else "user_deactivated", target=user, summary=user.email)
+        if not active:
+            user.session_generation += 1  # ends every open session of this account
+    user.email = email.strip().lower()
+    user.name = name.strip()
+    user.role = role
+    user.agency = agency
+    user.active = active
+    if password:
+        user.set_password(password)
+        audit.record("password_reset", target=user, summary=user.email)
+    audit.record("user_updated", target=user, summary=user.email)
+    db.session.flush()
+    return user
+
+
+def save_agency(agency: Agency | None, *, code: str, name: str, kind: str, parent: Agency | None, active: bool) -> Agency:
+    code = code.strip().upper()
+    clash = db.session.scalar(select(Agency).where(Agency.code == code))
+    if clash is not None and clash is not agency:
+        raise ServiceError(_("Kode %(code)s sudah dipakai.", code=code))
+    if kind == "kelurahan" and (parent is None or parent.kind != "kecamatan"):
+        raise ServiceError(_("Kelurahan harus memiliki kecamatan induk."))
+    if kind != "kelurahan":
+        parent = None
+    created = agency is None
+    if created:
+        agency = Agency()
+        db.session.add(agency)
+    agency.code, agency.name, agency.kind, agency.parent, agency.active = code, name.strip(), kind, parent, active
+    db.session.flush()
+    audit.record("agency_created" if created else "agency_updated", target=agency, summary=f"{code} {name}")
+    return agency
+
+
+def save_cycle(cycle: Cycle | None, **fields) -> Cycle:
+    clash = db.session.scalar(select(Cycle).where(Cycle.year == fields["year"]))
+    if clash is not None and clash is not cycle:
+        raise ServiceError(_("Siklus tahun %(year)s sudah ada.", year=fields["year"]))
+    created = cycle is None
+    if created:
+        cycle = Cycle()
+        db.session.add(cycle)
+    for key, value in fields.items():
+        setattr(cycle, key, value)
+    db.session.flush()
+    audit.record("cycle_created" if created else "cycle_updated", target=cycle, summary=str(cycle.year))
+    return cycle
+
+
+@dataclass
+class ImportResult:
+    created: int
+    updated: int
+
+
+class ImportError_(ServiceError):
+    """A bad CSV: every problem with its line number; nothing was imported."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def import_agencies(text: str) -> ImportResult:
+    """Create or update agencies from CSV `code,name,kind,parent_code`, all or nothing.
+
+    Parents may be defined anywhere in the file or already be in the database.
+    """
+    reader = csv.DictReader(io.StringIO(text))
+    expected = ["code", "name", "kind", "parent_code"]
+    if reader.fieldnames is None or [f.strip() for f in reader.fieldnames] != expected:
+        raise ImportError_([_("Baris 1: kolom harus %(cols)s", cols=",".join(expected))])
+
+    problems: list[str] = []
+    rows: dict[str, dict] = {}
+    for line_no, row in enumerate(reader, start=2):
+        if None in row or any(value is None for value in row.values()):
+            problems.append(_("Baris %(line)d: jumlah kolom salah.", line=line_no))
+            continue
+        code = row["code"].strip().upper()
+        name, kind, parent_code = row["name"].strip(), row["kind"].strip(), row["parent_code"].strip().upper()
+        if not code:
+            problems.append(_("Baris %(line)d: kode kosong.", line=line_no))
+        elif code in rows:
+            problems.append(_("Baris %(line)d: kode %(code)s ganda (sudah di baris %(first)d).",
+                              line=line_no, code=code, first=rows[code]["line"]))
+            continue
+        if not name:
+            problems.append(_("Baris %(line)d: nama kosong.", line=line_no))
+        if kind not in AGENCY_KINDS:
+            problems.append(_("Baris %(line)d: jenis %(kind)s tidak dikenal (opd, kecamatan, kelurahan).",
+                              line=line_no, kind=kind or "—"))
+        if kind == "kelurahan" and not parent_code:
+            problems.append(_("Baris %(line)d: kelurahan %(code)s tanpa kecamatan induk.", line=line_no, code=code))
+        if code:
+            rows[code] = {"line": line_no, "name": name, "kind": kind, "parent_code": parent_code}
+
+    existing = {a.code: a for a in db.session.scalars(select(Agency))}
+    for code, row in rows.items():
+        parent_code = row["parent_code"]
+        if not parent_code:
+            continue
+        parent_kind = rows[parent_code]["kind"] if parent_code in rows else (
+            existing[parent_code].kind if parent_code in existing else None)
+        if parent_kind is None:
+            problems.append(_("Baris %(line)d: induk %(parent)s tidak ditemukan.", line=row["line"], parent=parent_code))
+        elif parent_kind != "kecamatan":
+            problems.append(_("Baris %(line)d: induk %(parent)s bukan kecamatan.", line=row["line"], parent=parent_code))
+    if problems:
+        raise ImportError_(problems)
+
+    created = updated = 0
+    for code, row in rows.items():
+        agency = existing.get(code)
+        if agency is None:
+            agency = Agency(code=code, active=True)
+            db.session.add(agency)
+            existing[code] = agency
+            created += 1
+        else:
+            updated += 1
+        agency.name, agency.kind = row["name"], row["kind"]
+    db.session.flush()
+    for code, row in rows.items():
+        existing[code].parent = existing.get(row["parent_code"]) if row["parent_code"] else None
+    db.session.flush()
+    audit.record("agencies_imported", summary=_("%(created)d baru, %(updated)d diperbarui", created=created, updated=updated))
+    return ImportResult(created=created, updated=updated)

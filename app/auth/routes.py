@@ -1,0 +1,79 @@
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth import bp, services
+from app.auth.forms import ChangePasswordForm, LoginForm
+from app.extensions import db, limiter
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """Only a path on this site: no scheme, no host, no protocol-relative //."""
+    if not target:
+        return None
+    target = target.strip().replace("\\", "/")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _login_rate_key() -> str:
+    email = services.normalise_email(request.form.get("email", ""))
+    return f"{request.remote_addr}|{email}"
+
+
+def _failed_login(response) -> bool:
+    # Only failed attempts count toward the limit; a success redirects.
+    return response.status_code != 302
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"],
+    key_func=_login_rate_key,
+    methods=["POST"],
+    deduct_when=_failed_login,
+    scope="login",
+)
+def login():
+    """Log in with email and password, then go back where the person was."""
+    next_url = safe_next_url(request.args.get("next") or request.form.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_url or url_for("main.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            login_user(user)
+            flash(_("Selamat datang, %(name)s.", name=user.name), "success")
+            return redirect(next_url or url_for("main.dashboard"))
+        db.session.commit()  # keep the audit entry of the failure
+        form.password.errors.append(_("Email atau kata sandi salah, atau akun tidak aktif."))
+    return render_template("auth/login.html", form=form, next_url=next_url)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Log out (POST only, so a link or image cannot log anyone out)."""
+    logout_user()
+    flash(_("Anda sudah keluar."), "info")
+    return redirect(url_for("showcase.index"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's own password; other sessions of this account end."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if services.change_password(current_user, form.current_password.data, form.new_password.data):
+            db.session.commit()
+            login_user(current_user)  # keep this session, with the new generation
+            flash(_("Kata sandi sudah diganti."), "success")
+            return redirect(url_for("main.dashboard"))
+        form.current_password.errors.append(_("Kata sandi sekarang salah."))
+    return render_template("auth/password.html", form=form)

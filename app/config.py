@@ -1,0 +1,88 @@
+"""Configuration read from environment variables (DESIGN §6).
+
+Only what DESIGN names is read from the environment, plus APUSIDA_ENV, which
+tells development (make run) from production.
+"""
+import os
+import secrets
+from pathlib import Path
+
+# htmx is never installed with pip nor committed: production loads this pinned
+# CDN copy, checked by its Subresource Integrity hash (sha384 of the npm file).
+HTMX_VERSION = "2.0.8"
+DEFAULT_HTMX_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
+DEFAULT_HTMX_SRI = "sha384-/TgkGk7p307TH7EXJDuUlgG3Ce1UVolAOFopFekQkkXihi5u/6OCvVKyz1W+idaz"
+
+
+class ConfigError(RuntimeError):
+    """Raised when the app cannot start with the configuration it was given."""
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever scheme the operator wrote."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _development_secret(instance_path: str) -> str:
+    """Generate a secret key once for development and keep it in instance/."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_config(instance_path: str, env=os.environ) -> dict:
+    """Build the config dict for create_app from the environment."""
+    development = env.get("APUSIDA_ENV", "production") == "development"
+    secret_key = env.get("SECRET_KEY")
+    if not secret_key:
+        if not development:
+            raise ConfigError(
+                "SECRET_KEY is not set. Set it to a long random value "
+                "(for example: python -c 'import secrets; print(secrets.token_hex(32))'), "
+                "or set APUSIDA_ENV=development for a local trial."
+            )
+        secret_key = _development_secret(instance_path)
+
+    database_url = env.get("DATABASE_URL") or (
+        "sqlite:///" + os.path.join(instance_path, "apusida.db")
+    )
+    max_upload_mb = int(env.get("MAX_UPLOAD_MB", "10"))
+    return {
+        "ENV_NAME": "development" if development else "production",
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "UPLOAD_DIR": env.get("UPLOAD_DIR") or os.path.join(instance_path, "uploads"),
+        "MAX_UPLOAD_MB": max_upload_mb,
+        # A little headroom for the multipart envelope; the per-file limit is
+        # checked separately so the person gets a clear message.
+        "MAX_CONTENT_LENGTH": (max_upload_mb + 1) * 1024 * 1024,
+        "HTMX_URL": env.get("HTMX_URL") or DEFAULT_HTMX_URL,
+        # With a custom HTMX_URL and no HTMX_SRI, no integrity attribute is sent.
+        "HTMX_SRI": env.get("HTMX_SRI", DEFAULT_HTMX_SRI if not env.get("HTMX_URL") else ""),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "MAIL_SERVER": env.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_SENDER": env.get("MAIL_SENDER", "apusida@localhost"),
+    }
+
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,  # also Secure whenever the request came over HTTPS
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    "BABEL_DEFAULT_LOCALE": "id",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
+    "LANGUAGES": ("id", "en"),
+    "LOGIN_RATE_LIMIT": "10 per minute",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "PROPOSALS_PER_PAGE": 20,
+}

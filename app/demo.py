@@ -1,0 +1,76 @@
+"""Demo data: the real agencies of Kota Probolinggo, demo users, a current cycle.
+
+Every step creates only what is missing, so running it twice changes nothing.
+"""
+import csv
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Agency, Cycle, User
+
+AGENCIES_FILE = Path(__file__).parent / "data" / "agencies.csv"
+
+# Shown by `make run`; demo accounts exist only where demo-data was loaded.
+DEMO_USERS = [
+    ("admin", "admin@demo.apusida.id", "Rina Lestari", "BAPPEDALITBANG", "admin-demo-2026"),
+    ("reviewer", "penilai@demo.apusida.id", "Dr. Bambang Susilo", "BAPPEDALITBANG", "penilai-demo-2026"),
+    ("innovator", "inovator@demo.apusida.id", "Agus Prasetyo", "DISKOMINFO", "inovator-demo-2026"),
+    ("innovator", "inovator.dinkes@demo.apusida.id", "Siti Rahmawati", "DINKES", "inovator-demo-2026"),
+    ("innovator", "inovator.kanigaran@demo.apusida.id", "Dewi Anggraini", "KEL-KANIGARAN", "inovator-demo-2026"),
+]
+
+
+def load_agencies() -> dict[str, Agency]:
+    existing = {a.code: a for a in db.session.scalars(select(Agency))}
+    with AGENCIES_FILE.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        if row["code"] not in existing:
+            agency = Agency(code=row["code"], name=row["name"], kind=row["kind"], active=True)
+            db.session.add(agency)
+            existing[row["code"]] = agency
+    db.session.flush()
+    for row in rows:
+        agency = existing[row["code"]]
+        if row["parent_code"] and agency.parent_id is None:
+            agency.parent = existing[row["parent_code"]]
+    db.session.flush()
+    return existing
+
+
+def load_users(agencies: dict[str, Agency]) -> list[User]:
+    users = []
+    for role, email, name, agency_code, password in DEMO_USERS:
+        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+        if user is None:
+            user = User(email=email, name=name, role=role, agency=agencies[agency_code], active=True)
+            user.set_password(password)
+            db.session.add(user)
+        users.append(user)
+    db.session.flush()
+    return users
+
+
+def load_cycle(today: date | None = None) -> Cycle:
+    year = (today or date.today()).year
+    cycle = db.session.scalar(select(Cycle).where(Cycle.year == year))
+    if cycle is None:
+        cycle = Cycle(year=year, submission_opens=date(year, 1, 1), submission_closes=date(year, 12, 31),
+                      target_per_agency=1)
+        db.session.add(cycle)
+        db.session.flush()
+    return cycle
+
+
+def load(if_empty: bool = False):
+    """Load the demo set; returns (role, email, password) of the demo logins."""
+    logins = [(role, email, password) for role, email, _name, _agency, password in DEMO_USERS]
+    if if_empty and db.session.scalar(select(func.count(User.id))):
+        return logins
+    agencies = load_agencies()
+    load_users(agencies)
+    load_cycle()
+    return logins

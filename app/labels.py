@@ -1,0 +1,66 @@
+"""Translated labels for the lower-case codes stored in the database."""
+from flask_babel import lazy_gettext as _l
+
+LABELS = {
+    "role": {"innovator": _l("Inovator"), "reviewer": _l("Penilai"), "admin": _l("Admin")},
+    "agency_kind": {"opd": _l("OPD"), "kecamatan": _l("Kecamatan"), "kelurahan": _l("Kelurahan")},
+    "status": {
+        "draft": _l("Draf"),
+        "submitted": _l("Diajukan"),
+        "in_review": _l("Dinilai"),
+        "revision_requested": _l("Perlu revisi"),
+        "approved": _l("Disetujui"),
+        "rejected": _l("Ditolak"),
+        "implemented": _l("Diterapkan"),
+        "withdrawn": _l("Ditarik"),
+    },
+    "lab_stage": {
+        "drum_up": _l("Drum-up"),
+        "diagnose": _l("Diagnose"),
+        "design": _l("Design"),
+        "deliver": _l("Deliver"),
+        "display": _l("Display"),
+    },
+    "maturity": {"inisiatif": _l("Inisiatif"), "uji_coba": _l("Uji coba"), "penerapan": _l("Penerapan")},
+    "initiator": {
+        "kepala_daerah": _l("Kepala daerah"),
+        "dprd": _l("Anggota DPRD"),
+        "opd": _l("OPD"),
+        "asn": _l("ASN"),
+        "masyarakat": _l("Masyarakat"),
+    },
+    "innovation_type": {"digital": _l("Digital"), "non_digital": _l("Non-digital")},
+    "form": {
+        "pelayanan_publik": _l("Inovasi pelayanan publik"),
+        "tata_kelola": _l("Inovasi tata kelola pemerintahan daerah"),
+        "lainnya": _l("Inovasi daerah lainnya"),
+    },
+    "event_kind": {
+        "sosialisasi": _l("Sosialisasi"),
+        "drum_up": _l("Drum-up"),
+        "diagnose": _l("Diagnose"),
+        "design": _l("Design"),
+        "deliver": _l("Deliver"),
+        "display": _l("Display (ekspo inovasi)"),
+        "coaching": _l("Klinik pendampingan"),
+    },
+    "registration_status": {
+        "registered": _l("Terdaftar"),
+        "waitlisted": _l("Daftar tunggu"),
+        "cancelled": _l("Dibatalkan"),
+        "attended": _l("Hadir"),
+    },
+    "recommendation": {"approve": _l("Setujui"), "revise": _l("Perlu revisi"), "reject": _l("Tolak")},
+}
+
+
+def label(kind: str, code: str | None) -> str:
+    """The translated label of a code, or the code itself if it has none."""
+    if code is None:
+        return ""
+    return str(LABELS.get(kind, {}).get(code, code))
+
+
+def choices(kind: str) -> list[tuple[str, str]]:
+    """(code, label) pairs for a select field, in the order defined above."""
+    return [(code, text) for code, text in LABELS[kind].items()]

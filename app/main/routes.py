@@ -1,0 +1,49 @@
+from flask import current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import func, select, text
+
+from app.auth.routes import safe_next_url
+from app.cycles import current_cycle
+from app.extensions import db
+from app.main import bp
+from app.models import SUBMITTED_STATUSES, Proposal
+
+
+@bp.route("/healthz")
+def healthz():
+    """200 "ok" when the database answers, 503 otherwise (for load balancers)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any database failure means "not healthy"
+        db.session.rollback()
+        return "database unavailable", 503, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    """Switch between Indonesian and English; stays on the same page."""
+    language = request.form.get("lang", "")
+    if language in current_app.config["LANGUAGES"]:
+        session["lang"] = language
+    return redirect(safe_next_url(request.form.get("next")) or url_for("showcase.index"))
+
+
+@bp.route("/dashboard")
+@login_required
+def dashboard():
+    """Home after login: my agency's progress toward this year's target."""
+    cycle = current_cycle()
+    by_status: dict[str, int] = {}
+    if cycle is not None and current_user.agency_id is not None:
+        rows = db.session.execute(
+            select(Proposal.status, func.count())
+            .where(Proposal.cycle_id == cycle.id, Proposal.agency_id == current_user.agency_id)
+            .group_by(Proposal.status)
+        )
+        by_status = {status: count for status, count in rows}
+    submitted = sum(count for status, count in by_status.items() if status in SUBMITTED_STATUSES)
+    target = cycle.target_per_agency if cycle else 1
+    return render_template(
+        "main/dashboard.html", cycle=cycle, by_status=by_status, submitted=submitted, target=target
+    )

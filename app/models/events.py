@@ -1,0 +1,77 @@
+"""Lab events (kegiatan), registrations and signed declarations."""
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models._types import UTCDateTime, enum_check, utcnow
+from app.models.core import User
+
+EVENT_KINDS = ("sosialisasi", "drum_up", "diagnose", "design", "deliver", "display", "coaching")
+REGISTRATION_STATUSES = ("registered", "waitlisted", "cancelled", "attended")
+
+
+class Event(db.Model):
+    """A workshop, coaching clinic or expo of the innovation lab."""
+
+    __tablename__ = "event"
+    __table_args__ = (
+        enum_check("kind", EVENT_KINDS, "kind"),
+        CheckConstraint("ends_at >= starts_at", name="time_order"),
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    capacity: Mapped[Optional[int]] = mapped_column(Integer)  # None: no limit
+    description: Mapped[str] = mapped_column(Text, default="")
+    is_public: Mapped[bool] = mapped_column(Boolean, default=True)
+    registration_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    declaration_text: Mapped[str] = mapped_column(Text, default="")
+    cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    registrations: Mapped[list["Registration"]] = relationship(
+        back_populates="event", order_by="Registration.id", cascade="all, delete-orphan"
+    )
+
+
+class Registration(db.Model):
+    """A person's place at an event; the waitlist is ordered by id."""
+
+    __tablename__ = "registration"
+    __table_args__ = (
+        UniqueConstraint("event_id", "user_id"),
+        enum_check("status", REGISTRATION_STATUSES, "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="registrations")
+    user: Mapped[User] = relationship()
+
+
+class Signature(db.Model):
+    """A signed event declaration (the innovation pledge); name and agency as signed."""
+
+    __tablename__ = "signature"
+    __table_args__ = (UniqueConstraint("event_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    signer_name: Mapped[str] = mapped_column(String(120))
+    agency_name: Mapped[str] = mapped_column(String(200), default="")
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,152 @@
+"""Innovation proposals (usulan inovasi) and what hangs on them."""
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models._types import UTCDateTime, enum_check, utcnow
+from app.models.core import Agency, Cycle, User
+
+MATURITIES = ("inisiatif", "uji_coba", "penerapan")
+INITIATORS = ("kepala_daerah", "dprd", "opd", "asn", "masyarakat")
+INNOVATION_TYPES = ("digital", "non_digital")
+FORMS = ("pelayanan_publik", "tata_kelola", "lainnya")
+LAB_STAGES = ("drum_up", "diagnose", "design", "deliver", "display")
+STATUSES = (
+    "draft",
+    "submitted",
+    "in_review",
+    "revision_requested",
+    "approved",
+    "rejected",
+    "implemented",
+    "withdrawn",
+)
+# Statuses in which a proposal counts as submitted on the leaderboard, may be
+# voted on, or may appear on the showcase (with the published flag).
+SUBMITTED_STATUSES = ("submitted", "in_review", "revision_requested", "approved", "rejected", "implemented")
+VOTABLE_STATUSES = ("submitted", "in_review", "approved", "implemented")
+SHOWCASE_STATUSES = ("approved", "implemented")
+
+
+class Proposal(db.Model):
+    """One innovation, with the fields of the national innovation profile."""
+
+    __tablename__ = "proposal"
+    __table_args__ = (
+        enum_check("status", STATUSES, "status"),
+        enum_check("lab_stage", LAB_STAGES, "lab_stage"),
+        enum_check("maturity", MATURITIES, "maturity"),
+        enum_check("initiator", INITIATORS, "initiator"),
+        enum_check("innovation_type", INNOVATION_TYPES, "innovation_type"),
+        enum_check("form", FORMS, "form"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    problem: Mapped[str] = mapped_column(Text, default="")
+    design: Mapped[str] = mapped_column(Text, default="")  # rancang bangun
+    goals: Mapped[str] = mapped_column(Text, default="")
+    benefits: Mapped[str] = mapped_column(Text, default="")
+    results: Mapped[str] = mapped_column(Text, default="")
+    maturity: Mapped[Optional[str]] = mapped_column(String(20))
+    initiator: Mapped[Optional[str]] = mapped_column(String(20))
+    innovation_type: Mapped[Optional[str]] = mapped_column(String(20), index=True)
+    form: Mapped[Optional[str]] = mapped_column(String(20))
+    affair: Mapped[Optional[str]] = mapped_column(String(40), index=True)
+    trial_date: Mapped[Optional[date]] = mapped_column(Date)
+    implementation_date: Mapped[Optional[date]] = mapped_column(Date)
+    contact: Mapped[str] = mapped_column(String(200), default="")
+    lab_stage: Mapped[str] = mapped_column(String(20), default="drum_up", index=True)
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    # Optimistic lock: forms carry the version they were read at, and the
+    # mapper adds "WHERE version = ?" to every UPDATE.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    replicates_id: Mapped[Optional[int]] = mapped_column(ForeignKey("proposal.id"), index=True)
+    event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("event.id"), index=True)
+    published: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    published_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    cycle: Mapped[Cycle] = relationship()
+    agency: Mapped[Agency] = relationship()
+    author: Mapped[User] = relationship()
+    replicates: Mapped[Optional["Proposal"]] = relationship(remote_side=[id])
+    attachments: Mapped[list["Attachment"]] = relationship(
+        back_populates="proposal", order_by="Attachment.created_at", cascade="all, delete-orphan"
+    )
+    status_changes: Mapped[list["StatusChange"]] = relationship(
+        back_populates="proposal", order_by="StatusChange.created_at", cascade="all, delete-orphan"
+    )
+    comments: Mapped[list["Comment"]] = relationship(
+        back_populates="proposal", order_by="Comment.created_at", cascade="all, delete-orphan"
+    )
+
+    @property
+    def on_showcase(self) -> bool:
+        return self.published and self.status in SHOWCASE_STATUSES
+
+    def __repr__(self) -> str:
+        return f"<Proposal {self.id} {self.status}>"
+
+
+class Attachment(db.Model):
+    """An evidence file; stored under UPLOAD_DIR by a generated name."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="attachments")
+    uploaded_by: Mapped[User] = relationship()
+
+
+class StatusChange(db.Model):
+    """One move along the status machine: who, when, from, to and why."""
+
+    __tablename__ = "status_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
+    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    from_status: Mapped[str] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="status_changes")
+    actor: Mapped[Optional[User]] = relationship()
+
+
+class Comment(db.Model):
+    """Internal discussion on a proposal; never public."""
+
+    __tablename__ = "comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="comments")
+    author: Mapped[User] = relationship()

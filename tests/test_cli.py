@@ -1,0 +1,96 @@
+import sqlite3
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Agency, Cycle, User
+from tests.conftest import is_postgres
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def agency_count() -> int:
+    return db.session.scalar(select(func.count(Agency.id)))
+
+
+def test_import_agencies_all_or_nothing_names_the_bad_line(runner, app_ctx, tmp_path):
+    csv_file = tmp_path / "agencies.csv"
+    csv_file.write_text(
+        "code,name,kind,parent_code\n"
+        "KEC-A,Kecamatan A,kecamatan,\n"
+        "KEL-B,Kelurahan B,kelurahan,KEC-A\n"
+        "DINAS-C,Dinas C,badan,\n"
+        "KEL-D,Kelurahan D,kelurahan,KEC-NOPE\n"
+        "KEC-A,Kecamatan A lagi,kecamatan,\n"
+    )
+    result = runner.invoke(args=["import-agencies", str(csv_file)])
+    assert result.exit_code != 0
+    assert "Baris 4" in result.output and "badan" in result.output
+    assert "Baris 5" in result.output and "KEC-NOPE" in result.output
+    assert "Baris 6" in result.output
+    assert "Nothing was imported" in result.output
+    db.session.expire_all()
+    assert agency_count() == 0
+
+
+def test_import_agencies_good_file(runner, app_ctx, tmp_path):
+    csv_file = tmp_path / "agencies.csv"
+    csv_file.write_text("code,name,kind,parent_code\nKEL-B,Kelurahan B,kelurahan,KEC-A\nKEC-A,Kecamatan A,kecamatan,\n")
+    result = runner.invoke(args=["import-agencies", str(csv_file)])
+    assert result.exit_code == 0, result.output
+    kelurahan = db.session.scalar(select(Agency).where(Agency.code == "KEL-B"))
+    assert kelurahan.parent.code == "KEC-A"
+
+
+def test_demo_data_twice_does_not_duplicate(runner, app_ctx):
+    first = runner.invoke(args=["demo-data"])
+    assert first.exit_code == 0, first.output
+    assert "admin@demo.apusida.id" in first.output
+    counts = (agency_count(), db.session.scalar(select(func.count(User.id))), db.session.scalar(select(func.count(Cycle.id))))
+    second = runner.invoke(args=["demo-data"])
+    assert second.exit_code == 0
+    db.session.expire_all()
+    assert (agency_count(), db.session.scalar(select(func.count(User.id))), db.session.scalar(select(func.count(Cycle.id)))) == counts
+
+
+def test_demo_data_has_the_city_agencies(runner, app_ctx):
+    runner.invoke(args=["demo-data"])
+    kinds = dict(db.session.execute(select(Agency.kind, func.count()).group_by(Agency.kind)).all())
+    assert kinds["kecamatan"] == 5 and kinds["kelurahan"] == 29 and kinds["opd"] >= 20
+    names = set(db.session.scalars(select(Agency.name).where(Agency.kind == "kecamatan")))
+    assert names == {f"Kecamatan {n}" for n in ("Kademangan", "Kanigaran", "Kedopok", "Mayangan", "Wonoasih")}
+    roles = set(db.session.scalars(select(User.role)))
+    assert roles == {"innovator", "reviewer", "admin"}
+
+
+def test_create_user_command(runner, app_ctx):
+    runner.invoke(args=["demo-data"])
+    result = runner.invoke(args=["create-user", "baru@example.com", "--name", "Baru", "--role", "innovator",
+                                 "--agency", "DISHUB", "--password", "a-long-password"])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "baru@example.com"))
+    assert user.agency.code == "DISHUB" and user.check_password("a-long-password")
+    refused = runner.invoke(args=["create-user", "x@example.com", "--name", "X", "--role", "innovator", "--password", "a-long-password"])
+    assert refused.exit_code != 0 and "perangkat daerah" in refused.output
+
+
+@pytest.mark.skipif(is_postgres(), reason="backup copies the SQLite database; PostgreSQL uses pg_dump")
+def test_backup_copies_database_and_uploads(runner, app, app_ctx, tmp_path):
+    runner.invoke(args=["demo-data"])
+    upload_dir = app.config["UPLOAD_DIR"]
+    with open(f"{upload_dir}/evidence.pdf", "wb") as handle:
+        handle.write(b"%PDF-1.4 test")
+    target = tmp_path / "backup"
+    result = runner.invoke(args=["backup", str(target)])
+    assert result.exit_code == 0, result.output
+    copy = sqlite3.connect(target / "apusida.db")
+    assert copy.execute("SELECT count(*) FROM agency").fetchone()[0] == agency_count()
+    assert copy.execute("SELECT count(*) FROM user_account").fetchone()[0] == 5
+    copy.close()
+    assert (target / "uploads" / "evidence.pdf").read_bytes() == b"%PDF-1.4 test"
+    again = runner.invoke(args=["backup", str(target)])
+    assert again.exit_code != 0 and "not empty" in again.output

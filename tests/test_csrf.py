@@ -1,0 +1,63 @@
+"""This module runs the app with CSRF protection on, as in production."""
+import re
+
+import pytest
+
+from app.extensions import db
+from tests.conftest import make_app
+from tests.factories import PASSWORD, user
+
+
+@pytest.fixture(scope="module")
+def csrf_app(tmp_path_factory, app):
+    # Same database as the main test app, which builds and cleans the schema.
+    application = make_app(tmp_path_factory, WTF_CSRF_ENABLED=True,
+                           SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
+    return application
+
+
+@pytest.fixture
+def csrf_client(csrf_app, app):  # `app` owns the schema and the clean-up
+    with csrf_app.app_context():
+        user(email="csrf@example.com")
+        db.session.commit()
+        db.session.remove()
+    return csrf_app.test_client()
+
+
+def token_from(html: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def test_login_without_token_is_refused(csrf_client):
+    response = csrf_client.post("/auth/login", data={"email": "csrf@example.com", "password": PASSWORD})
+    assert response.status_code == 400
+    assert "Muat ulang halaman" in response.get_data(as_text=True)
+
+
+def test_login_with_token_works(csrf_client):
+    token = token_from(csrf_client.get("/auth/login").get_data(as_text=True))
+    response = csrf_client.post("/auth/login", data={"email": "csrf@example.com", "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+
+
+def test_htmx_header_token_is_accepted_and_missing_one_refused(csrf_client):
+    html = csrf_client.get("/auth/login").get_data(as_text=True)
+    header_token = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', html).group(1)
+    login_token = token_from(html)
+    csrf_client.post("/auth/login", data={"email": "csrf@example.com", "password": PASSWORD, "csrf_token": login_token})
+    assert csrf_client.post("/auth/logout", headers={"HX-Request": "true"}).status_code == 400
+    assert csrf_client.post("/auth/logout", headers={"HX-Request": "true", "X-CSRFToken": header_token}).status_code == 302
+
+
+def test_every_post_route_refuses_a_request_without_token(csrf_app, csrf_client):
+    token = token_from(csrf_client.get("/auth/login").get_data(as_text=True))
+    csrf_client.post("/auth/login", data={"email": "csrf@example.com", "password": PASSWORD, "csrf_token": token})
+    for rule in csrf_app.url_map.iter_rules():
+        if "POST" not in rule.methods:
+            continue
+        url = rule.rule
+        for argument in rule.arguments:
+            url = re.sub(rf"<(?:[^:>]+:)?{argument}>", "1", url)
+        response = csrf_client.post(url, data={"x": "1"})
+        assert response.status_code == 400, f"{rule.endpoint} accepted a POST without CSRF token"
