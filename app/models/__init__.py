@@ -1,5 +1,5 @@
 """All models, importable from one place: `from app.models import Proposal`."""
-from app.models.core import AGENCY_KINDS, ROLES, Agency, AuditEntry, Cycle, User
+from app.models.core import AGENCY_KINDS, ROLES, Agency, AuditEntry, ChangeCounter, Cycle, User
 from app.models.events import EVENT_KINDS, REGISTRATION_STATUSES, Event, Registration, Signature
 from app.models.notifications import Notification
 from app.models.proposals import (

@@ -129,3 +129,15 @@ class AuditEntry(db.Model):
     summary: Mapped[str] = mapped_column(Text, default="")
 
     actor: Mapped[Optional[User]] = relationship()
+
+
+class ChangeCounter(db.Model):
+    """A counter bumped whenever what a live page shows changes (votes,
+    decisions, submissions). Its value makes the ETag of the live leaderboard,
+    right across several app servers since it lives in the database."""
+
+    __tablename__ = "change_counter"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 08144fcf585a
+Revision ID: dd0623341e98
 Revises: 
-Create Date: 2026-11-29 21:04:05.092633
+Create Date: 2026-11-29 21:07:39.586625
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import app.models._types
 
 
 # revision identifiers, used by Alembic.
-revision = '08144fcf585a'
+revision = 'dd0623341e98'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -36,6 +36,12 @@ def upgrade():
     with op.batch_alter_table('agency', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_agency_parent_id'), ['parent_id'], unique=False)
 
+    op.create_table('change_counter',
+    sa.Column('name', sa.String(length=40), nullable=False),
+    sa.Column('value', sa.Integer(), nullable=False),
+    sa.Column('changed_at', app.models._types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_change_counter'))
+    )
     op.create_table('cycle',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
@@ -396,6 +402,7 @@ def downgrade():
 
     op.drop_table('user_account')
     op.drop_table('cycle')
+    op.drop_table('change_counter')
     with op.batch_alter_table('agency', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_agency_parent_id'))
 
