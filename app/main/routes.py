@@ -29,6 +29,17 @@ def set_language():
     return redirect(safe_next_url(request.form.get("next")) or url_for("showcase.index"))
 
 
+# Features add their own section to the dashboard: a function taking the user
+# and returning (template name, context dict), or None to show nothing.
+DASHBOARD_PANELS = []
+
+
+def dashboard_panel(function):
+    """Decorator: register a dashboard section (see DASHBOARD_PANELS)."""
+    DASHBOARD_PANELS.append(function)
+    return function
+
+
 @bp.route("/dashboard")
 @login_required
 def dashboard():
@@ -44,6 +55,7 @@ def dashboard():
         by_status = {status: count for status, count in rows}
     submitted = sum(count for status, count in by_status.items() if status in SUBMITTED_STATUSES)
     target = cycle.target_per_agency if cycle else 1
+    panels = [panel for panel in (function(current_user) for function in DASHBOARD_PANELS) if panel]
     return render_template(
-        "main/dashboard.html", cycle=cycle, by_status=by_status, submitted=submitted, target=target
+        "main/dashboard.html", cycle=cycle, by_status=by_status, submitted=submitted, target=target, panels=panels
     )
