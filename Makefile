@@ -21,7 +21,7 @@ $(VENV)/.requirements-dev: requirements-dev.txt requirements.txt | $(BIN)/python
 
 # The English catalogue is compiled by the build, never committed as .mo.
 translations: $(VENV)/.requirements
-	$(BIN)/pybabel compile --use-fuzzy -q -d app/translations
+	$(BIN)/pybabel compile --use-fuzzy -d app/translations
 
 # After changing texts: extract them and merge into the catalogue, then translate the new entries.
 translations-update: $(VENV)/.requirements
