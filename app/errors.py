@@ -1,9 +1,11 @@
-"""Error pages in the site layout (HTMX requests get the short message only)."""
+"""Error pages in the site layout."""
+import time
+
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
-from app.extensions import db
+from app.extensions import db, limiter
 
 MESSAGES = {
     400: (_l("Permintaan tidak valid"), _l("Permintaan tidak dapat diproses. Muat ulang halaman lalu coba lagi.")),
@@ -34,12 +36,10 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many_requests(error):
-        retry_after = None
-        limit = getattr(error, "limit", None)
-        if limit is not None:
-            retry_after = str(limit.limit.get_expiry())
-        response, code = render_error(429, retry_after=retry_after)
-        return response, code, ({"Retry-After": retry_after} if retry_after else {})
+        # Flask-Limiter also sets the Retry-After header from the same window.
+        current = limiter.current_limit
+        retry_after = str(max(1, int(current.reset_at - time.time()))) if current else None
+        return render_error(429, retry_after=retry_after)
 
     @app.errorhandler(500)
     def server_error(error):
