@@ -1,0 +1,122 @@
+"""Browser tests: the real app in a server thread, driven by Playwright in Debian's Chromium.
+
+htmx comes from the npm registry (`npm pack htmx.org@<pinned>`) into a git-ignored
+folder and is served through HTMX_URL, so the pages run the same htmx bytes as the CDN.
+"""
+import os
+import shutil
+import subprocess
+import tarfile
+import threading
+from pathlib import Path
+
+import pytest
+from flask import send_file
+from werkzeug.serving import make_server
+
+from app.config import HTMX_VERSION
+from app.extensions import db
+from tests.conftest import make_app
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+VENDOR = Path(__file__).parent / ".vendor"
+HTMX_FILE = VENDOR / f"htmx-{HTMX_VERSION}.min.js"
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+
+pytestmark = pytest.mark.e2e
+
+
+def fetch_htmx() -> Path:
+    """The pinned htmx from the npm registry, unpacked once into tests/e2e/.vendor/."""
+    if HTMX_FILE.exists():
+        return HTMX_FILE
+    if shutil.which("npm") is None:
+        pytest.skip("npm is not installed: cannot fetch htmx for browser tests")
+    VENDOR.mkdir(exist_ok=True)
+    subprocess.run(["npm", "pack", "--silent", f"htmx.org@{HTMX_VERSION}", "--pack-destination", str(VENDOR)],
+                   check=True, capture_output=True)
+    tarball = VENDOR / f"htmx.org-{HTMX_VERSION}.tgz"
+    with tarfile.open(tarball) as archive:
+        member = archive.extractfile("package/dist/htmx.min.js")
+        HTMX_FILE.write_bytes(member.read())
+    tarball.unlink()
+    return HTMX_FILE
+
+
+def pytest_collection_modifyitems(config, items):
+    if not Path(CHROMIUM).exists():
+        skip = pytest.mark.skip(reason=f"{CHROMIUM} not installed (apt-get install chromium)")
+        for item in items:
+            if "e2e" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def htmx_file():
+    return fetch_htmx()
+
+
+@pytest.fixture(scope="session")
+def live_server(app, tmp_path_factory, htmx_file):
+    """The app served by a real WSGI server on a free loopback port."""
+    server_app = make_app(tmp_path_factory, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                          HTMX_URL="/_e2e/htmx.min.js", HTMX_SRI="", TESTING=False,
+                          LOGIN_RATE_LIMIT="1000 per minute")
+    server_app.add_url_rule("/_e2e/htmx.min.js", "e2e_htmx",
+                            lambda: send_file(htmx_file, mimetype="text/javascript"))
+    server = make_server("127.0.0.1", 0, server_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server_app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    yield server_app
+    server.shutdown()
+    with server_app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def base_url(live_server):
+    return live_server.config["LIVE_URL"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(params=[True, False], ids=["js", "nojs"])
+def javascript(request):
+    return request.param
+
+
+@pytest.fixture
+def page(browser, javascript):
+    context = browser.new_context(java_script_enabled=javascript, locale="id-ID", viewport={"width": 1200, "height": 900})
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def screenshot(tab, name: str) -> Path:
+    """Save a full-page PNG into tests/e2e/screenshots/ (git-ignored)."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    tab.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def log_in(tab, base_url: str, email: str, password: str) -> None:
+    tab.goto(f"{base_url}/auth/login")
+    tab.get_by_label("Alamat email").fill(email)
+    tab.get_by_label("Kata sandi").fill(password)
+    tab.get_by_role("button", name="Masuk").click()
+    tab.wait_for_url(f"{base_url}/dashboard")
