@@ -50,7 +50,7 @@ LABELS = {
         "cancelled": _l("Dibatalkan"),
         "attended": _l("Hadir"),
     },
-    "recommendation": {"approve": _l("Setujui"), "revise": _l("Perlu revisi"), "reject": _l("Tolak")},
+    "recommendation": {"approve": _l("Setujui"), "revise": _l("Minta revisi"), "reject": _l("Tolak")},
 }
 
 
