@@ -157,3 +157,24 @@ def test_dashboard_lists_my_upcoming_registered_and_waitlisted_events(client, ma
     html = client.get("/dashboard").get_data(as_text=True)
     assert "Drum-up Pekan Depan" in html and "Diagnose Penuh" in html and "nomor 1" in html
     assert "Sosialisasi Lalu" not in html
+
+
+def test_demo_events_load_twice_without_duplicates(app_ctx):
+    from app import demo
+    from app.models import Registration, Signature
+
+    demo.load()
+    db.session.commit()
+    counts = (db.session.scalar(select(db.func.count(Event.id))),
+              db.session.scalar(select(db.func.count(Registration.id))),
+              db.session.scalar(select(db.func.count(Signature.id))))
+    demo.load()
+    db.session.commit()
+    assert counts == (db.session.scalar(select(db.func.count(Event.id))),
+                      db.session.scalar(select(db.func.count(Registration.id))),
+                      db.session.scalar(select(db.func.count(Signature.id))))
+    kinds = set(db.session.scalars(select(Event.kind)))
+    assert {"sosialisasi", "drum_up", "diagnose", "design", "display"} <= kinds
+    diagnose = db.session.scalar(select(Event).where(Event.kind == "diagnose"))
+    statuses = sorted(r.status for r in diagnose.registrations)
+    assert statuses.count("registered") == 3 and "waitlisted" in statuses and diagnose.declaration_text
