@@ -3,7 +3,6 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import icalendar
-import pytest
 from sqlalchemy import select
 
 from app.extensions import db
