@@ -73,4 +73,7 @@ def load(if_empty: bool = False):
     agencies = load_agencies()
     load_users(agencies)
     load_cycle()
+    from app.events import demo as events_demo
+
+    events_demo.load()
     return logins

@@ -35,8 +35,13 @@ class Event(db.Model):
     registration_open: Mapped[bool] = mapped_column(Boolean, default=True)
     declaration_text: Mapped[str] = mapped_column(Text, default="")
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    cancelled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # iCalendar SEQUENCE: bumped when time, place or state change, so calendar
+    # applications that imported the event replace their copy.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     registrations: Mapped[list["Registration"]] = relationship(
         back_populates="event", order_by="Registration.id", cascade="all, delete-orphan"
@@ -44,7 +49,12 @@ class Event(db.Model):
 
 
 class Registration(db.Model):
-    """A person's place at an event; the waitlist is ordered by id."""
+    """A person's place at an event.
+
+    `queue_number` orders the waitlist: it is assigned (the event's highest + 1)
+    inside the same locked transaction that decides the status, and again when a
+    cancelled registration is renewed, so someone who comes back queues at the end.
+    """
 
     __tablename__ = "registration"
     __table_args__ = (
@@ -56,11 +66,18 @@ class Registration(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     status: Mapped[str] = mapped_column(String(20))
+    queue_number: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cancelled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    attended_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     event: Mapped[Event] = relationship(back_populates="registrations")
     user: Mapped[User] = relationship()
+
+
+# Registrations holding a seat: checked-in people keep theirs.
+SEAT_STATUSES = ("registered", "attended")
 
 
 class Signature(db.Model):
@@ -75,3 +92,5 @@ class Signature(db.Model):
     signer_name: Mapped[str] = mapped_column(String(120))
     agency_name: Mapped[str] = mapped_column(String(200), default="")
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()

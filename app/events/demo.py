@@ -1,0 +1,84 @@
+"""Demo events: the lab's year from sosialisasi to the Display expo, with registrations.
+
+Idempotent: an event is recognised by its title and created only when missing;
+registrations and signatures are added only where the person has none.
+"""
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from app.events.services import JAKARTA
+from app.extensions import db
+from app.models import Event, Registration, Signature, User
+
+PLEDGE = (
+    "Kami, aparatur perangkat daerah Kota Probolinggo, berikrar untuk memberi gagasan, "
+    "mendukung rekan yang berinovasi, dan membangun budaya inovasi dalam pelayanan publik."
+)
+
+# (title, kind, days from today, start hour WIB, hours, place, capacity, public, pledge, description)
+DEMO_EVENTS = [
+    ("Sosialisasi Laboratorium Inovasi", "sosialisasi", -40, 9, 3, "Aula Bappeda Litbang", None, True, False,
+     "Pengenalan metode Laboratorium Inovasi LAN RI dan target satu inovasi per perangkat daerah."),
+    ("Drum-up: Menyalakan Semangat Inovasi", "drum_up", -21, 8, 4, "Gedung Puri Manggala Bhakti", 60, True, False,
+     "Tahap Drum-up: kepala perangkat daerah menyepakati tantangan pelayanan yang akan diinovasikan."),
+    ("Lokakarya Diagnose", "diagnose", 5, 9, 5, "Ruang Rapat Bappeda Litbang", 3, True, True,
+     "Membedah akar masalah pelayanan bersama coach LAN RI, lalu menandatangani ikrar inovasi."),
+    ("Klinik Design: Menyusun Rancang Bangun", "design", 12, 13, 3, "Ruang Rapat Bappeda Litbang", 20, False, False,
+     "Pendampingan menulis rancang bangun inovasi (minimal 300 kata) untuk tim perangkat daerah."),
+    ("Ekspo Display Inovasi Kota Probolinggo", "display", 30, 8, 8, "Alun-alun Kota Probolinggo", None, True, False,
+     "Pameran inovasi perangkat daerah, kecamatan dan kelurahan untuk warga."),
+]
+
+
+def _at(today, days: int, hour: int) -> datetime:
+    local = datetime(today.year, today.month, today.day, hour, 0, tzinfo=JAKARTA) + timedelta(days=days)
+    return local.astimezone(timezone.utc)
+
+
+def load(today=None) -> list[Event]:
+    """Create the demo events (relative to today) and register the demo users."""
+    today = today or datetime.now(JAKARTA).date()
+    admin = db.session.scalar(select(User).where(User.role == "admin").order_by(User.id))
+    existing = {e.title: e for e in db.session.scalars(select(Event).where(Event.title.in_([d[0] for d in DEMO_EVENTS])))}
+    events = []
+    for title, kind, days, hour, hours, place, capacity, public, pledge, description in DEMO_EVENTS:
+        event = existing.get(title)
+        if event is None:
+            starts = _at(today, days, hour)
+            event = Event(
+                title=title, kind=kind, starts_at=starts, ends_at=starts + timedelta(hours=hours), place=place,
+                capacity=capacity, description=description, is_public=public, registration_open=True,
+                declaration_text=PLEDGE if pledge else "", created_by_id=admin.id if admin else None, sequence=0,
+            )
+            db.session.add(event)
+        events.append(event)
+    db.session.flush()
+
+    staff = db.session.scalars(select(User).where(User.active.is_(True), User.role != "admin").order_by(User.id)).all()
+    taken = {(r.event_id, r.user_id) for r in db.session.scalars(
+        select(Registration).where(Registration.event_id.in_([e.id for e in events])))}
+    signed = {(s.event_id, s.user_id) for s in db.session.scalars(
+        select(Signature).where(Signature.event_id.in_([e.id for e in events])))}
+    for event in events:
+        past = event.ends_at < datetime.now(timezone.utc)
+        queue = max((r.queue_number for r in event.registrations), default=0)
+        for user in staff:
+            if (event.id, user.id) in taken:
+                continue
+            seats = sum(1 for r in event.registrations if r.status in ("registered", "attended"))
+            full = event.capacity is not None and seats >= event.capacity
+            queue += 1
+            status = "waitlisted" if full else ("attended" if past else "registered")
+            registration = Registration(event=event, user=user, status=status, queue_number=queue)
+            if status == "attended":
+                registration.attended_at = event.starts_at + timedelta(minutes=10)
+            db.session.add(registration)
+            db.session.flush()
+            # A couple of early signatures, so the pledge page shows its count.
+            if (event.declaration_text and status != "waitlisted" and user in staff[:2]
+                    and (event.id, user.id) not in signed):
+                db.session.add(Signature(event_id=event.id, user_id=user.id, signer_name=user.name,
+                                         agency_name=user.agency.name if user.agency else ""))
+    db.session.flush()
+    return events

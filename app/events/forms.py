@@ -1,0 +1,47 @@
+"""Forms of the events feature. Date-times are typed as wall-clock time in WIB."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from app.labels import choices
+
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class EventForm(FlaskForm):
+    title = StringField(_l("Judul kegiatan"), validators=[DataRequired(_l("Isi judul kegiatan.")), Length(max=200)])
+    kind = SelectField(_l("Jenis kegiatan"), choices=choices("event_kind"))
+    starts_at = DateTimeLocalField(
+        _l("Mulai"), format=LOCAL_FORMAT, description=_l("Waktu Indonesia Barat (WIB)."),
+        validators=[InputRequired(_l("Isi tanggal dan jam mulai."))],
+    )
+    ends_at = DateTimeLocalField(
+        _l("Selesai"), format=LOCAL_FORMAT, description=_l("Waktu Indonesia Barat (WIB)."),
+        validators=[InputRequired(_l("Isi tanggal dan jam selesai."))],
+    )
+    place = StringField(_l("Tempat"), validators=[DataRequired(_l("Isi tempat kegiatan.")), Length(max=200)])
+    capacity = IntegerField(
+        _l("Kapasitas"), description=_l("Jumlah kursi. Kosongkan bila tidak dibatasi."),
+        validators=[Optional(), NumberRange(1, 10000, _l("Kapasitas antara 1 dan 10.000 orang."))],
+    )
+    description = TextAreaField(_l("Deskripsi"), validators=[Length(max=10000)])
+    is_public = BooleanField(
+        _l("Tampilkan untuk publik"),
+        description=_l("Kegiatan internal hanya terlihat oleh pengguna yang masuk dan tidak masuk kalender publik."),
+        default=True,
+    )
+    registration_open = BooleanField(_l("Pendaftaran dibuka"), default=True)
+    declaration_text = TextAreaField(
+        _l("Naskah deklarasi"),
+        description=_l("Misalnya ikrar inovasi laboratorium. Peserta dapat menandatanganinya sekali."),
+        validators=[Length(max=5000)],
+    )
+
+    def validate_ends_at(self, field):
+        if self.starts_at.data and field.data and field.data < self.starts_at.data:
+            raise ValidationError(_l("Waktu selesai tidak boleh sebelum waktu mulai."))
+
+
+class LinkProposalForm(FlaskForm):
+    proposal_id = SelectField(_l("Usulan"), coerce=int, validators=[DataRequired(_l("Pilih usulan."))])
