@@ -13,11 +13,12 @@ metadata, so autogenerate must skip them: see `include_name`.
 """
 import re
 
-from sqlalchemy import DDL, event, func, literal_column, select, text
+from sqlalchemy import column, event, func, literal_column, select, table, text
 
 from app.models import Proposal
 
 SEARCH_OBJECT_PREFIX = "proposal_fts"
+FTS_TABLE = table("proposal_fts", column("rowid"))
 
 SQLITE_DDL = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS proposal_fts USING fts5("
@@ -111,7 +112,7 @@ def matching_ids(dialect: str, query: str, any_word: bool = False):
     if not terms:
         return None
     if dialect == "sqlite":
-        return select(literal_column("rowid")).select_from(text("proposal_fts")).where(
+        return select(FTS_TABLE.c.rowid).where(
             text("proposal_fts MATCH :fts_query").bindparams(fts_query=_sqlite_match(terms, any_word))
         )
     return select(Proposal.id).where(
@@ -127,9 +128,9 @@ def rank(dialect: str, query: str):
         # bm25() is only available inside the FTS query, so rank with a correlated subquery.
         return (
             select(func.bm25(literal_column("proposal_fts")))
-            .select_from(text("proposal_fts"))
+            .select_from(FTS_TABLE)
             .where(text("proposal_fts MATCH :rank_query").bindparams(rank_query=_sqlite_match(terms, True)))
-            .where(literal_column("proposal_fts.rowid") == Proposal.id)
+            .where(FTS_TABLE.c.rowid == Proposal.id)
             .scalar_subquery()
             .asc()
         )
