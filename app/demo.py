@@ -72,5 +72,8 @@ def load(if_empty: bool = False):
         return logins
     agencies = load_agencies()
     load_users(agencies)
-    load_cycle()
+    cycle = load_cycle()
+    from app.proposals import demo as proposals_demo
+
+    proposals_demo.load(cycle)
     return logins
