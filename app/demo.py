@@ -72,8 +72,10 @@ def load(if_empty: bool = False):
         return logins
     agencies = load_agencies()
     load_users(agencies)
-    load_cycle()
+    cycle = load_cycle()
     from app.events import demo as events_demo
+    from app.proposals import demo as proposals_demo
 
+    proposals_demo.load(cycle)
     events_demo.load()
     return logins

@@ -28,6 +28,10 @@ def run_migrations_online() -> None:
             logger.info("No changes in schema detected.")
 
     options = dict(current_app.extensions["migrate"].configure_args)
+    # Full-text search objects are created by hand-written DDL, not autogenerate.
+    from app.proposals.search import include_name
+
+    options.setdefault("include_name", include_name)
     options.setdefault("process_revision_directives", skip_empty_revision)
     with database.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=database.metadata, **options)

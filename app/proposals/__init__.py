@@ -1,1 +1,6 @@
+"""Innovation proposals: write, submit, follow (DESIGN §2, §4)."""
+from flask import Blueprint
 
+bp = Blueprint("proposals", __name__)
+
+from app.proposals import routes, search  # noqa: E402,F401  (routes and search DDL hooks)

@@ -41,3 +41,20 @@
     if (question && !window.confirm(question)) event.preventDefault();
   }, true);
 })();
+
+/* Proposals: a suggested innovation's button fills the "replicates" select. */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-replicates]");
+    if (!button) return;
+    var select = document.getElementById("replicates");
+    if (!select) return;
+    select.value = button.getAttribute("data-replicates");
+    select.focus();
+    if (window.apusidaAnnounce) {
+      var option = select.options[select.selectedIndex];
+      window.apusidaAnnounce(option ? option.text : "");
+    }
+  });
+})();

@@ -1,0 +1,429 @@
+"""Proposal pages: the list, writing and editing, the proposal page and its actions.
+
+Each view: load (404) -> authorize (403) -> validate -> one service -> commit ->
+redirect (PRG), or the fragment for an HTMX request.
+"""
+import json
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.affairs import affair_choices
+from app.cycles import current_cycle
+from app.extensions import db, login_manager
+from app.htmx import is_htmx, render_block, render_page_or_block
+from app.labels import choices
+from app.main.routes import dashboard_panel
+from app.models import INNOVATION_TYPES, LAB_STAGES, STATUSES, Agency, Attachment, Comment, Cycle, Proposal, StatusChange
+from app.proposals import bp, services
+from app.proposals.forms import AttachmentForm, CommentForm, ProposalForm, SubmitForm, WithdrawForm
+from app.proposals.permissions import (
+    can_comment, can_edit, can_upload, can_view, is_member, load_proposal, visible_to,
+)
+from app.proposals.status import TransitionError, allowed_moves, may_move, submission_problems
+
+SORTS = {
+    "newest": (Proposal.updated_at.desc(), Proposal.id.desc()),
+    "oldest": (Proposal.created_at.asc(), Proposal.id.asc()),
+    "title": (Proposal.title.asc(), Proposal.id.asc()),
+}
+
+
+@bp.before_request
+def require_login():
+    """Every proposal page is internal: the public sees the showcase instead."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+# --- list -------------------------------------------------------------------
+
+@bp.route("/")
+def index():
+    """Proposals this person may see, with filters, full-text search, sorting and paging."""
+    filters = {
+        "q": request.args.get("q", "").strip()[:200],
+        "cycle": _int_arg("cycle"),
+        "agency": request.args.get("agency", ""),
+        "status": request.args.get("status", ""),
+        "lab_stage": request.args.get("lab_stage", ""),
+        "affair": request.args.get("affair", ""),
+        "innovation_type": request.args.get("innovation_type", ""),
+        "sort": request.args.get("sort", "newest"),
+    }
+    stmt = select(Proposal).where(visible_to(current_user)).options(
+        joinedload(Proposal.agency), joinedload(Proposal.cycle))
+    if filters["cycle"]:
+        stmt = stmt.where(Proposal.cycle_id == filters["cycle"])
+    if filters["agency"]:
+        stmt = stmt.join(Agency, Agency.id == Proposal.agency_id).where(Agency.code == filters["agency"])
+    if filters["status"] in STATUSES:
+        stmt = stmt.where(Proposal.status == filters["status"])
+    if filters["lab_stage"] in LAB_STAGES:
+        stmt = stmt.where(Proposal.lab_stage == filters["lab_stage"])
+    if filters["affair"]:
+        stmt = stmt.where(Proposal.affair == filters["affair"])
+    if filters["innovation_type"] in INNOVATION_TYPES:
+        stmt = stmt.where(Proposal.innovation_type == filters["innovation_type"])
+    condition = services.search_condition(filters["q"]) if filters["q"] else None
+    if condition is not None:
+        stmt = stmt.where(condition)
+    if filters["sort"] not in SORTS:
+        filters["sort"] = "newest"
+    stmt = stmt.order_by(*SORTS[filters["sort"]])
+    page = db.paginate(stmt, per_page=current_app.config["PROPOSALS_PER_PAGE"], error_out=False)
+    votes = services.vote_counts([p.id for p in page.items])
+    context = dict(page=page, votes=votes, filters=filters)
+    if is_htmx():
+        return render_block("proposals/index.html", "results", **context)
+    cycles = db.session.scalars(select(Cycle).order_by(Cycle.year.desc())).all()
+    agencies = db.session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.name)).all()
+    return render_template(
+        "proposals/index.html", cycles=cycles, agencies=agencies, statuses=choices("status"),
+        stages=choices("lab_stage"), types=choices("innovation_type"), affairs=affair_choices(), **context,
+    )
+
+
+# --- write and edit ---------------------------------------------------------
+
+def _prepare_form(form: ProposalForm, agency_id: int | None, exclude_id: int | None = None,
+                  choose_agency: bool = False) -> None:
+    """Fill the choices that come from the database."""
+    if choose_agency and current_user.is_admin:
+        agencies = db.session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.name))
+        form.agency.choices = [(a.code, f"{a.name} ({a.code})") for a in agencies]
+    else:
+        del form.agency  # innovators write for their own agency; a proposal never changes agency
+    candidates = db.session.scalars(
+        services.replicable(current_user, agency_id).options(joinedload(Proposal.agency), joinedload(Proposal.cycle))
+        .order_by(Proposal.title)
+    ).all()
+    form.replicates.choices = [(0, _("— bukan replikasi —"))] + [
+        (p.id, f"{p.title} — {p.agency.name} ({p.cycle.year})") for p in candidates if p.id != exclude_id
+    ]
+
+
+def _apply_problems(form: ProposalForm, problems) -> None:
+    """Put each submission problem beside its field."""
+    for problem in problems:
+        field = getattr(form, problem.field, None)
+        if field is not None:
+            field.errors = list(field.errors) + [problem.message]
+        else:
+            form.form_errors.append(problem.message)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    """Write a new proposal; it is saved as a draft of the writer's agency."""
+    cycle = current_cycle()
+    if cycle is None:
+        flash(_("Belum ada siklus tahunan, jadi usulan belum dapat ditulis. Hubungi admin laboratorium."), "error")
+        return redirect(url_for("proposals.index"))
+    if current_user.agency_id is None and not current_user.is_admin:
+        abort(403)
+    form = ProposalForm()
+    if request.method == "GET" and current_user.is_admin and current_user.agency:
+        form.agency.data = current_user.agency.code
+    agency = current_user.agency
+    if current_user.is_admin and form.agency.data:
+        agency = db.session.scalar(select(Agency).where(Agency.code == form.agency.data)) or agency
+    _prepare_form(form, agency.id if agency else None, choose_agency=True)
+    if agency is None and current_user.is_admin and request.method == "POST":
+        form.agency.errors = [_("Pilih perangkat daerah.")]
+    elif form.validate_on_submit():
+        try:
+            proposal = services.create_proposal(current_user, agency, cycle, form.values())
+        except services.ServiceError as error:
+            form.replicates.errors = [str(error)]
+        else:
+            if request.form.get("action") == "submit":
+                return _save_then_submit(proposal, form)
+            db.session.commit()
+            flash(_("Draf usulan disimpan."), "success")
+            return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+    return render_template("proposals/form.html", form=form, proposal=None, cycle=cycle), 422 if form.errors else 200
+
+
+def _save_then_submit(proposal: Proposal, form: ProposalForm):
+    """After a save, submit at once; if something is missing, keep the save and say what."""
+    try:
+        services.submit_proposal(proposal, current_user, request.form.get("note", ""))
+    except TransitionError:
+        problems = submission_problems(proposal)
+        db.session.commit()
+        _apply_problems(form, problems)
+        form.version.data = proposal.version
+        if not problems:
+            form.form_errors.append(_("Usulan tidak dapat diajukan sekarang."))
+        flash(_("Perubahan disimpan sebagai draf, tetapi usulan belum dapat diajukan."), "warning")
+        return render_template("proposals/form.html", form=form, proposal=proposal, cycle=proposal.cycle,
+                               submitting=True), 422
+    db.session.commit()
+    flash(_("Usulan diajukan. Tim laboratorium akan menilainya."), "success")
+    return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+
+
+@bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
+def edit(proposal_id: int):
+    """Edit a draft or a proposal sent back for revision; stale saves are refused."""
+    proposal = load_proposal(proposal_id)
+    if not can_edit(current_user, proposal):
+        if is_member(current_user, proposal) or current_user.is_admin:
+            flash(_("Usulan berstatus %(status)s tidak dapat diubah lagi.",
+                    status=_status_label(proposal.status)), "error")
+            return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+        abort(403)
+    form = ProposalForm(obj=proposal)
+    if request.method == "GET":
+        form.version.data = proposal.version
+        form.replicates.data = proposal.replicates_id or 0
+    _prepare_form(form, proposal.agency_id, exclude_id=proposal.id)
+    stale = None
+    if form.validate_on_submit():
+        base_version = int(form.version.data) if (form.version.data or "").isdigit() else -1
+        try:
+            changed = services.update_proposal(proposal, current_user, form.values(), base_version)
+        except services.StaleEdit as error:
+            db.session.rollback()
+            stale = error
+        except StaleDataError:
+            # Someone saved between our check and our UPDATE.
+            db.session.rollback()
+            proposal = db.session.get(Proposal, proposal_id)
+            stale = services.StaleEdit(_("Usulan ini baru saja diubah orang lain. Simpanan Anda tidak diterapkan."),
+                                       services.changes_since(proposal, base_version), [])
+        except services.ServiceError as error:
+            db.session.rollback()
+            form.replicates.errors = [str(error)]
+        else:
+            if request.form.get("action") == "submit":
+                return _save_then_submit(proposal, form)
+            db.session.commit()
+            flash(_("Perubahan disimpan.") if changed else _("Tidak ada perubahan."), "success")
+            return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+    if stale is not None:
+        proposal = db.session.get(Proposal, proposal_id)
+        stale_fields = stale.fields or [
+            name for name in services.EDITABLE_FIELDS
+            if name != "replicates_id" and getattr(form, name).data not in (getattr(proposal, name), None, "")
+            and getattr(proposal, name) not in (None, "")
+        ]
+        return render_template("proposals/form.html", form=form, proposal=proposal, cycle=proposal.cycle,
+                               stale=stale, stale_fields=stale_fields), 409
+    similar = services.suggestions(current_user, f"{proposal.title} {proposal.summary}", proposal.agency_id,
+                                   exclude_id=proposal.id)
+    return render_template("proposals/form.html", form=form, proposal=proposal, cycle=proposal.cycle,
+                           suggestions=similar), 422 if form.errors else 200
+
+
+def _status_label(code: str) -> str:
+    from app.labels import label
+
+    return label("status", code)
+
+
+# --- the proposal page --------------------------------------------------------
+
+def _load_full(proposal_id: int) -> Proposal:
+    """The proposal with everything its page shows, in a fixed number of queries."""
+    proposal = db.session.scalar(
+        select(Proposal).where(Proposal.id == proposal_id).options(
+            joinedload(Proposal.agency), joinedload(Proposal.author), joinedload(Proposal.cycle),
+            joinedload(Proposal.replicates).joinedload(Proposal.agency),
+            selectinload(Proposal.attachments),
+            selectinload(Proposal.status_changes).joinedload(StatusChange.actor),
+            selectinload(Proposal.comments).joinedload(Comment.author),
+        )
+    )
+    if proposal is None:
+        abort(404)
+    if not can_view(current_user, proposal):
+        abort(403)
+    return proposal
+
+
+def _detail(proposal: Proposal, code: int = 200, **forms):
+    moves = allowed_moves(current_user, proposal)
+    replicated_by = db.session.scalars(
+        select(Proposal).where(Proposal.replicates_id == proposal.id, visible_to(current_user))
+        .options(joinedload(Proposal.agency)).order_by(Proposal.title)
+    ).all()
+    context = dict(
+        proposal=proposal,
+        moves=moves,
+        may_edit=can_edit(current_user, proposal),
+        may_comment=can_comment(current_user, proposal),
+        may_upload=can_upload(current_user, proposal),
+        problems=submission_problems(proposal) if "submitted" in moves else [],
+        replicated_by=replicated_by,
+        comment_form=forms.get("comment_form") or CommentForm(formdata=None),
+        attachment_form=forms.get("attachment_form") or AttachmentForm(formdata=None),
+        submit_form=forms.get("submit_form") or SubmitForm(formdata=None),
+        withdraw_form=forms.get("withdraw_form") or WithdrawForm(formdata=None),
+        action_error=forms.get("action_error"),
+    )
+    return render_template("proposals/detail.html", **context), code
+
+
+@bp.route("/<int:proposal_id>")
+def detail(proposal_id: int):
+    """Every field, the evidence, the timeline of status changes, comments and actions."""
+    return _detail(_load_full(proposal_id))
+
+
+@bp.route("/<int:proposal_id>/submit", methods=["POST"])
+def submit(proposal_id: int):
+    """Submit a draft, or resubmit after a revision request."""
+    proposal = load_proposal(proposal_id)
+    if not may_move(current_user, proposal, "submitted"):
+        abort(403)
+    form = SubmitForm()
+    if form.validate_on_submit():
+        try:
+            services.submit_proposal(proposal, current_user, form.note.data or "")
+        except TransitionError:
+            db.session.rollback()
+            # Show each missing piece beside its field on the form.
+            edit_form = ProposalForm(obj=db.session.get(Proposal, proposal_id), formdata=None)
+            proposal = db.session.get(Proposal, proposal_id)
+            edit_form.version.data = proposal.version
+            edit_form.replicates.data = proposal.replicates_id or 0
+            _prepare_form(edit_form, proposal.agency_id, exclude_id=proposal.id)
+            _apply_problems(edit_form, submission_problems(proposal))
+            return render_template("proposals/form.html", form=edit_form, proposal=proposal, cycle=proposal.cycle,
+                                   submitting=True), 422
+        db.session.commit()
+        flash(_("Usulan diajukan. Tim laboratorium akan menilainya."), "success")
+        return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+    return _detail(_load_full(proposal_id), 422, submit_form=form)
+
+
+@bp.route("/<int:proposal_id>/withdraw", methods=["POST"])
+def withdraw(proposal_id: int):
+    """Withdraw a proposal (draft, submitted or sent back for revision)."""
+    proposal = load_proposal(proposal_id)
+    if not may_move(current_user, proposal, "withdrawn"):
+        abort(403)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw_proposal(proposal, current_user, form.note.data or "")
+        except TransitionError as error:
+            db.session.rollback()
+            return _detail(_load_full(proposal_id), 409, action_error=str(error))
+        db.session.commit()
+        flash(_("Usulan ditarik."), "success")
+        return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+    return _detail(_load_full(proposal_id), 422, withdraw_form=form)
+
+
+@bp.route("/<int:proposal_id>/comments", methods=["POST"])
+def comments(proposal_id: int):
+    """Add a comment: the comments section for HTMX, otherwise back to the page."""
+    proposal = load_proposal(proposal_id, check=can_comment)
+    form = CommentForm()
+    if form.validate_on_submit():
+        services.add_comment(proposal, current_user, form.body.data)
+        db.session.commit()
+        if not is_htmx():
+            flash(_("Komentar ditambahkan."), "success")
+            return redirect(url_for("proposals.detail", proposal_id=proposal.id, _anchor="comments"))
+        form = CommentForm(formdata=None)
+        announce = _("Komentar ditambahkan.")
+    else:
+        announce = _("Komentar belum terkirim: periksa isiannya.")
+    proposal = _load_full(proposal_id)
+    if is_htmx():
+        html = render_block("proposals/detail.html", "comments", proposal=proposal, comment_form=form,
+                            may_comment=True, swapped=True)
+        return html, 200 if not form.errors else 422, {"HX-Trigger": json.dumps({"announce": announce})}
+    return _detail(proposal, 422, comment_form=form)
+
+
+@bp.route("/<int:proposal_id>/attachments", methods=["POST"])
+def attachments(proposal_id: int):
+    """Upload an evidence file (type checked from its content, size limited)."""
+    proposal = load_proposal(proposal_id, check=can_upload)
+    form = AttachmentForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        if not upload or not getattr(upload, "filename", None):
+            form.file.errors = [_("Pilih berkas yang akan diunggah.")]
+        else:
+            stored = None
+            try:
+                attachment = services.add_attachment(proposal, current_user, upload.filename, upload.stream)
+                stored = attachment.stored_name
+                db.session.commit()
+            except services.ServiceError as error:
+                db.session.rollback()
+                form.file.errors = [str(error)]
+            except Exception:
+                db.session.rollback()
+                if stored:
+                    services.remove_stored_file(stored)
+                raise
+            else:
+                flash(_("Berkas %(name)s diunggah.", name=attachment.original_name), "success")
+                return redirect(url_for("proposals.detail", proposal_id=proposal_id, _anchor="attachments"))
+    return _detail(_load_full(proposal_id), 422, attachment_form=form)
+
+
+@bp.route("/<int:proposal_id>/attachments/<int:attachment_id>")
+def download(proposal_id: int, attachment_id: int):
+    """Send an evidence file, only to those who may see the proposal, as a download."""
+    load_proposal(proposal_id)
+    attachment = db.get_or_404(Attachment, attachment_id)
+    if attachment.proposal_id != proposal_id:
+        abort(404)
+    path = services.upload_path(attachment.stored_name)
+    try:
+        response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                             download_name=attachment.original_name, max_age=0, etag=attachment.sha256)
+    except FileNotFoundError:
+        abort(404)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- replication suggestions ------------------------------------------------
+
+@bp.route("/suggest")
+def suggest():
+    """Similar existing innovations of other agencies, while a title or summary is typed."""
+    typed = " ".join([request.args.get("title", ""), request.args.get("summary", "")])[:2000]
+    proposal_id = _int_arg("proposal_id")
+    agency_id = current_user.agency_id
+    if proposal_id:
+        own = db.session.get(Proposal, proposal_id)
+        if own is not None and can_view(current_user, own):
+            agency_id = own.agency_id
+    found = services.suggestions(current_user, typed, agency_id, exclude_id=proposal_id)
+    return render_template("proposals/_suggestions.html", suggestions=found)
+
+
+# --- dashboard ----------------------------------------------------------------
+
+@dashboard_panel
+def my_agency_proposals(user):
+    """Dashboard: my agency's proposals this cycle with their status, and a way to write one."""
+    if user.agency_id is None:
+        return None
+    cycle = current_cycle()
+    if cycle is None:
+        return None
+    proposals = db.session.scalars(
+        select(Proposal).where(Proposal.agency_id == user.agency_id, Proposal.cycle_id == cycle.id)
+        .order_by(Proposal.updated_at.desc())
+    ).all()
+    return "proposals/_dashboard_panel.html", {"proposals": proposals, "cycle": cycle}

@@ -1,0 +1,311 @@
+"""State changes on proposals: drafts, edits with the version check, evidence
+files, comments and the queries behind the list and the suggestions.
+
+Services validate, change, flush and audit; they never commit (the view does).
+"""
+import hashlib
+import io
+import os
+import re
+import unicodedata
+import uuid
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app import audit, live
+from app.extensions import db
+from app.models import Attachment, AuditEntry, Comment, Proposal, User
+from app.proposals import search
+from app.proposals.permissions import visible_to
+from app.proposals.status import change_status
+
+# The fields a person edits, in form order, with their names for messages.
+EDITABLE_FIELDS = {
+    "title": _l("Judul inovasi"),
+    "summary": _l("Ringkasan"),
+    "problem": _l("Permasalahan / latar belakang"),
+    "design": _l("Rancang bangun"),
+    "goals": _l("Tujuan"),
+    "benefits": _l("Manfaat"),
+    "results": _l("Hasil inovasi"),
+    "maturity": _l("Tahapan inovasi"),
+    "initiator": _l("Inisiator"),
+    "innovation_type": _l("Jenis inovasi"),
+    "form": _l("Bentuk inovasi"),
+    "affair": _l("Urusan pemerintahan"),
+    "trial_date": _l("Tanggal uji coba"),
+    "implementation_date": _l("Tanggal penerapan"),
+    "contact": _l("Kontak"),
+    "lab_stage": _l("Tahap laboratorium"),
+    "replicates_id": _l("Mereplikasi inovasi"),
+}
+# Statuses whose proposals others may replicate (an existing innovation, shared).
+REPLICABLE_STATUSES = ("submitted", "in_review", "revision_requested", "approved", "implemented")
+
+
+class ServiceError(ValueError):
+    """A refused change; the message is for the person, and nothing changed."""
+
+
+@dataclass
+class OtherChange:
+    """An edit someone else saved after the version a stale form started from."""
+
+    who: str
+    when: datetime
+    fields: list[str]
+
+
+class StaleEdit(ServiceError):
+    """The proposal changed since the form was opened; the newer save is kept."""
+
+    def __init__(self, message: str, changes: list[OtherChange], fields: list[str]):
+        super().__init__(message)
+        self.changes = changes
+        self.fields = fields  # every field changed by others, in form order
+
+
+def _clean(values: dict) -> dict:
+    cleaned = {}
+    for key in EDITABLE_FIELDS:
+        if key not in values:
+            continue
+        value = values[key]
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n").strip()
+            if key in ("maturity", "initiator", "innovation_type", "form", "affair") and not value:
+                value = None
+        if key == "replicates_id" and not value:
+            value = None
+        cleaned[key] = value
+    return cleaned
+
+
+def replicable(user: User, exclude_agency_id: int | None):
+    """Statement of the innovations this user may name as the one their proposal replicates."""
+    stmt = select(Proposal).where(visible_to(user), Proposal.status.in_(REPLICABLE_STATUSES))
+    if exclude_agency_id is not None:
+        stmt = stmt.where(Proposal.agency_id != exclude_agency_id)
+    return stmt
+
+
+def _check_replicates(user: User, agency_id: int, replicates_id: int | None, own_id: int | None) -> None:
+    if replicates_id is None:
+        return
+    found = db.session.scalar(replicable(user, agency_id).where(Proposal.id == replicates_id))
+    if found is None or found.id == own_id:
+        raise ServiceError(_("Pilih inovasi perangkat daerah lain yang sudah diajukan."))
+
+
+def create_proposal(author: User, agency, cycle, values: dict) -> Proposal:
+    """A new draft of `agency` in `cycle`, written by `author`."""
+    values = _clean(values)
+    _check_replicates(author, agency.id, values.get("replicates_id"), None)
+    proposal = Proposal(author=author, agency=agency, cycle=cycle, status="draft", **values)
+    db.session.add(proposal)
+    db.session.flush()
+    audit.record("proposal_created", target=proposal, actor=author, summary=proposal.title, version=proposal.version)
+    return proposal
+
+
+def changes_since(proposal: Proposal, version: int) -> list[OtherChange]:
+    """Who changed which fields after `version`, from the audit trail of edits."""
+    entries = db.session.execute(
+        select(AuditEntry, User.name)
+        .outerjoin(User, User.id == AuditEntry.actor_id)
+        .where(AuditEntry.target_type == "proposal", AuditEntry.target_id == proposal.id,
+               AuditEntry.action == "proposal_updated")
+        .order_by(AuditEntry.created_at, AuditEntry.id)
+    ).all()
+    changes = []
+    for entry, name in entries:
+        if int(entry.details.get("version", 0)) > version:
+            changes.append(OtherChange(name or "—", entry.created_at, list(entry.details.get("fields", []))))
+    return changes
+
+
+def update_proposal(proposal: Proposal, editor: User, values: dict, base_version: int) -> list[str]:
+    """Save an edit that started from `base_version`; returns the fields that changed.
+
+    A stale edit (someone saved in between) raises StaleEdit naming what the
+    other person changed, and writes nothing: the first save is kept.
+    """
+    if base_version != proposal.version:
+        changes = changes_since(proposal, base_version)
+        fields = [f for f in EDITABLE_FIELDS if any(f in c.fields for c in changes)]
+        raise StaleEdit(_("Usulan ini sudah diubah orang lain sejak Anda membukanya. Simpanan Anda tidak "
+                          "diterapkan agar perubahan mereka tidak tertimpa."), changes, fields)
+    values = _clean(values)
+    _check_replicates(editor, proposal.agency_id, values.get("replicates_id"), proposal.id)
+    changed = [key for key, value in values.items() if getattr(proposal, key) != value]
+    if not changed:
+        return []
+    for key in changed:
+        setattr(proposal, key, values[key])
+    # The mapper's version check ("WHERE version = ?") guards the moment between
+    # the check above and this UPDATE; a race surfaces as StaleDataError.
+    db.session.flush()
+    audit.record("proposal_updated", target=proposal, actor=editor, summary=proposal.title,
+                 fields=changed, version=proposal.version)
+    if "lab_stage" in changed:
+        live.touch()
+    return changed
+
+
+def submit_proposal(proposal: Proposal, actor: User, note: str = ""):
+    """Submit a draft, or resubmit after a revision request (with the answer as note)."""
+    return change_status(proposal, "submitted", actor, note)
+
+
+def withdraw_proposal(proposal: Proposal, actor: User, note: str = ""):
+    """Withdraw a draft, a submitted proposal or one sent back for revision."""
+    return change_status(proposal, "withdrawn", actor, note)
+
+
+def add_comment(proposal: Proposal, author: User, body: str) -> Comment:
+    """Add an internal comment (stored as typed; shown escaped with its line breaks)."""
+    body = (body or "").replace("\r\n", "\n").strip()
+    if not body:
+        raise ServiceError(_("Tulis komentar terlebih dahulu."))
+    comment = Comment(proposal=proposal, author=author, body=body)
+    db.session.add(comment)
+    db.session.flush()
+    audit.record("comment_added", target=proposal, actor=author, summary=proposal.title, comment_id=comment.id)
+    return comment
+
+
+# --- evidence files --------------------------------------------------------
+
+ALLOWED_TYPES = {
+    # kind: (content type, extensions that may name it)
+    "pdf": ("application/pdf", (".pdf",)),
+    "png": ("image/png", (".png",)),
+    "jpeg": ("image/jpeg", (".jpg", ".jpeg")),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",)),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",)),
+}
+KIND_NAMES = {"pdf": "PDF", "png": "PNG", "jpeg": "JPEG", "docx": "Word (DOCX)", "xlsx": "Excel (XLSX)"}
+
+
+def detect_kind(data: bytes) -> str | None:
+    """The file's real type from its first bytes (and, for Office files, its ZIP directory)."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = archive.namelist()
+                if "[Content_Types].xml" not in names:
+                    return None
+                types = archive.read("[Content_Types].xml")
+        except (zipfile.BadZipFile, KeyError, RuntimeError, OSError):
+            return None
+        if any(n.startswith("word/") for n in names) and b"wordprocessingml" in types:
+            return "docx"
+        if any(n.startswith("xl/") for n in names) and b"spreadsheetml" in types:
+            return "xlsx"
+    return None
+
+
+def safe_display_name(filename: str | None, extension: str) -> str:
+    """The name people see: only the last path part, no control characters, not empty."""
+    name = re.split(r"[\\/]", filename or "")[-1]
+    name = "".join(ch for ch in unicodedata.normalize("NFC", name) if unicodedata.category(ch)[0] != "C")
+    name = name.strip().lstrip(".").strip()
+    if not name:
+        name = _("lampiran") + extension
+    if len(name) > 200:
+        stem, ext = os.path.splitext(name)
+        name = stem[: 200 - len(ext)] + ext
+    return name
+
+
+def upload_path(stored_name: str) -> str:
+    return os.path.join(current_app.config["UPLOAD_DIR"], stored_name)
+
+
+def add_attachment(proposal: Proposal, uploader: User, filename: str | None, stream) -> Attachment:
+    """Store an evidence file under a generated name, after checking its size and real type."""
+    limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
+    data = stream.read(limit + 1)
+    if not data:
+        raise ServiceError(_("Pilih berkas yang akan diunggah; berkas kosong tidak dapat disimpan."))
+    if len(data) > limit:
+        raise ServiceError(_("Berkas terlalu besar. Ukuran paling besar %(max)d MB; perkecil atau pisahkan berkasnya.",
+                             max=current_app.config["MAX_UPLOAD_MB"]))
+    kind = detect_kind(data)
+    if kind is None:
+        raise ServiceError(_("Jenis berkas tidak diizinkan. Unggah PDF, PNG, JPEG, DOCX atau XLSX; isi berkas "
+                             "diperiksa, bukan hanya namanya."))
+    content_type, extensions = ALLOWED_TYPES[kind]
+    extension = os.path.splitext(filename or "")[1].lower()
+    if extension not in extensions:
+        raise ServiceError(_("Isi berkas adalah %(kind)s, tetapi namanya berakhiran \"%(ext)s\". Simpan berkas "
+                             "dengan jenis yang benar lalu unggah lagi.", kind=KIND_NAMES[kind], ext=extension or "—"))
+    stored_name = f"{uuid.uuid4().hex}{extensions[0]}"
+    os.makedirs(current_app.config["UPLOAD_DIR"], exist_ok=True)
+    with open(upload_path(stored_name), "xb") as handle:
+        handle.write(data)
+    attachment = Attachment(
+        proposal=proposal, uploaded_by_id=uploader.id, original_name=safe_display_name(filename, extensions[0]),
+        stored_name=stored_name, content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+    )
+    db.session.add(attachment)
+    db.session.flush()
+    audit.record("attachment_added", target=proposal, actor=uploader, summary=attachment.original_name,
+                 attachment_id=attachment.id, sha256=attachment.sha256, size=attachment.size)
+    return attachment
+
+
+def remove_stored_file(stored_name: str) -> None:
+    """Delete a stored file whose row was not committed (a failed request)."""
+    try:
+        os.remove(upload_path(stored_name))
+    except FileNotFoundError:
+        pass
+
+
+# --- queries ------------------------------------------------------------------
+
+def search_condition(query: str, any_word: bool = False):
+    """A WHERE condition for the full-text search, or None when nothing to search."""
+    ids = search.matching_ids(db.engine.dialect.name, query, any_word)
+    return None if ids is None else Proposal.id.in_(ids)
+
+
+def suggestions(user: User, text_typed: str, agency_id: int | None, exclude_id: int | None = None, limit: int = 5):
+    """Existing innovations of other agencies similar to what is being typed (best first)."""
+    terms = [w for w in search.words(text_typed) if len(w) > 3 and w not in search.STOP_WORDS]
+    if not terms:
+        return []
+    query = " ".join(terms)
+    stmt = replicable(user, agency_id).where(search_condition(query, any_word=True))
+    if exclude_id is not None:
+        stmt = stmt.where(Proposal.id != exclude_id)
+    from sqlalchemy.orm import joinedload
+
+    stmt = stmt.options(joinedload(Proposal.agency)).order_by(search.rank(db.engine.dialect.name, query),
+                                                             Proposal.id.desc()).limit(limit)
+    return list(db.session.scalars(stmt))
+
+
+def vote_counts(proposal_ids: list[int]) -> dict[int, int]:
+    """Votes per proposal for one page of a list, in one grouped query."""
+    from app.models import Vote
+
+    if not proposal_ids:
+        return {}
+    rows = db.session.execute(
+        select(Vote.proposal_id, func.count(Vote.id)).where(Vote.proposal_id.in_(proposal_ids)).group_by(Vote.proposal_id)
+    )
+    return dict(rows.all())

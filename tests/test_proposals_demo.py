@@ -1,0 +1,30 @@
+"""Demo proposals cover every status and stage, and loading twice adds nothing."""
+from sqlalchemy import func, select
+
+from app import demo
+from app.extensions import db
+from app.models import LAB_STAGES, STATUSES, Attachment, AuditEntry, Proposal, StatusChange
+from app.proposals.status import word_count
+
+
+def test_demo_proposals_every_status_and_stage_idempotent(app_ctx):
+    demo.load()
+    db.session.commit()
+    proposals = db.session.scalars(select(Proposal)).all()
+    assert {p.status for p in proposals} == set(STATUSES)
+    assert {p.lab_stage for p in proposals} == set(LAB_STAGES)
+    for proposal in proposals:
+        if proposal.submitted_at is not None:
+            assert word_count(proposal.design) >= 300, proposal.title
+        # The timeline leads from draft to the current status.
+        path = [c.to_status for c in proposal.status_changes]
+        assert (path[-1] if path else "draft") == proposal.status
+    assert any(p.on_showcase for p in proposals)
+    assert any(p.replicates_id for p in proposals)
+    counts = [db.session.scalar(select(func.count()).select_from(model))
+              for model in (Proposal, StatusChange, Attachment, AuditEntry)]
+
+    demo.load()
+    db.session.commit()
+    assert [db.session.scalar(select(func.count()).select_from(model))
+            for model in (Proposal, StatusChange, Attachment, AuditEntry)] == counts
