@@ -78,11 +78,13 @@ def create_app(config: dict | None = None) -> Flask:
     from app import models  # noqa: F401  (registers every table on the metadata)
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
+    from app.leaderboard import bp as leaderboard_bp
     from app.main import bp as main_bp
     from app.showcase import bp as showcase_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(showcase_bp)
+    app.register_blueprint(leaderboard_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
