@@ -1,24 +1,181 @@
-from flask import render_template
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+"""The public showcase, innovation pages, open data and the Atom feed (no login anywhere)."""
+import csv
+import io
+import json
 
+from flask import Response, abort, make_response, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+
+from app.affairs import affair_choices, all_affairs
 from app.extensions import db
+from app.htmx import is_htmx, render_page_or_block
+from app.labels import LABELS
+from app.models import INNOVATION_TYPES, LAB_STAGES
 from app.showcase import bp
-from app.models import SHOWCASE_STATUSES, Proposal
+from app.showcase.caching import finish, make_etag, not_modified
+from app.showcase.services import (
+    OPEN_DATA_FIELDS,
+    ShowcaseFilters,
+    filter_choices,
+    load_public,
+    open_data_rows,
+    public_milestones,
+    public_replicate,
+    showcase_query,
+    showcase_state,
+    vote_total,
+)
+
+PER_PAGE = 12
+FEED_SIZE = 30
+# Open data carries no personal state: any cache may keep it a few minutes.
+OPEN_DATA_CACHE_CONTROL = "public, max-age=300"
+# Pages embed the visitor's menu and form token, so they are shared-cacheable
+# only for anonymous visitors (with Vary: Cookie) and only briefly.
+PUBLIC_PAGE_CACHE_CONTROL = "public, max-age=60"
+PRIVATE_PAGE_CACHE_CONTROL = "private, no-cache"
 
 
-def published_proposals():
-    """The only proposals the public may ever see."""
-    return select(Proposal).where(Proposal.published.is_(True), Proposal.status.in_(SHOWCASE_STATUSES))
+def _language() -> str:
+    locale = get_locale()
+    return locale.language if locale else "id"
+
+
+def _page_cache_control() -> str:
+    if current_user.is_authenticated or session.modified:
+        return PRIVATE_PAGE_CACHE_CONTROL
+    return PUBLIC_PAGE_CACHE_CONTROL
+
+
+def _page_etag(*parts) -> str | None:
+    """ETag of an HTML page: data state, URL, language, fragment or page, and
+    the visitor (their menu and form token are in the page). None while a
+    flash message waits, since it shows only once."""
+    if session.get("_flashes"):
+        return None
+    visitor = current_user.get_id() if current_user.is_authenticated else "anonymous"
+    return make_etag("page", *parts, request.full_path, _language(), is_htmx(), visitor,
+                     session.get("csrf_token", ""))
+
+
+def _conditional_page(etag: str | None, render):
+    """304 if the visitor holds this version, else the rendered page with validators."""
+    if etag:
+        cached = not_modified(etag, _page_cache_control())
+        if cached is not None:
+            return cached
+    response = make_response(render())
+    return finish(response, etag, _page_cache_control())
+
+
+def _filters_from_request() -> ShowcaseFilters:
+    """Read the filters; unknown codes are ignored rather than failing the page."""
+    args = request.args
+    stage = args.get("stage") if args.get("stage") in LAB_STAGES else None
+    innovation_type = args.get("type") if args.get("type") in INNOVATION_TYPES else None
+    affair = args.get("affair") if args.get("affair") in all_affairs() else None
+    return ShowcaseFilters(
+        year=args.get("year", type=int), agency=(args.get("agency") or "").strip()[:40] or None,
+        affair=affair, stage=stage, innovation_type=innovation_type, q=(args.get("q") or "").strip()[:100],
+    )
 
 
 @bp.route("/")
 def index():
-    """Showcase: the newest published innovations."""
-    stmt = (
-        published_proposals()
-        .options(joinedload(Proposal.agency))
-        .order_by(Proposal.published_at.desc(), Proposal.id.desc())
-    )
-    page = db.paginate(stmt, per_page=12, error_out=False)
-    return render_template("showcase/index.html", page=page)
+    """Showcase of published innovations: filters, search and paging; HTMX gets the results only."""
+    filters = _filters_from_request()
+    page_number = request.args.get("page", 1, type=int)
+    etag = _page_etag("showcase", *showcase_state())
+
+    def render():
+        page = db.paginate(showcase_query(filters), page=page_number, per_page=PER_PAGE, error_out=False)
+        return render_page_or_block(
+            "showcase/index.html", "results", page=page, filters=filters, choices=filter_choices(),
+            affairs=affair_choices(), stages=LAB_STAGES, types=INNOVATION_TYPES,
+        )
+
+    return _conditional_page(etag, render)
+
+
+@bp.route("/innovations/<int:proposal_id>")
+def detail(proposal_id: int):
+    """Public page of one published innovation; 404 for anything not on the showcase."""
+    proposal = load_public(proposal_id)
+    if proposal is None:
+        abort(404)
+    etag = _page_etag("innovation", proposal.id, *showcase_state())
+
+    def render():
+        return render_template(
+            "showcase/detail.html", proposal=proposal, milestones=public_milestones(proposal),
+            votes=vote_total(proposal), replicates=public_replicate(proposal),
+        )
+
+    return _conditional_page(etag, render)
+
+
+@bp.route("/open-data")
+def open_data():
+    """Data dictionary of the open data: fields, codes and download links."""
+    etag = _page_etag("open-data")
+    return _conditional_page(etag, lambda: render_template(
+        "showcase/open_data.html", fields=OPEN_DATA_FIELDS, labels=LABELS, affairs=affair_choices(),
+    ))
+
+
+def _open_data_response(kind: str, build, mimetype: str, filename: str | None = None) -> Response:
+    """Open data with an ETag from the database state; the session is never touched."""
+    etag = make_etag("open-data", kind, *showcase_state())
+    cached = not_modified(etag, OPEN_DATA_CACHE_CONTROL)
+    if cached is not None:
+        return cached
+    response = Response(build(), mimetype=mimetype)
+    if filename:
+        response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Access-Control-Allow-Origin"] = "*"  # open data: any site may fetch it
+    return finish(response, etag, OPEN_DATA_CACHE_CONTROL)
+
+
+@bp.route("/open-data/innovations.csv")
+def innovations_csv():
+    """Every published innovation as CSV (UTF-8, header row with DESIGN's field names)."""
+    def build():
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=OPEN_DATA_FIELDS, lineterminator="\r\n")
+        writer.writeheader()
+        for row in open_data_rows():
+            writer.writerow({key: "" if value is None else value for key, value in row.items()})
+        return buffer.getvalue()
+
+    return _open_data_response("csv", build, "text/csv", "inovasi-kota-probolinggo.csv")
+
+
+@bp.route("/open-data/innovations.json")
+def innovations_json():
+    """Every published innovation as JSON: {"fields": [...], "count": n, "innovations": [...]}."""
+    def build():
+        rows = open_data_rows()
+        document = {
+            "source": "Apusida, Laboratorium Inovasi Kota Probolinggo",
+            "dictionary": url_for("showcase.open_data", _external=True),
+            "fields": list(OPEN_DATA_FIELDS), "count": len(rows), "innovations": rows,
+        }
+        return json.dumps(document, ensure_ascii=False, indent=1)
+
+    return _open_data_response("json", build, "application/json")
+
+
+@bp.route("/feed.atom")
+def feed():
+    """Atom feed of the most recently published innovations."""
+    etag = make_etag("feed", _language(), *showcase_state())
+    cached = not_modified(etag, OPEN_DATA_CACHE_CONTROL)
+    if cached is not None:
+        return cached
+    rows = open_data_rows(limit=FEED_SIZE)
+    body = render_template("showcase/feed.xml", rows=rows, updated=rows[0]["published_at"] if rows else None,
+                           site_url=url_for("showcase.index", _external=True))
+    response = Response(body, mimetype="application/atom+xml")
+    return finish(response, etag, OPEN_DATA_CACHE_CONTROL)
+

@@ -34,6 +34,44 @@
     if (summary) summary.focus();
   });
 
+  // Live regions (the leaderboard). Elements marked data-live-poll get a
+  // "live-poll" event every 5 s, only while the tab is visible (the htmx config
+  // forbids eval, so the visibility check lives here, not in hx-trigger).
+  var LIVE_POLL_MS = 5000;
+  function pollLiveRegions() {
+    if (document.visibilityState !== "visible" || !window.htmx) return;
+    document.querySelectorAll("[data-live-poll]").forEach(function (element) {
+      window.htmx.trigger(element, "live-poll");
+    });
+  }
+  window.setInterval(pollLiveRegions, LIVE_POLL_MS);
+  // Back on the tab: catch up at once instead of waiting for the next tick.
+  document.addEventListener("visibilitychange", pollLiveRegions);
+
+  // Each poll revalidates with the ETag of the version on screen. Setting
+  // If-None-Match ourselves makes the browser bypass its cache and hand the
+  // 304 to htmx, which would otherwise swap the empty body in (htmx 2 swaps
+  // every 2xx/3xx by default), so a 304 is told not to swap.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var element = event.detail && event.detail.elt;
+    var etag = element && element.getAttribute && element.getAttribute("data-etag");
+    if (etag && element.hasAttribute("data-live-poll")) event.detail.headers["If-None-Match"] = etag;
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    if (!xhr) return;
+    if (xhr.status === 304) {
+      event.detail.shouldSwap = false;
+      event.detail.isError = false;
+      return;
+    }
+    var element = event.detail.elt;
+    var etag = xhr.getResponseHeader("ETag");
+    if (etag && element && element.hasAttribute && element.hasAttribute("data-live-poll")) {
+      element.setAttribute("data-etag", etag);
+    }
+  });
+
   // Ask again before destructive actions (forms marked data-confirm).
   document.addEventListener("submit", function (event) {
     var form = event.target;

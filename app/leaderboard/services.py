@@ -1,0 +1,170 @@
+"""Leaderboard figures (DESIGN §3), computed in the database.
+
+The whole board is one grouped statement: every active agency left-joined to
+per-agency aggregates of the cycle's proposals, votes and reviews, with the
+points and the ordering done in SQL. Its cost does not grow with the number of
+agencies in queries, only in rows.
+"""
+from dataclasses import dataclass, field
+
+from sqlalchemy import Float, case, cast, func, select
+
+from app.extensions import db
+from app.models import RUBRIC, SUBMITTED_STATUSES, Agency, Cycle, Proposal, Review, Vote
+
+APPROVED_STATUSES = ("approved", "implemented")
+POINTS_SUBMITTED = 1
+POINTS_APPROVED = 3
+POINTS_IMPLEMENTED = 5
+VOTES_PER_POINT = 10
+
+
+@dataclass
+class Standing:
+    """One agency's line on the board."""
+
+    rank: int
+    agency_id: int
+    code: str
+    name: str
+    kind: str
+    submitted: int
+    approved: int
+    implemented: int
+    votes: int
+    mean_score: float | None
+    points: int
+    first_time: bool
+    met_target: bool
+
+
+@dataclass
+class Board:
+    """The board of one cycle, optionally of one kind of agency."""
+
+    cycle: Cycle
+    kind: str | None
+    standings: list[Standing] = field(default_factory=list)
+
+    @property
+    def target(self) -> int:
+        return self.cycle.target_per_agency
+
+    @property
+    def active_count(self) -> int:
+        return len(self.standings)
+
+    @property
+    def participating(self) -> int:
+        """Agencies with at least one submitted innovation this cycle."""
+        return sum(1 for s in self.standings if s.submitted > 0)
+
+    @property
+    def share(self) -> float:
+        return self.participating / self.active_count if self.active_count else 0.0
+
+    @property
+    def first_timers(self) -> list[Standing]:
+        return [s for s in self.standings if s.first_time]
+
+    @property
+    def not_met(self) -> list[Standing]:
+        """Agencies still below the cycle's target, by name."""
+        return sorted((s for s in self.standings if not s.met_target), key=lambda s: s.name.casefold())
+
+    @property
+    def order(self) -> str:
+        """The ranking as agency ids, to notice a change of order between polls."""
+        return ",".join(str(s.agency_id) for s in self.standings)
+
+
+def weighted_score():
+    """DESIGN §2's weighted score of a review as a SQL expression (20 to 100)."""
+    total = sum(weight * getattr(Review, f"score_{name}") for name, weight in RUBRIC.items())
+    return cast(total, Float) / 5
+
+
+def _cycle_proposals(cycle: Cycle):
+    """Conditions for the proposals that count on the board: this cycle, submitted."""
+    return (Proposal.cycle_id == cycle.id, Proposal.status.in_(SUBMITTED_STATUSES))
+
+
+def board_statement(cycle: Cycle, kind: str | None = None):
+    """The ranked board as one SELECT (exposed for the report and for tests)."""
+    counts = (
+        select(
+            Proposal.agency_id.label("agency_id"),
+            func.count(Proposal.id).label("submitted"),
+            func.sum(case((Proposal.status.in_(APPROVED_STATUSES), 1), else_=0)).label("approved"),
+            func.sum(case((Proposal.status == "implemented", 1), else_=0)).label("implemented"),
+        )
+        .where(*_cycle_proposals(cycle))
+        .group_by(Proposal.agency_id)
+        .subquery("counts")
+    )
+    votes = (
+        select(Proposal.agency_id.label("agency_id"), func.count(Vote.id).label("votes"))
+        .join(Vote, Vote.proposal_id == Proposal.id)
+        .where(*_cycle_proposals(cycle))
+        .group_by(Proposal.agency_id)
+        .subquery("votes")
+    )
+    scores = (
+        select(Proposal.agency_id.label("agency_id"), func.avg(weighted_score()).label("mean_score"))
+        .join(Review, Review.proposal_id == Proposal.id)
+        .where(*_cycle_proposals(cycle))
+        .group_by(Proposal.agency_id)
+        .subquery("scores")
+    )
+    # "First time": nothing submitted in any earlier cycle (correlated EXISTS,
+    # still part of the same statement).
+    earlier = (
+        select(Proposal.id)
+        .join(Cycle, Cycle.id == Proposal.cycle_id)
+        .where(Proposal.agency_id == Agency.id, Cycle.year < cycle.year, Proposal.status.in_(SUBMITTED_STATUSES))
+        .exists()
+    )
+    submitted = func.coalesce(counts.c.submitted, 0)
+    approved = func.coalesce(counts.c.approved, 0)
+    implemented = func.coalesce(counts.c.implemented, 0)
+    vote_count = func.coalesce(votes.c.votes, 0)
+    mean_score = scores.c.mean_score
+    # Integer division on both SQLite and PostgreSQL: floor(votes / 10) for votes >= 0.
+    points = (POINTS_SUBMITTED * submitted + POINTS_APPROVED * approved
+              + POINTS_IMPLEMENTED * implemented + vote_count // VOTES_PER_POINT)
+    stmt = (
+        select(
+            Agency.id, Agency.code, Agency.name, Agency.kind,
+            submitted.label("submitted"), approved.label("approved"), implemented.label("implemented"),
+            vote_count.label("votes"), mean_score.label("mean_score"), points.label("points"),
+            earlier.label("has_earlier"),
+        )
+        .outerjoin(counts, counts.c.agency_id == Agency.id)
+        .outerjoin(votes, votes.c.agency_id == Agency.id)
+        .outerjoin(scores, scores.c.agency_id == Agency.id)
+        .where(Agency.active.is_(True))
+        # Ties: higher mean score first, no score at all counts lowest, then name.
+        .order_by(points.desc(), mean_score.is_(None), mean_score.desc(), Agency.name, Agency.id)
+    )
+    if kind:
+        stmt = stmt.where(Agency.kind == kind)
+    return stmt
+
+
+def compute_board(cycle: Cycle, kind: str | None = None) -> Board:
+    """Rank the active agencies of a cycle (one query)."""
+    board = Board(cycle=cycle, kind=kind)
+    for rank, row in enumerate(db.session.execute(board_statement(cycle, kind)), start=1):
+        submitted = int(row.submitted)
+        board.standings.append(Standing(
+            rank=rank, agency_id=row.id, code=row.code, name=row.name, kind=row.kind,
+            submitted=submitted, approved=int(row.approved), implemented=int(row.implemented),
+            votes=int(row.votes), mean_score=float(row.mean_score) if row.mean_score is not None else None,
+            points=int(row.points), first_time=submitted > 0 and not row.has_earlier,
+            met_target=submitted >= cycle.target_per_agency,
+        ))
+    return board
+
+
+def cycles_newest_first() -> list[Cycle]:
+    return list(db.session.scalars(select(Cycle).order_by(Cycle.year.desc())))

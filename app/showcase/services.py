@@ -1,0 +1,173 @@
+"""Queries for the public showcase and the open data.
+
+Everything here starts from `published_proposals()`: the only proposals the
+public may ever see (published by an admin AND approved or implemented).
+Nothing reads reviews, comments, individual votes or voters.
+"""
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased, joinedload
+
+from app import live
+from app.extensions import db
+from app.models import SHOWCASE_STATUSES, Agency, Cycle, Proposal, StatusChange, Vote
+
+PUBLIC_MILESTONES = ("submitted", "approved", "implemented")
+
+# Public open-data columns, in order: DESIGN §2's field names plus a few facts.
+OPEN_DATA_FIELDS = (
+    "id", "title", "summary", "problem", "design", "goals", "benefits", "results", "maturity", "initiator",
+    "innovation_type", "form", "affair", "trial_date", "implementation_date", "contact", "lab_stage", "status",
+    "agency", "agency_name", "year", "replicates", "published_at", "votes",
+)
+
+
+def is_public():
+    """SQL condition: a proposal the public may see."""
+    return and_(Proposal.published.is_(True), Proposal.status.in_(SHOWCASE_STATUSES))
+
+
+def published_proposals():
+    """The only proposals the public may ever see."""
+    return select(Proposal).where(is_public())
+
+
+@dataclass
+class ShowcaseFilters:
+    year: int | None = None
+    agency: str | None = None
+    affair: str | None = None
+    stage: str | None = None
+    innovation_type: str | None = None
+    q: str = ""
+
+    @property
+    def active(self) -> bool:
+        return any((self.year, self.agency, self.affair, self.stage, self.innovation_type, self.q))
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def showcase_query(filters: ShowcaseFilters):
+    """Published innovations matching the filters, newest publication first, agency eager-loaded."""
+    stmt = (
+        published_proposals()
+        .join(Agency, Agency.id == Proposal.agency_id)
+        .join(Cycle, Cycle.id == Proposal.cycle_id)
+        .options(joinedload(Proposal.agency), joinedload(Proposal.cycle))
+    )
+    if filters.year:
+        stmt = stmt.where(Cycle.year == filters.year)
+    if filters.agency:
+        stmt = stmt.where(Agency.code == filters.agency)
+    if filters.affair:
+        stmt = stmt.where(Proposal.affair == filters.affair)
+    if filters.stage:
+        stmt = stmt.where(Proposal.lab_stage == filters.stage)
+    if filters.innovation_type:
+        stmt = stmt.where(Proposal.innovation_type == filters.innovation_type)
+    if filters.q:
+        # Published innovations number in the hundreds, so a portable
+        # case-insensitive LIKE is fast enough and behaves the same on SQLite
+        # and PostgreSQL; the internal proposal list has full-text search.
+        pattern = _like_pattern(filters.q)
+        stmt = stmt.where(or_(*(func.lower(column).like(pattern, escape="\\")
+                                for column in (Proposal.title, Proposal.summary, Proposal.design))))
+    return stmt.order_by(Proposal.published_at.desc(), Proposal.id.desc())
+
+
+def filter_choices() -> dict:
+    """Years and agencies that have published innovations (two queries)."""
+    years = db.session.scalars(
+        select(Cycle.year).join(Proposal, Proposal.cycle_id == Cycle.id).where(is_public())
+        .distinct().order_by(Cycle.year.desc())
+    ).all()
+    agencies = db.session.execute(
+        select(Agency.code, Agency.name).join(Proposal, Proposal.agency_id == Agency.id).where(is_public())
+        .distinct().order_by(Agency.name)
+    ).all()
+    return {"years": years, "agencies": agencies}
+
+
+def showcase_state() -> tuple:
+    """What the public pages depend on, cheaply: the live counter (votes,
+    decisions, publishing) and the published rows' count and latest change."""
+    count, last_update, last_published = db.session.execute(
+        select(func.count(Proposal.id), func.max(Proposal.updated_at), func.max(Proposal.published_at))
+        .where(is_public())
+    ).one()
+    return (live.current(), count, last_update, last_published)
+
+
+def load_public(proposal_id: int) -> Proposal | None:
+    """One published innovation with its agency and cycle, or None."""
+    return db.session.scalar(
+        published_proposals().where(Proposal.id == proposal_id)
+        .options(joinedload(Proposal.agency), joinedload(Proposal.cycle))
+    )
+
+
+def public_milestones(proposal: Proposal) -> list[tuple[str, object]]:
+    """(milestone, date) pairs: first submission, approval, implementation and
+    publication. Never notes or who made the move."""
+    rows = db.session.execute(
+        select(StatusChange.to_status, func.min(StatusChange.created_at))
+        .where(StatusChange.proposal_id == proposal.id, StatusChange.to_status.in_(PUBLIC_MILESTONES))
+        .group_by(StatusChange.to_status)
+    ).all()
+    found = dict(rows)
+    milestones = [(status, found[status]) for status in PUBLIC_MILESTONES if found.get(status)]
+    if proposal.published_at:
+        milestones.append(("published", proposal.published_at))
+    return sorted(milestones, key=lambda item: item[1])
+
+
+def vote_total(proposal: Proposal) -> int:
+    return db.session.scalar(select(func.count(Vote.id)).where(Vote.proposal_id == proposal.id)) or 0
+
+
+def public_replicate(proposal: Proposal) -> Proposal | None:
+    """The innovation this one copies, only if that one is public too."""
+    if proposal.replicates_id is None:
+        return None
+    return load_public(proposal.replicates_id)
+
+
+def open_data_rows(limit: int | None = None) -> list[dict]:
+    """Every published innovation as a dict of OPEN_DATA_FIELDS (one query)."""
+    votes = (
+        select(Vote.proposal_id.label("proposal_id"), func.count(Vote.id).label("votes"))
+        .group_by(Vote.proposal_id).subquery("votes")
+    )
+    original = aliased(Proposal)
+    stmt = (
+        select(Proposal, Agency.code, Agency.name, Cycle.year, original.id, func.coalesce(votes.c.votes, 0))
+        .join(Agency, Agency.id == Proposal.agency_id)
+        .join(Cycle, Cycle.id == Proposal.cycle_id)
+        .outerjoin(votes, votes.c.proposal_id == Proposal.id)
+        .outerjoin(original, and_(original.id == Proposal.replicates_id, original.published.is_(True),
+                                  original.status.in_(SHOWCASE_STATUSES)))
+        .where(is_public())
+        .order_by(Proposal.published_at.desc(), Proposal.id.desc())
+    )
+    if limit:
+        stmt = stmt.limit(limit)
+    rows = []
+    for proposal, agency_code, agency_name, year, replicates, vote_count in db.session.execute(stmt):
+        rows.append({
+            "id": proposal.id, "title": proposal.title, "summary": proposal.summary, "problem": proposal.problem,
+            "design": proposal.design, "goals": proposal.goals, "benefits": proposal.benefits,
+            "results": proposal.results, "maturity": proposal.maturity, "initiator": proposal.initiator,
+            "innovation_type": proposal.innovation_type, "form": proposal.form, "affair": proposal.affair,
+            "trial_date": proposal.trial_date.isoformat() if proposal.trial_date else None,
+            "implementation_date": proposal.implementation_date.isoformat() if proposal.implementation_date else None,
+            "contact": proposal.contact, "lab_stage": proposal.lab_stage, "status": proposal.status,
+            "agency": agency_code, "agency_name": agency_name, "year": year, "replicates": replicates,
+            "published_at": proposal.published_at.isoformat() if proposal.published_at else None,
+            "votes": int(vote_count),
+        })
+    return rows

@@ -1,0 +1,117 @@
+"""Nothing private reaches the public: every anonymous GET route, page, fragment, feed and export.
+
+Every text field of every proposal the public must not see carries a unique
+marker word, and so do comments, review comments, status notes, attachment
+names, voters, reviewers and authors. The routes come from the URL map, so a
+route added later is checked too.
+"""
+import re
+
+import pytest
+
+from app.extensions import db
+from app.models import Attachment
+from tests import factories_board as fb
+
+TEXT_FIELDS = ("title", "summary", "problem", "design", "goals", "benefits", "results", "contact")
+HIDDEN_CASES = [
+    ("draft", False), ("submitted", False), ("in_review", False), ("revision_requested", False),
+    ("rejected", False), ("withdrawn", False), ("approved", False), ("implemented", False),
+    # Inconsistent rows (published flag left on) must still stay hidden.
+    ("rejected", True), ("withdrawn", True), ("draft", True),
+]
+
+
+def marker(*parts) -> str:
+    return "zqleak" + "".join(re.sub(r"[^a-z0-9]", "", part.lower()) for part in parts)
+
+
+@pytest.fixture
+def leaky_world(make):
+    markers = []
+    previous = make.cycle(year=2025)
+    cycle = make.cycle(year=2026)
+    agency = make.agency(name="Dinas Terbuka", code="TERBUKA")
+    ids = []
+    for status, published in HIDDEN_CASES:
+        for cycle_ in (cycle, previous):
+            case = f"{status}{'pub' if published else ''}{cycle_.year}"
+            author = make.user(role="innovator", agency_=agency, name=marker(case, "author"))
+            fields = {name: marker(case, name) for name in TEXT_FIELDS}
+            fields["affair"] = marker(case, "affair")[:40]
+            markers += list(fields.values()) + [author.name]
+            proposal = make.proposal(agency_=agency, author=author, cycle_=cycle_, status=status,
+                                     published=published, **fields)
+            ids.append(proposal.id)
+            note = marker(case, "comment")
+            fb.comment(proposal, note)
+            markers.append(note)
+    # A public innovation with private things around it.
+    public = fb.published(agency_=agency, cycle_=cycle, title="Inovasi Publik Aman",
+                          replicates_id=ids[0], author=make.user(role="innovator", agency_=agency, name=marker("pubauthor")))
+    markers.append(marker("pubauthor"))
+    reviewer = make.user(role="reviewer", name=marker("reviewername"))
+    fb.review(public, reviewer, comment=marker("reviewcomment"))
+    voter = make.user(role="reviewer", name=marker("votername"), email=f"{marker('voteremail')}@example.com")
+    fb.vote(public, voter)
+    fb.comment(public, marker("publiccomment"))
+    fb.status_change(public, "revision_requested", "submitted", note=marker("statusnote"), actor=reviewer)
+    db.session.add(Attachment(proposal_id=public.id, uploaded_by_id=voter.id, original_name=marker("attachment") + ".pdf",
+                              stored_name="x" * 40, content_type="application/pdf", size=10, sha256="0" * 64))
+    markers += [marker(x) for x in ("reviewername", "reviewcomment", "votername", "voteremail", "publiccomment",
+                                    "statusnote", "attachment")]
+    db.session.commit()
+    return {"markers": markers, "public_id": public.id, "hidden_ids": ids, "years": [2025, 2026]}
+
+
+def public_urls(app, world) -> list[str]:
+    """Every GET route, with its arguments filled in every useful way."""
+    values = {
+        "proposal_id": [world["public_id"], *world["hidden_ids"]],
+        "year": world["years"],
+        "id": [world["public_id"], *world["hidden_ids"]],
+    }
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        variants = [rule.rule]
+        for argument in rule.arguments:
+            choices = values.get(argument, [1])
+            variants = [re.sub(rf"<(?:[^:>]+:)?{argument}>", str(choice), url) for url in variants for choice in choices]
+        urls += variants
+    extra = ["/?year=2025", "/?year=2026", "/?agency=TERBUKA", "/?page=2", "/leaderboard?cycle=2025",
+             "/leaderboard?cycle=2026", "/leaderboard?kind=opd", "/leaderboard?previous_order=1"]
+    return urls + extra
+
+
+def test_no_private_word_reaches_anonymous_visitors(app, client, leaky_world):
+    markers = leaky_world["markers"]
+    assert len(set(markers)) == len(markers) > 200
+    public_seen = set()
+    for url in public_urls(app, leaky_world):
+        for headers in ({}, {"HX-Request": "true"}):
+            response = client.get(url, headers=headers)
+            body = response.get_data(as_text=True).lower() + str(response.headers).lower()
+            leaked = [m for m in markers if m in body]
+            assert not leaked, f"{url} {headers} shows {leaked[:5]}"
+            if response.status_code == 200:
+                public_seen.add(url.split("?")[0])
+    # The check above did reach the public pages (a 404 everywhere would pass it too).
+    for url in ("/", f"/innovations/{leaky_world['public_id']}", "/leaderboard", "/open-data",
+                "/open-data/innovations.csv", "/open-data/innovations.json", "/feed.atom"):
+        assert url in public_seen
+    for hidden in leaky_world["hidden_ids"]:
+        assert f"/innovations/{hidden}" not in public_seen
+
+
+def test_searching_for_a_private_word_finds_nothing(client, leaky_world):
+    for word in leaky_world["markers"][:40]:
+        html = client.get("/", query_string={"q": word}, headers={"HX-Request": "true"}).get_data(as_text=True)
+        assert "Tidak ada inovasi yang cocok." in html
+
+
+def test_public_page_of_the_safe_innovation_hides_its_private_surroundings(client, leaky_world):
+    html = client.get(f"/innovations/{leaky_world['public_id']}").get_data(as_text=True)
+    assert "Inovasi Publik Aman" in html and "1 dukungan" in html
+    assert "Mereplikasi" not in html  # it copies a draft, which stays unnamed
