@@ -79,12 +79,14 @@ def create_app(config: dict | None = None) -> Flask:
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
     from app.main import bp as main_bp
+    from app.reviews import bp as reviews_bp
     from app.showcase import bp as showcase_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(showcase_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(reviews_bp)  # paths under /proposals/… and /notifications
 
     from app import cli, errors, security, templating
 
