@@ -35,3 +35,11 @@ def review_form(proposal_id: int, score: int = 4, recommendation: str = "approve
     data[f"r{proposal_id}-recommendation"] = recommendation
     data[f"r{proposal_id}-comment"] = comment
     return data
+
+
+def decision_form(proposal_id: int, decision: str, note: str | None = None) -> dict:
+    """POST data of the admin decision form (prefix d<proposal id>)."""
+    data = {f"d{proposal_id}-decision": decision}
+    if note is not None:
+        data[f"d{proposal_id}-note"] = note
+    return data

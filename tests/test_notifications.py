@@ -10,6 +10,7 @@ from app.models import Notification
 from app.proposals.status import change_status
 from app.reviews import notifications, services
 from tests import factories_reviews as fr
+from tests.factories_reviews import decision_form
 from tests.conftest import login
 
 HX = {"HX-Request": "true"}
@@ -75,7 +76,7 @@ def test_revision_request_tells_the_author_what_to_fix(client, login_as, make):
     colleague = make.user(agency_=proposal.agency)
     db.session.commit()
     login_as("admin")
-    client.post(f"/proposals/{proposal.id}/decision", data={"decision": "revision_requested", "note": "Tambah data."})
+    client.post(f"/proposals/{proposal.id}/decision", data=decision_form(proposal.id, "revision_requested", "Tambah data."))
     author_notes = notes_for(proposal.author)
     assert len(author_notes) == 1 and "perlu direvisi" in author_notes[0].message
     assert "Tambah data." in author_notes[0].message
@@ -124,7 +125,7 @@ def test_decision_mails_one_message_to_the_agency_after_commit(client, login_as,
     make.user(role="innovator")  # another agency: not told
     db.session.commit()
     login_as("admin")
-    response = client.post(f"/proposals/{proposal.id}/decision", data={"decision": "approved"})
+    response = client.post(f"/proposals/{proposal.id}/decision", data=decision_form(proposal.id, "approved"))
     assert response.status_code == 302
     assert len(smtp.messages) == 1
     message = smtp.messages[0]
@@ -164,7 +165,7 @@ def test_mail_failure_keeps_the_in_app_notification(client, login_as, make, app,
     proposal = fr.submitted()
     db.session.commit()
     login_as("admin")
-    response = client.post(f"/proposals/{proposal.id}/decision", data={"decision": "rejected", "note": "Belum matang."})
+    response = client.post(f"/proposals/{proposal.id}/decision", data=decision_form(proposal.id, "rejected", "Belum matang."))
     assert response.status_code == 302
     assert len(notes_for(proposal.author)) == 1
     assert "failed" in caplog.text

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditEntry, ConflictDeclaration, Proposal, Review, StatusChange
 from tests import factories_reviews as fr
+from tests.factories_reviews import decision_form
 from tests.conftest import login
 
 HX = {"HX-Request": "true"}
@@ -195,7 +196,7 @@ def test_decision_approve_inline(admin_client, make):
     client, admin = admin_client
     p = fr.submitted(status="in_review")
     db.session.commit()
-    response = client.post(f"/proposals/{p.id}/decision", headers=HX, data={"decision": "approved"})
+    response = client.post(f"/proposals/{p.id}/decision", headers=HX, data=decision_form(p.id, "approved"))
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html and f'id="review-panel-{p.id}"' in html
     assert "Publikasikan ke etalase" in html and "Disetujui" in response.headers["HX-Trigger"].encode().decode("unicode_escape")
@@ -209,12 +210,12 @@ def test_revision_and_rejection_need_a_note(admin_client, decision):
     client, _ = admin_client
     p = fr.submitted()
     db.session.commit()
-    response = client.post(f"/proposals/{p.id}/decision", headers=HX, data={"decision": decision, "note": " "})
+    response = client.post(f"/proposals/{p.id}/decision", headers=HX, data=decision_form(p.id, decision, " "))
     assert response.status_code == 200 and "Tuliskan catatan" in response.get_data(as_text=True)
-    assert client.post(f"/proposals/{p.id}/decision", data={"decision": decision}).status_code == 422
+    assert client.post(f"/proposals/{p.id}/decision", data=decision_form(p.id, decision)).status_code == 422
     db.session.expire_all()
     assert db.session.get(Proposal, p.id).status == "submitted"
-    response = client.post(f"/proposals/{p.id}/decision", data={"decision": decision, "note": "Lengkapi data."})
+    response = client.post(f"/proposals/{p.id}/decision", data=decision_form(p.id, decision, "Lengkapi data."))
     assert response.status_code == 302 and response.headers["Location"] == f"/proposals/{p.id}"
     db.session.expire_all()
     assert db.session.get(Proposal, p.id).status == decision
@@ -224,7 +225,7 @@ def test_mark_implemented_needs_evidence(admin_client):
     client, _ = admin_client
     p = fr.submitted(status="approved")
     db.session.commit()
-    html = client.post(f"/proposals/{p.id}/decision", headers=HX, data={"decision": "implemented"}).get_data(as_text=True)
+    html = client.post(f"/proposals/{p.id}/decision", headers=HX, data=decision_form(p.id, "implemented")).get_data(as_text=True)
     assert "bukti penerapan" in html
     db.session.expire_all()
     assert db.session.get(Proposal, p.id).status == "approved"
@@ -258,13 +259,13 @@ def test_only_admins_decide_and_publish(client, login_as, role):
     p = fr.submitted(status="approved")
     db.session.commit()
     login_as(role)
-    assert client.post(f"/proposals/{p.id}/decision", data={"decision": "implemented"}).status_code == 403
+    assert client.post(f"/proposals/{p.id}/decision", data=decision_form(p.id, "implemented")).status_code == 403
     assert client.post(f"/proposals/{p.id}/publish", data={"published": "1"}).status_code == 403
 
 
 def test_unknown_proposal_is_404(client, login_as):
     login_as("admin")
-    assert client.post("/proposals/999/decision", data={"decision": "approved"}).status_code == 404
+    assert client.post("/proposals/999/decision", data=decision_form(999, "approved")).status_code == 404
     assert client.get("/proposals/999/review").status_code == 404
 
 

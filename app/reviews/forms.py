@@ -63,6 +63,8 @@ class ReviewForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
+    """An admin's decision; prefixed "d<proposal id>" like the other panel forms."""
+
     decision = RadioField(_l("Keputusan"), choices=list(DECISION_LABELS.items()),
                           validators=[InputRequired(_l("Pilih keputusan."))])
     note = TextAreaField(_l("Catatan untuk perangkat daerah"), description=_l(

@@ -90,8 +90,9 @@ def review_form_for(proposal: Proposal, review: Review | None, formdata=None) ->
 
 def decision_form_for(proposal: Proposal, user: User, form: DecisionForm | None = None) -> tuple[DecisionForm, list[str]]:
     """The decision form offering only the moves the status machine allows now."""
-    decisions = [move for move in allowed_moves(user, proposal) if move in DECISION_LABELS]
-    form = form or DecisionForm(formdata=None)
+    moves = allowed_moves(user, proposal)
+    decisions = [code for code in DECISION_LABELS if code in moves]
+    form = form or DecisionForm(prefix=f"d{proposal.id}", formdata=None)
     form.decision.choices = [(code, DECISION_LABELS[code]) for code in decisions]
     return form, decisions
 

@@ -227,7 +227,7 @@ def vote(proposal_id: int):
 def decision(proposal_id: int):
     """An admin approves, requests revision, rejects (note required) or marks implemented."""
     proposal = load_proposal(proposal_id, check=permissions.can_decide)
-    form = DecisionForm()
+    form = DecisionForm(prefix=f"d{proposal.id}")
     form.decision.choices = [(code, code) for code in services.DECISIONS]
     if form.validate():
         try:
