@@ -73,4 +73,7 @@ def load(if_empty: bool = False):
     agencies = load_agencies()
     load_users(agencies)
     load_cycle()
+    from app.reviews import demo as reviews_demo
+
+    reviews_demo.load()
     return logins

@@ -303,3 +303,28 @@ def test_panel_for_admin_has_the_decisions(app, make):
     for text in ("Keputusan admin", "Setujui", "Minta revisi", "Tolak"):
         assert text in html
     assert "Tandai sudah diterapkan" not in html  # not an edge from in_review
+
+
+def test_dashboard_shows_the_reviewers_queue(client, login_as, make):
+    fr.submitted()
+    fr.submitted()
+    db.session.commit()
+    login_as("reviewer")
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert "2 usulan menunggu penilaian Anda" in html and "/proposals/review-queue" in html
+
+
+def test_dashboard_has_no_queue_for_innovators(client, login_as):
+    login_as("innovator")
+    assert "Antrean penilaian Anda" not in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_vote_counts_global_for_list_pages(app, make, count_queries):
+    a, b = fr.submitted(), fr.submitted()
+    fr.vote(a, make.user())
+    fr.vote(a, make.user())
+    with app.test_request_context("/"):
+        with count_queries() as counter:
+            html = app.jinja_env.from_string(
+                "{% set c = vote_counts(ids) %}{{ c[a] }}/{{ c[b] }}").render(ids=[a.id, b.id], a=a.id, b=b.id)
+    assert html == "2/0" and counter.count == 1
