@@ -1,4 +1,6 @@
 """The review panel's routes: inline rubric review, conflicts, decisions, the queue."""
+import json
+
 import pytest
 from flask import render_template
 from flask_login import login_user
@@ -150,14 +152,14 @@ def test_queue_excludes_own_agency_reviewed_and_decided(client, make):
     done = fr.submitted(title="Sudah Dinilai")
     fr.review(done, reviewer)
     fr.submitted(status="approved", title="Sudah Diputuskan")
-    factories_draft = fr.submitted(title="Menunggu Saya")
+    waiting_one = fr.submitted(title="Menunggu Saya")
     db.session.commit()
     login(client, reviewer)
     html = client.get("/proposals/review-queue").get_data(as_text=True)
     waiting = html.split('id="waiting-title"')[1].split("</section>")[0]
     assert "Menunggu Saya" in waiting
     assert "Milik Sendiri" not in html and "Sudah Diputuskan" not in html and "Sudah Dinilai" not in waiting
-    assert own.id and factories_draft.id
+    assert own.id and waiting_one.id
 
 
 def test_queue_is_for_reviewers_only(client, login_as):
@@ -199,7 +201,8 @@ def test_decision_approve_inline(admin_client, make):
     response = client.post(f"/proposals/{p.id}/decision", headers=HX, data=decision_form(p.id, "approved"))
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html and f'id="review-panel-{p.id}"' in html
-    assert "Publikasikan ke etalase" in html and "Disetujui" in response.headers["HX-Trigger"].encode().decode("unicode_escape")
+    assert "Publikasikan ke etalase" in html
+    assert json.loads(response.headers["HX-Trigger"])["announce"] == "Keputusan disimpan: Disetujui."
     db.session.expire_all()
     assert db.session.get(Proposal, p.id).status == "approved"
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "proposal_status")).actor_id == admin.id

@@ -1,7 +1,6 @@
 """Rubric arithmetic, calibration and reviewer statistics."""
 import pytest
 
-from app.extensions import db
 from app.models import RUBRIC
 from app.reviews import services
 from tests import factories_reviews as fr
