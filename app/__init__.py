@@ -82,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     from app.leaderboard import bp as leaderboard_bp
     from app.main import bp as main_bp
     from app.proposals import bp as proposals_bp
+    from app.reviews import bp as reviews_bp
     from app.showcase import bp as showcase_bp
 
     app.register_blueprint(main_bp)
@@ -91,6 +92,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(events_bp, url_prefix="/events")
     app.register_blueprint(proposals_bp, url_prefix="/proposals")
+    app.register_blueprint(reviews_bp)  # paths under /proposals/… and /notifications
 
     from app import cli, errors, security, templating
 

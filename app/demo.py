@@ -75,7 +75,9 @@ def load(if_empty: bool = False):
     cycle = load_cycle()
     from app.events import demo as events_demo
     from app.proposals import demo as proposals_demo
+    from app.reviews import demo as reviews_demo
 
     proposals_demo.load(cycle)
+    reviews_demo.load()  # reviews and votes on the demo proposals
     events_demo.load()
     return logins

@@ -141,6 +141,10 @@ def change_status(proposal: Proposal, to_status: str, actor: User, note: str = "
     audit.record("proposal_status", target=proposal, actor=actor, summary=proposal.title,
                  **{"from": from_status, "to": to_status, "note": note})
     live.touch()
+    if to_status == "submitted":
+        from app.reviews.notifications import notify_submitted  # imported here: reviews imports this module
+
+        notify_submitted(proposal)
     return change
 
 

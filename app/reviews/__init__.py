@@ -1,0 +1,12 @@
+"""Reviews, decisions, votes (dukungan) and notifications on proposals.
+
+The routes live under /proposals/… (DESIGN §4) and /notifications, so the
+blueprint is registered without a url_prefix. Its template globals
+(review_panel, vote_state, unread_notification_count) feed the panel that the
+proposal page includes: `{% include "reviews/_proposal_panel.html" ignore missing %}`.
+"""
+from flask import Blueprint
+
+bp = Blueprint("reviews", __name__)
+
+from app.reviews import routes  # noqa: E402,F401

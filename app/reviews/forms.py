@@ -1,0 +1,93 @@
+"""Forms of the review panel: rubric review, decision, conflict, vote, publish."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, TextAreaField
+from wtforms.validators import AnyOf, InputRequired, Length, Optional
+
+from app.labels import choices
+from app.models import RUBRIC
+
+# Criteria of the KIPP 2023 rubric, in DESIGN order, with a hint on what to judge.
+CRITERIA = {
+    "background": (_l("Latar belakang dan tujuan"), _l("Masalah jelas dan tujuan terukur.")),
+    "novelty": (_l("Kebaruan"), _l("Cara baru dibanding layanan sebelumnya atau di daerah lain.")),
+    "implementation": (_l("Implementasi"), _l("Sudah dijalankan, dengan langkah yang jelas.")),
+    "significance": (_l("Signifikansi"), _l("Dampak nyata bagi warga dan layanan publik.")),
+    "adaptability": (_l("Adaptabilitas"), _l("Dapat direplikasi oleh perangkat daerah atau daerah lain.")),
+    "resources": (_l("Sumber daya"), _l("Anggaran, SDM dan sarana yang dipakai tepat guna.")),
+    "sustainability": (_l("Keberlanjutan"), _l("Ada dasar hukum, anggaran dan tim yang menjamin keberlanjutan.")),
+}
+SCORE_CHOICES = [(1, "1"), (2, "2"), (3, "3"), (4, "4"), (5, "5")]
+DECISION_LABELS = {
+    "approved": _l("Setujui"),
+    "revision_requested": _l("Minta revisi"),
+    "rejected": _l("Tolak"),
+    "implemented": _l("Tandai sudah diterapkan"),
+}
+
+
+def _score_field(name: str) -> RadioField:
+    text, hint = CRITERIA[name]
+    return RadioField(
+        _l("%(criterion)s (bobot %(weight)d)", criterion=text, weight=RUBRIC[name]),
+        choices=SCORE_CHOICES, coerce=int, description=hint,
+        validators=[InputRequired(_l("Beri nilai 1 sampai 5 untuk kriteria ini."))],
+    )
+
+
+class ReviewForm(FlaskForm):
+    """The rubric: seven criteria scored 1–5, a recommendation and a comment.
+
+    Built with prefix "r<proposal id>" so several forms can be open on one page
+    (the review queue) with unique field ids.
+    """
+
+    score_background = _score_field("background")
+    score_novelty = _score_field("novelty")
+    score_implementation = _score_field("implementation")
+    score_significance = _score_field("significance")
+    score_adaptability = _score_field("adaptability")
+    score_resources = _score_field("resources")
+    score_sustainability = _score_field("sustainability")
+    recommendation = RadioField(_l("Rekomendasi"), choices=choices("recommendation"),
+                                validators=[InputRequired(_l("Pilih rekomendasi."))])
+    comment = TextAreaField(_l("Komentar untuk tim lab"), description=_l(
+        "Alasan penilaian Anda: kekuatan, kelemahan, dan saran perbaikan."),
+        validators=[InputRequired(_l("Tuliskan komentar untuk penilaian Anda.")), Length(max=5000)])
+
+    def score_fields(self):
+        return [getattr(self, f"score_{name}") for name in RUBRIC]
+
+    def scores(self) -> dict[str, int]:
+        return {name: getattr(self, f"score_{name}").data for name in RUBRIC}
+
+
+class DecisionForm(FlaskForm):
+    """An admin's decision; prefixed "d<proposal id>" like the other panel forms."""
+
+    decision = RadioField(_l("Keputusan"), choices=list(DECISION_LABELS.items()),
+                          validators=[InputRequired(_l("Pilih keputusan."))])
+    note = TextAreaField(_l("Catatan untuk perangkat daerah"), description=_l(
+        "Wajib untuk permintaan revisi dan penolakan: apa yang perlu diperbaiki atau mengapa ditolak."),
+        validators=[Length(max=5000)])
+
+    def validate_note(self, field):
+        from wtforms.validators import ValidationError
+
+        if self.decision.data in ("revision_requested", "rejected") and not (field.data or "").strip():
+            raise ValidationError(_l("Tuliskan catatan: apa yang perlu diperbaiki atau mengapa usulan ditolak."))
+
+
+class ConflictForm(FlaskForm):
+    reason = TextAreaField(_l("Alasan"), description=_l("Misalnya: saya pernah mendampingi penyusunan usulan ini."),
+                           validators=[Optional(), Length(max=1000)])
+
+
+class VoteForm(FlaskForm):
+    # "1" to support, "0" to withdraw support: a double click does not undo itself.
+    want = HiddenField(validators=[Optional(), AnyOf(["0", "1"])])
+    next = HiddenField()
+
+
+class PublishForm(FlaskForm):
+    published = HiddenField(validators=[InputRequired(), AnyOf(["0", "1"])])

@@ -1,0 +1,150 @@
+"""Notifications: in-app rows (the bell), and e-mail when MAIL_SERVER is set.
+
+The in-app notification is written in the caller's transaction. E-mail waits in
+the session's outbox and is sent only once that transaction commits (a
+rolled-back change mails nobody); a mail failure is logged and never touches
+the in-app notification, which is already committed by then.
+"""
+import logging
+import smtplib
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+from flask import current_app, has_app_context, has_request_context, request
+from flask_babel import gettext as _
+from sqlalchemy import event, func, select, update
+from sqlalchemy.orm import Session
+
+from app.extensions import db
+from app.labels import label
+from app.models import Notification, Proposal, StatusChange, User
+from app.models._types import utcnow
+
+log = logging.getLogger(__name__)
+OUTBOX = "apusida_outbox"
+
+
+@dataclass
+class Mail:
+    recipients: list[str]
+    subject: str
+    body: str
+    server: str
+    port: int
+    sender: str
+
+
+def proposal_link(proposal: Proposal) -> str:
+    """The internal proposal page (DESIGN §4 path), relative to the site."""
+    return f"/proposals/{proposal.id}"
+
+
+def notify(users, message: str, link: str = "", subject: str | None = None) -> list[Notification]:
+    """Notify each active user once in the app, and queue one e-mail to all of them."""
+    unique = {user.id: user for user in users if user is not None and user.active}
+    rows = [Notification(user_id=user.id, message=message, link=link) for user in unique.values()]
+    db.session.add_all(rows)
+    if rows and has_app_context() and current_app.config.get("MAIL_SERVER"):
+        base = request.url_root.rstrip("/") if has_request_context() else ""
+        config = current_app.config
+        db.session.info.setdefault(OUTBOX, []).append(Mail(
+            recipients=sorted(user.email for user in unique.values()),
+            subject=subject or message,
+            body=message + (f"\n\n{base}{link}" if link else "")
+            + "\n\n-- \n" + _("Apusida, Laboratorium Inovasi Kota Probolinggo"),
+            server=config["MAIL_SERVER"], port=int(config.get("MAIL_PORT") or 25),
+            sender=config.get("MAIL_SENDER") or "apusida@localhost",
+        ))
+    return rows
+
+
+def deliver(mail: Mail) -> bool:
+    """Send one message; log and return False on any SMTP or network failure."""
+    message = EmailMessage()
+    message["From"] = mail.sender
+    message["To"] = ", ".join(mail.recipients)
+    message["Subject"] = mail.subject[:150]
+    message.set_content(mail.body)
+    try:
+        with smtplib.SMTP(mail.server, mail.port, timeout=10) as smtp:
+            smtp.send_message(message)
+    except (OSError, smtplib.SMTPException):
+        log.exception("Notification e-mail to %s failed", ", ".join(mail.recipients))
+        return False
+    return True
+
+
+@event.listens_for(Session, "after_commit")
+def _send_after_commit(session: Session) -> None:
+    # Releasing a savepoint also fires after_commit: only the real commit sends.
+    if session.in_nested_transaction():
+        return
+    for mail in session.info.pop(OUTBOX, None) or []:
+        deliver(mail)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_after_rollback(session: Session, previous_transaction) -> None:
+    # The whole transaction was rolled back (not just a savepoint): its mail must not go.
+    if previous_transaction.parent is None:
+        session.info.pop(OUTBOX, None)
+
+
+# --- who hears about what ---------------------------------------------------------
+
+def _active(stmt):
+    return db.session.scalars(stmt.where(User.active.is_(True))).all()
+
+
+def agency_members(proposal: Proposal) -> list[User]:
+    return _active(select(User).where(User.agency_id == proposal.agency_id).order_by(User.id))
+
+
+def notify_submitted(proposal: Proposal) -> None:
+    """Tell the admins that a proposal was submitted (or resubmitted after revision)."""
+    admins = _active(select(User).where(User.role == "admin").order_by(User.id))
+    notify(admins, _("Usulan diajukan: \u201c%(title)s\u201d dari %(agency)s.",
+                     title=proposal.title, agency=proposal.agency.name), proposal_link(proposal))
+
+
+def notify_reviewed(proposal: Proposal) -> None:
+    """Tell the proposal's agency that a reviewer scored it (the reviewer is not named)."""
+    notify(agency_members(proposal), _("Usulan \u201c%(title)s\u201d mendapat penilaian baru.", title=proposal.title),
+           proposal_link(proposal))
+
+
+def notify_decided(proposal: Proposal, change: StatusChange) -> None:
+    """Tell the agency the decision; the author gets what to revise when a revision is requested."""
+    members = agency_members(proposal)
+    link = proposal_link(proposal)
+    decision = label("status", change.to_status)
+    if change.to_status == "revision_requested":
+        notify([proposal.author], _("Usulan \u201c%(title)s\u201d perlu direvisi: %(note)s",
+                                    title=proposal.title, note=change.note), link)
+        members = [member for member in members if member.id != proposal.author_id]
+    message = _("Keputusan untuk usulan \u201c%(title)s\u201d: %(decision)s.", title=proposal.title, decision=decision)
+    if change.note:
+        message += " " + _("Catatan: %(note)s", note=change.note)
+    notify(members, message, link)
+
+
+def notify_published(proposal: Proposal) -> None:
+    notify(agency_members(proposal), _("Inovasi \u201c%(title)s\u201d kini tampil di etalase publik.",
+                                       title=proposal.title), proposal_link(proposal))
+
+
+# --- reading -------------------------------------------------------------------------
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def mark_read(notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+
+
+def mark_all_read(user: User) -> int:
+    return db.session.execute(update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=utcnow())).rowcount

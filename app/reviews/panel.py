@@ -1,0 +1,139 @@
+"""What the review panel on a proposal page shows to one person.
+
+`build_panel` gathers it in a handful of queries (vote count, own vote, own
+conflict, the reviews, the cycle's scores) whatever the number of reviews.
+"""
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models import RUBRIC, Proposal, Review, User, Vote
+from app.proposals import permissions
+from app.proposals.status import allowed_moves
+from app.reviews import services
+from app.reviews.forms import CRITERIA, DECISION_LABELS, ConflictForm, DecisionForm, ReviewForm
+
+
+@dataclass
+class VoteState:
+    proposal_id: int
+    count: int
+    voted: bool
+    allowed: bool
+    own_agency: bool
+
+
+@dataclass
+class ReviewPanel:
+    proposal: Proposal
+    user: User
+    vote: VoteState
+    hide_identity: bool
+    own_agency: bool
+    show_reviews: bool
+    reviews: list[Review]
+    summary: services.ScoreSummary | None
+    my_review: Review | None
+    may_review: bool
+    conflict_declared: bool
+    may_declare_conflict: bool
+    editing: bool
+    review_form: ReviewForm | None
+    conflict_form: ConflictForm | None
+    decision_form: DecisionForm | None
+    decisions: list[str] = field(default_factory=list)
+    may_publish: bool = False
+    may_unpublish: bool = False
+    publish_error: str = ""
+
+    @property
+    def is_reviewer(self) -> bool:
+        return bool(self.user.is_authenticated and self.user.is_reviewer)
+
+    @property
+    def criteria(self) -> list[tuple[str, str, int]]:
+        """(code, label, weight) of each rubric criterion, for the table headings."""
+        return [(code, str(CRITERIA[code][0]), weight) for code, weight in RUBRIC.items()]
+
+
+def vote_state(proposal: Proposal, user: User) -> VoteState:
+    return VoteState(
+        proposal_id=proposal.id,
+        count=services.vote_count(proposal.id),
+        voted=services.has_voted(user, proposal.id),
+        allowed=permissions.can_vote(user, proposal),
+        own_agency=permissions.is_member(user, proposal),
+    )
+
+
+def vote_counts(proposal_ids) -> dict[int, int]:
+    """Vote counts of many proposals in one query (for list pages)."""
+    ids = list(proposal_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Vote.proposal_id, func.count()).where(Vote.proposal_id.in_(ids)).group_by(Vote.proposal_id))
+    counts = dict.fromkeys(ids, 0)
+    counts.update({proposal_id: count for proposal_id, count in rows})
+    return counts
+
+
+def review_form_for(proposal: Proposal, review: Review | None, formdata=None) -> ReviewForm:
+    """The rubric form, prefixed per proposal so several can be open on one page."""
+    kwargs = {"prefix": f"r{proposal.id}", "obj": review}
+    if formdata is not None:
+        kwargs["formdata"] = formdata
+    return ReviewForm(**kwargs)
+
+
+def decision_form_for(proposal: Proposal, user: User, form: DecisionForm | None = None) -> tuple[DecisionForm, list[str]]:
+    """The decision form offering only the moves the status machine allows now."""
+    moves = allowed_moves(user, proposal)
+    decisions = [code for code in DECISION_LABELS if code in moves]
+    form = form or DecisionForm(prefix=f"d{proposal.id}", formdata=None)
+    form.decision.choices = [(code, DECISION_LABELS[code]) for code in decisions]
+    return form, decisions
+
+
+def build_panel(proposal: Proposal, user: User, *, review_form: ReviewForm | None = None,
+                decision_form: DecisionForm | None = None, conflict_form: ConflictForm | None = None,
+                editing: bool | None = None, publish_error: str = "") -> ReviewPanel:
+    """Everything the panel shows `user` about `proposal`; forms passed in keep their errors."""
+    is_reviewer = bool(user.is_authenticated and user.is_reviewer)
+    own_agency = permissions.is_member(user, proposal)
+    show_reviews = services.may_see_reviews(user, proposal)
+    conflict = is_reviewer and not own_agency and services.declared_conflict(user, proposal)
+    may_review = is_reviewer and permissions.can_review(user, proposal) and not conflict
+
+    reviews: list[Review] = []
+    my_review = None
+    if show_reviews:
+        reviews = list(db.session.scalars(
+            select(Review).options(joinedload(Review.reviewer))
+            .where(Review.proposal_id == proposal.id).order_by(Review.created_at, Review.id)))
+        my_review = next((review for review in reviews if review.reviewer_id == user.id), None)
+    summary = services.cycle_scores(proposal.cycle_id).get(proposal.id) if reviews else None
+
+    if editing is None:
+        editing = review_form is not None or (may_review and my_review is None)
+    if may_review and editing and review_form is None:
+        review_form = review_form_for(proposal, my_review, formdata=None)
+
+    panel = ReviewPanel(
+        proposal=proposal, user=user, vote=vote_state(proposal, user),
+        hide_identity=services.hides_identity(user, proposal), own_agency=own_agency,
+        show_reviews=show_reviews, reviews=reviews, summary=summary, my_review=my_review,
+        may_review=may_review, conflict_declared=conflict,
+        may_declare_conflict=is_reviewer and not own_agency and not conflict
+        and proposal.status in services.REVIEWABLE_STATUSES,
+        editing=bool(editing and may_review), review_form=review_form,
+        conflict_form=conflict_form or ConflictForm(prefix=f"c{proposal.id}", formdata=None),
+        decision_form=None, publish_error=publish_error,
+    )
+    if permissions.can_decide(user, proposal):
+        panel.decision_form, panel.decisions = decision_form_for(proposal, user, decision_form)
+        panel.may_publish = proposal.status in ("approved", "implemented") and not proposal.published
+        panel.may_unpublish = proposal.published
+    return panel

@@ -1,0 +1,324 @@
+"""Reviews, scores, conflicts of interest, votes and decisions (DESIGN §1–§2).
+
+Services check who may act (raising NotAllowed, which views turn into 403),
+validate, change, flush and audit; they never commit: the view does.
+"""
+from collections import defaultdict
+from dataclasses import dataclass
+from statistics import fmean, pstdev
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from app import audit, live
+from app.extensions import db
+from app.models import RECOMMENDATIONS, RUBRIC, ConflictDeclaration, Proposal, Review, StatusChange, User, Vote
+from app.proposals import permissions
+from app.proposals.status import change_status, set_published
+from app.reviews import notifications
+
+REVIEWABLE_STATUSES = ("submitted", "in_review")
+# After one of these the decision is made and blind review lifts.
+DECIDED_STATUSES = ("revision_requested", "approved", "rejected", "implemented")
+# Decisions an admin makes from the panel: the status the proposal moves to.
+DECISIONS = ("approved", "revision_requested", "rejected", "implemented")
+SCORE_MIN, SCORE_MAX = 20.0, 100.0
+
+# The weighted score as SQL, so statistics need no per-review Python objects.
+WEIGHTED_SQL = sum(getattr(Review, f"score_{name}") * weight for name, weight in RUBRIC.items()) / 5.0
+
+
+class ReviewError(ValueError):
+    """A refused action; the message says why, and nothing changed."""
+
+
+class NotAllowed(ReviewError):
+    """The person may not do this at all (the view answers 403)."""
+
+
+# --- who sees and does what ---------------------------------------------------
+
+def hides_identity(user: User, proposal: Proposal) -> bool:
+    """Blind review: must the agency and author of `proposal` be hidden from `user`?
+
+    In a cycle with blind review, reviewers who are neither admins nor members
+    of the proposal's agency do not learn who proposed it until the decision.
+    Innovators and the public see no reviews, so the rule is about reviewers.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_reviewer or user.is_admin:
+        return False
+    if permissions.is_member(user, proposal) or not proposal.cycle.blind_review:
+        return False
+    return proposal.status not in DECIDED_STATUSES
+
+
+def declared_conflict(user: User, proposal: Proposal) -> bool:
+    return bool(db.session.scalar(select(exists().where(
+        ConflictDeclaration.proposal_id == proposal.id, ConflictDeclaration.reviewer_id == user.id))))
+
+
+def may_review(user: User, proposal: Proposal) -> bool:
+    """Reviewer or admin, not of the proposal's agency, no declared conflict, before the decision."""
+    return permissions.can_review(user, proposal) and not declared_conflict(user, proposal)
+
+
+def may_see_reviews(user: User, proposal: Proposal) -> bool:
+    """Scores are for the review team: admins, and reviewers outside the proposal's agency."""
+    return bool(getattr(user, "is_authenticated", False) and (
+        user.is_admin or (user.is_reviewer and not permissions.is_member(user, proposal))))
+
+
+# --- rubric arithmetic ----------------------------------------------------------
+
+def weighted_score(scores: dict[str, int]) -> float:
+    """Σ weight × score / 5 over the rubric: 20 when every score is 1, 100 when every score is 5."""
+    return sum(weight * scores[name] for name, weight in RUBRIC.items()) / 5
+
+
+@dataclass
+class ScoreSummary:
+    """A proposal's review scores: how many, the plain mean and the calibrated mean."""
+
+    count: int
+    mean: float
+    calibrated: float
+
+
+def calibrate(entries: list[tuple[int, int, float]]) -> dict[int, ScoreSummary]:
+    """Per-proposal means from (proposal_id, reviewer_id, weighted score) entries of one cycle.
+
+    A harsh and a lenient reviewer should count alike, so each reviewer's scores
+    become z-scores over all of that reviewer's reviews in the cycle (a reviewer
+    with one review, or who gave every proposal the same score, says nothing
+    about relative quality: z = 0). A proposal's z-scores are averaged and mapped
+    back onto the scale with the mean and (population) spread of every review in
+    the cycle, then kept within 20–100.
+    """
+    if not entries:
+        return {}
+    all_scores = [score for _, _, score in entries]
+    overall_mean = fmean(all_scores)
+    overall_sd = pstdev(all_scores) if len(all_scores) > 1 else 0.0
+
+    by_reviewer: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for proposal_id, reviewer_id, score in entries:
+        by_reviewer[reviewer_id].append((proposal_id, score))
+
+    raw: dict[int, list[float]] = defaultdict(list)
+    zs: dict[int, list[float]] = defaultdict(list)
+    for items in by_reviewer.values():
+        values = [score for _, score in items]
+        mean = fmean(values)
+        spread = pstdev(values) if len(values) > 1 else 0.0
+        for proposal_id, score in items:
+            raw[proposal_id].append(score)
+            zs[proposal_id].append((score - mean) / spread if spread > 0 else 0.0)
+
+    return {
+        proposal_id: ScoreSummary(
+            count=len(scores),
+            mean=fmean(scores),
+            calibrated=min(SCORE_MAX, max(SCORE_MIN, overall_mean + fmean(zs[proposal_id]) * overall_sd)),
+        )
+        for proposal_id, scores in raw.items()
+    }
+
+
+def cycle_scores(cycle_id: int) -> dict[int, ScoreSummary]:
+    """Mean and calibrated mean of every reviewed proposal of a cycle, in one query."""
+    rows = db.session.execute(
+        select(Review.proposal_id, Review.reviewer_id, WEIGHTED_SQL)
+        .join(Proposal, Proposal.id == Review.proposal_id)
+        .where(Proposal.cycle_id == cycle_id)
+    )
+    return calibrate([(proposal_id, reviewer_id, float(score)) for proposal_id, reviewer_id, score in rows])
+
+
+@dataclass
+class ReviewerStats:
+    reviewer: User
+    count: int
+    mean: float | None
+    spread: float | None
+    # Mean minus the mean of all reviews: negative for a harsh reviewer.
+    offset: float | None
+
+
+def reviewer_stats(cycle_id: int) -> tuple[list[ReviewerStats], float | None]:
+    """Every reviewer (and admin) with reviews done, mean and spread in the cycle; two queries.
+
+    Reviewers with no review are listed too, so idle reviewers are visible.
+    Returns the rows (fewest reviews first) and the mean of all reviews.
+    """
+    rows = db.session.execute(
+        select(Review.reviewer_id, WEIGHTED_SQL)
+        .join(Proposal, Proposal.id == Review.proposal_id)
+        .where(Proposal.cycle_id == cycle_id)
+    ).all()
+    scores: dict[int, list[float]] = defaultdict(list)
+    for reviewer_id, score in rows:
+        scores[reviewer_id].append(float(score))
+    overall = fmean(float(score) for _, score in rows) if rows else None
+    reviewers = db.session.scalars(
+        select(User).where(or_(
+            User.role.in_(("reviewer", "admin")) & User.active.is_(True),
+            User.id.in_(list(scores) or [-1]),
+        ))
+    ).all()
+    stats = []
+    for reviewer in reviewers:
+        values = scores.get(reviewer.id, [])
+        mean = fmean(values) if values else None
+        stats.append(ReviewerStats(
+            reviewer=reviewer, count=len(values), mean=mean,
+            spread=pstdev(values) if len(values) > 1 else None,
+            offset=(mean - overall) if values and overall is not None else None,
+        ))
+    stats.sort(key=lambda s: (s.count, s.reviewer.name))
+    return stats, overall
+
+
+# --- reviews --------------------------------------------------------------------
+
+def save_review(proposal: Proposal, reviewer: User, scores: dict[str, int], recommendation: str,
+                comment: str) -> tuple[Review, bool]:
+    """Create or update the reviewer's one review of a proposal; returns (review, created).
+
+    The first review of a submitted proposal moves it to in_review, with the
+    reviewer as actor. Editable until the decision (can_review checks the status).
+    """
+    if not permissions.can_review(reviewer, proposal):
+        raise NotAllowed(_("Anda tidak dapat menilai usulan ini."))
+    if declared_conflict(reviewer, proposal):
+        raise NotAllowed(_("Anda sudah menyatakan konflik kepentingan untuk usulan ini."))
+    if set(scores) != set(RUBRIC) or any(not isinstance(v, int) or not 1 <= v <= 5 for v in scores.values()):
+        raise ReviewError(_("Setiap kriteria diberi nilai 1 sampai 5."))
+    if recommendation not in RECOMMENDATIONS:
+        raise ReviewError(_("Pilih rekomendasi."))
+    comment = (comment or "").strip()
+    if not comment:
+        raise ReviewError(_("Tuliskan komentar untuk penilaian Anda."))
+
+    values = {f"score_{name}": score for name, score in scores.items()}
+    values.update(recommendation=recommendation, comment=comment)
+    review = db.session.scalar(select(Review).where(
+        Review.proposal_id == proposal.id, Review.reviewer_id == reviewer.id))
+    created = review is None
+    if created:
+        try:
+            with db.session.begin_nested():
+                review = Review(proposal_id=proposal.id, reviewer_id=reviewer.id, **values)
+                db.session.add(review)
+        except IntegrityError:
+            # The same reviewer saved twice at once (a double click): the other
+            # request created the row; update it instead.
+            created = False
+            review = db.session.scalar(select(Review).where(
+                Review.proposal_id == proposal.id, Review.reviewer_id == reviewer.id))
+    if not created:
+        for key, value in values.items():
+            setattr(review, key, value)
+    db.session.flush()
+
+    if proposal.status == "submitted":
+        change_status(proposal, "in_review", reviewer, note=_("Penilaian pertama masuk."))
+    audit.record("review_created" if created else "review_updated", target=proposal, actor=reviewer,
+                 summary=proposal.title, weighted_score=review.weighted_score, recommendation=recommendation)
+    live.touch()  # the leaderboard shows each agency's mean review score
+    if created:
+        notifications.notify_reviewed(proposal)
+    return review, created
+
+
+def declare_conflict(proposal: Proposal, reviewer: User, reason: str = "") -> bool:
+    """Record that a reviewer will not review a proposal; returns False if already declared.
+
+    A review the reviewer already gave is removed: a conflicted score must not count.
+    """
+    if not (getattr(reviewer, "is_authenticated", False) and reviewer.is_reviewer
+            and permissions.can_view(reviewer, proposal)):
+        raise NotAllowed(_("Hanya penilai yang dapat menyatakan konflik kepentingan."))
+    if proposal.status not in REVIEWABLE_STATUSES:
+        raise ReviewError(_("Konflik kepentingan dinyatakan selama usulan masih dinilai."))
+    reason = (reason or "").strip()
+    try:
+        with db.session.begin_nested():
+            db.session.add(ConflictDeclaration(proposal_id=proposal.id, reviewer_id=reviewer.id, reason=reason))
+    except IntegrityError:
+        return False
+    removed = db.session.execute(delete(Review).where(
+        Review.proposal_id == proposal.id, Review.reviewer_id == reviewer.id)).rowcount
+    audit.record("review_conflict_declared", target=proposal, actor=reviewer, summary=proposal.title,
+                 reason=reason, review_removed=bool(removed))
+    if removed:
+        live.touch()
+    return True
+
+
+# --- decisions ------------------------------------------------------------------
+
+def decide(proposal: Proposal, admin: User, to_status: str, note: str = "") -> StatusChange:
+    """An admin's decision: approve, request revision, reject (note required) or mark implemented.
+
+    Goes through the status machine (which checks the edge, the note and the
+    evidence, records and audits); TransitionError passes through to the view.
+    """
+    if not permissions.can_decide(admin, proposal):
+        raise NotAllowed(_("Hanya admin yang dapat memutuskan usulan."))
+    if to_status not in DECISIONS:
+        raise ReviewError(_("Pilih keputusan."))
+    change = change_status(proposal, to_status, admin, note)
+    notifications.notify_decided(proposal, change)
+    return change
+
+
+def publish(proposal: Proposal, admin: User, published: bool) -> None:
+    """Put an approved or implemented proposal on the public showcase, or take it off."""
+    if not permissions.can_decide(admin, proposal):
+        raise NotAllowed(_("Hanya admin yang dapat mempublikasikan inovasi."))
+    was = proposal.published
+    set_published(proposal, published, admin)
+    if published and not was:
+        notifications.notify_published(proposal)
+
+
+# --- votes ----------------------------------------------------------------------
+
+def vote_count(proposal_id: int) -> int:
+    """Counted from the rows, never kept in a counter column."""
+    return db.session.scalar(select(func.count()).select_from(Vote).where(Vote.proposal_id == proposal_id)) or 0
+
+
+def has_voted(user: User, proposal_id: int) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(db.session.scalar(select(exists().where(Vote.proposal_id == proposal_id, Vote.user_id == user.id))))
+
+
+def toggle_vote(proposal: Proposal, user: User, want: bool | None = None) -> tuple[bool, int]:
+    """Support or un-support a proposal; returns (voted now, count).
+
+    `want` makes the request idempotent (a double click does not undo itself);
+    without it the vote flips. Exact under concurrent clicks: the unique
+    (proposal, user) pair decides, never a read-modify-write of a count.
+    """
+    if not permissions.can_vote(user, proposal):
+        raise NotAllowed(_("Anda tidak dapat mendukung usulan ini."))
+    changed = False
+    if want is not True:
+        changed = db.session.execute(delete(Vote).where(
+            Vote.proposal_id == proposal.id, Vote.user_id == user.id)).rowcount > 0
+    if want is True or (want is None and not changed):
+        try:
+            with db.session.begin_nested():
+                db.session.add(Vote(proposal_id=proposal.id, user_id=user.id))
+            changed = True
+        except IntegrityError:
+            pass  # already voted (another request of this person got there first)
+        voted = True
+    else:
+        voted = False
+    if changed:
+        live.touch()  # the leaderboard shows votes received
+    return voted, vote_count(proposal.id)

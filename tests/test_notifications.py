@@ -1,0 +1,171 @@
+"""Notifications: in-app bell and list, and e-mail after commit via a local SMTP server."""
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Notification
+from app.proposals.status import change_status
+from app.reviews import notifications, services
+from tests import factories_reviews as fr
+from tests.factories_reviews import decision_form
+from tests.conftest import login
+
+HX = {"HX-Request": "true"}
+
+
+class Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", controller.port)
+    yield inbox
+    controller.stop()
+
+
+def notes_for(user):
+    db.session.expire_all()
+    return db.session.scalars(select(Notification).where(Notification.user_id == user.id)).all()
+
+
+def test_submission_notifies_admins(make):
+    admin, other_admin = make.user(role="admin"), make.user(role="admin")
+    proposal = make.proposal()
+    change_status(proposal, "submitted", proposal.author)
+    db.session.commit()
+    assert len(notes_for(admin)) == 1 and len(notes_for(other_admin)) == 1
+    assert proposal.title in notes_for(admin)[0].message
+    assert notes_for(admin)[0].link == f"/proposals/{proposal.id}"
+    assert notes_for(proposal.author) == []
+
+
+def test_review_notifies_the_agency_once(client, login_as, make):
+    proposal = fr.submitted()
+    colleague = make.user(agency_=proposal.agency)
+    db.session.commit()
+    login_as("reviewer", name="Penilai Anonim")
+    client.post(f"/proposals/{proposal.id}/review", data=fr.review_form(proposal.id))
+    client.post(f"/proposals/{proposal.id}/review", data=fr.review_form(proposal.id, score=5))  # an edit
+    for member in (proposal.author, colleague):
+        notes = notes_for(member)
+        assert len(notes) == 1 and "penilaian baru" in notes[0].message
+        assert "Penilai Anonim" not in notes[0].message
+
+
+def test_revision_request_tells_the_author_what_to_fix(client, login_as, make):
+    proposal = fr.submitted()
+    colleague = make.user(agency_=proposal.agency)
+    db.session.commit()
+    login_as("admin")
+    client.post(f"/proposals/{proposal.id}/decision", data=decision_form(proposal.id, "revision_requested", "Tambah data."))
+    author_notes = notes_for(proposal.author)
+    assert len(author_notes) == 1 and "perlu direvisi" in author_notes[0].message
+    assert "Tambah data." in author_notes[0].message
+    assert len(notes_for(colleague)) == 1 and "Perlu revisi" in notes_for(colleague)[0].message
+
+
+def test_author_sees_the_bell_and_marks_read(client, make):
+    proposal = fr.submitted()
+    notifications.notify([proposal.author], "Pesan satu", "/proposals/1")
+    notifications.notify([proposal.author], "Pesan dua", f"/proposals/{proposal.id}")
+    db.session.commit()
+    login(client, proposal.author)
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert 'id="notification-count"><span class="badge">2</span>' in page
+    listing = client.get("/notifications").get_data(as_text=True)
+    assert "Pesan satu" in listing and "Pesan dua" in listing and "<html" in listing
+    fragment = client.get("/notifications", headers=HX).get_data(as_text=True)
+    assert "<html" not in fragment and "Pesan dua" in fragment
+
+    first, second = sorted(notes_for(proposal.author), key=lambda n: n.id)
+    response = client.post(f"/notifications/{first.id}/read", headers=HX)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in html
+    assert 'id="notification-count" hx-swap-oob="true"><span class="badge">1</span>' in html
+    response = client.post(f"/notifications/{second.id}/read", data={"open": "1"})
+    assert response.headers["Location"] == f"/proposals/{proposal.id}"
+    assert all(n.read_at is not None for n in notes_for(proposal.author))
+    assert 'class="badge"' not in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_mark_all_read_and_others_notifications_are_invisible(client, make):
+    me, someone = make.user(), make.user()
+    notifications.notify([me], "Untuk saya")
+    theirs = notifications.notify([someone], "Bukan untuk saya")[0]
+    db.session.commit()
+    login(client, me)
+    assert "Bukan untuk saya" not in client.get("/notifications").get_data(as_text=True)
+    assert client.post(f"/notifications/{theirs.id}/read").status_code == 404
+    assert client.post("/notifications/read-all").status_code == 302
+    assert all(n.read_at for n in notes_for(me)) and notes_for(someone)[0].read_at is None
+
+
+def test_decision_mails_one_message_to_the_agency_after_commit(client, login_as, make, smtp):
+    proposal = fr.submitted()
+    colleague = make.user(agency_=proposal.agency)
+    make.user(role="innovator")  # another agency: not told
+    db.session.commit()
+    login_as("admin")
+    response = client.post(f"/proposals/{proposal.id}/decision", data=decision_form(proposal.id, "approved"))
+    assert response.status_code == 302
+    assert len(smtp.messages) == 1
+    message = smtp.messages[0]
+    assert sorted(message.rcpt_tos) == sorted([proposal.author.email, colleague.email])
+    body = message.content.decode()
+    assert proposal.title in body and f"/proposals/{proposal.id}" in body
+    assert len(notes_for(colleague)) == 1
+
+
+def test_nothing_is_mailed_when_the_transaction_rolls_back(app, make, smtp):
+    proposal = fr.submitted()
+    db.session.commit()
+    with app.test_request_context():
+        notifications.notify([proposal.author], "Tidak jadi")
+        db.session.rollback()
+        db.session.commit()
+    assert smtp.messages == []
+    assert notes_for(proposal.author) == []
+
+
+def test_savepoints_do_not_send_early(app, make, smtp):
+    proposal = fr.submitted()
+    voter = make.user()
+    db.session.commit()
+    notifications.notify([proposal.author], "Setelah commit")
+    services.toggle_vote(proposal, voter)  # releases a savepoint
+    assert smtp.messages == []
+    db.session.commit()
+    assert len(smtp.messages) == 1
+
+
+def test_mail_failure_keeps_the_in_app_notification(client, login_as, make, app, monkeypatch, caplog):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nobody listens there
+    # Alembic's logging set-up (test_migrations) disables loggers that existed before it.
+    monkeypatch.setattr(notifications.log, "disabled", False)
+    proposal = fr.submitted()
+    db.session.commit()
+    login_as("admin")
+    response = client.post(f"/proposals/{proposal.id}/decision", data=decision_form(proposal.id, "rejected", "Belum matang."))
+    assert response.status_code == 302
+    assert len(notes_for(proposal.author)) == 1
+    assert "failed" in caplog.text
