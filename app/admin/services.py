@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app import audit
+from app import audit, live
 from app.extensions import db
 from app.models import AGENCY_KINDS, ROLES, Agency, Cycle, User
 
@@ -83,6 +83,7 @@ def save_agency(agency: Agency | None, *, code: str, name: str, kind: str, paren
     agency.code, agency.name, agency.kind, agency.parent, agency.active = code, name.strip(), kind, parent, active
     db.session.flush()
     audit.record("agency_created" if created else "agency_updated", target=agency, summary=f"{code} {name}")
+    live.touch()  # the leaderboard lists agencies by name, kind and active flag
     return agency
 
 
@@ -178,5 +179,6 @@ def import_agencies(text: str) -> ImportResult:
     for code, row in rows.items():
         existing[code].parent = existing.get(row["parent_code"]) if row["parent_code"] else None
     db.session.flush()
+    live.touch()
     audit.record("agencies_imported", summary=_("%(created)d baru, %(updated)d diperbarui", created=created, updated=updated))
     return ImportResult(created=created, updated=updated)

@@ -25,6 +25,7 @@ from app.proposals.permissions import (
     can_comment, can_edit, can_upload, can_view, is_member, load_proposal, visible_to,
 )
 from app.proposals.status import TransitionError, allowed_moves, may_move, submission_problems
+from app.reviews.services import identity_hidden_condition
 
 SORTS = {
     "newest": (Proposal.updated_at.desc(), Proposal.id.desc()),
@@ -65,7 +66,9 @@ def index():
     if filters["cycle"]:
         stmt = stmt.where(Proposal.cycle_id == filters["cycle"])
     if filters["agency"]:
-        stmt = stmt.join(Agency, Agency.id == Proposal.agency_id).where(Agency.code == filters["agency"])
+        # A blind reviewer's agency filter skips the proposals whose agency is hidden from them.
+        stmt = (stmt.join(Agency, Agency.id == Proposal.agency_id).join(Cycle, Cycle.id == Proposal.cycle_id)
+                .where(Agency.code == filters["agency"], ~identity_hidden_condition(current_user)))
     if filters["status"] in STATUSES:
         stmt = stmt.where(Proposal.status == filters["status"])
     if filters["lab_stage"] in LAB_STAGES:

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from statistics import fmean, pstdev
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy import and_, delete, exists, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, live
 from app.extensions import db
-from app.models import RECOMMENDATIONS, RUBRIC, ConflictDeclaration, Proposal, Review, StatusChange, User, Vote
+from app.models import RECOMMENDATIONS, RUBRIC, ConflictDeclaration, Cycle, Proposal, Review, StatusChange, User, Vote
 from app.proposals import permissions
 from app.proposals.status import change_status, set_published
 from app.reviews import notifications
@@ -51,6 +51,17 @@ def hides_identity(user: User, proposal: Proposal) -> bool:
     if permissions.is_member(user, proposal) or not proposal.cycle.blind_review:
         return False
     return proposal.status not in DECIDED_STATUSES
+
+
+def identity_hidden_condition(user: User):
+    """hides_identity as a SQL condition over Proposal (needs Cycle joined), for list filters
+    that must not let a blind reviewer find out which proposals an agency made."""
+    if not getattr(user, "is_authenticated", False) or not user.is_reviewer or user.is_admin:
+        return false()
+    condition = and_(Cycle.blind_review.is_(True), Proposal.status.not_in(DECIDED_STATUSES))
+    if user.agency_id is not None:
+        condition = and_(condition, Proposal.agency_id != user.agency_id)
+    return condition
 
 
 def declared_conflict(user: User, proposal: Proposal) -> bool:
