@@ -351,19 +351,20 @@ def level_form(year: int, indicator_id: int):
 
 def _level_values(form: LevelsForm) -> tuple[list[tuple[str, int]], str | None]:
     """The filled rows as (description, points); rows must be filled from level 1 without gaps."""
-    values, ended = [], False
+    filled = []
     for entry in form.levels.entries:
         description = (entry.form.description.data or "").strip()
         points = entry.form.points.data
         if not description and points is None:
-            ended = True
             continue
-        if ended:
-            return [], _("Isi level berurutan dari level 1 tanpa baris kosong di antaranya.")
         if not description or points is None:
             return [], _("Setiap level perlu uraian dan poin.")
-        values.append((description, points))
-    return values, None
+        # The row's position comes from its field name, since missing rows are not posted.
+        filled.append((int(entry.name.rsplit("-", 1)[1]), description, points))
+    filled.sort()
+    if [index for index, _description, _points in filled] != list(range(len(filled))):
+        return [], _("Isi level berurutan dari level 1 tanpa baris kosong di antaranya.")
+    return [(description, points) for _index, description, points in filled], None
 
 
 @bp.route("/admin/maturity/<int:year>.xlsx")
