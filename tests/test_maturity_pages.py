@@ -181,3 +181,23 @@ def test_admin_manages_indicators(client, setting):
         "code": a.code, "name": a.name, "evidence": "Perda", "order": "1"}).status_code == 302
     db.session.expire_all()
     assert len(services.scale_for(setting["cycle"]).indicators) == 19  # unticked: no longer active
+
+
+def test_an_htmx_claim_with_a_new_file_answers_with_the_row_and_the_new_summary(client, setting):
+    p, a = setting["proposal"], setting["indicators"][0]
+    login(client, setting["innovator"])
+    response = client.post(f"/proposals/{p.id}/maturity/{a.id}/claim", headers={"HX-Request": "true"}, data={
+        f"c{a.id}-level": "2", f"c{a.id}-attachment_id": "0",
+        f"c{a.id}-file": (io.BytesIO(fp.PDF_BYTES), "perbup.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f'id="indicator-{a.id}"' in html and "perbup.pdf" in html and "Menunggu verifikasi" in html
+    assert 'id="maturity-summary"' in html and "<html" not in html
+    entry = db.session.query(AuditEntry).filter_by(action="maturity_claimed").one()
+    assert entry.details["level"] == 2
+
+
+def test_load_indicators_command_is_idempotent(app, make):
+    runner = app.test_cli_runner()
+    assert "20 indicators added" in runner.invoke(args=["maturity", "load-indicators"]).output
+    assert "0 indicators added" in runner.invoke(args=["maturity", "load-indicators"]).output
