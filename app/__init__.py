@@ -81,6 +81,7 @@ def create_app(config: dict | None = None) -> Flask:
     from app.events import bp as events_bp
     from app.leaderboard import bp as leaderboard_bp
     from app.main import bp as main_bp
+    from app.maturity import bp as maturity_bp
     from app.proposals import bp as proposals_bp
     from app.reviews import bp as reviews_bp
     from app.showcase import bp as showcase_bp
@@ -93,6 +94,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(events_bp, url_prefix="/events")
     app.register_blueprint(proposals_bp, url_prefix="/proposals")
     app.register_blueprint(reviews_bp)  # paths under /proposals/… and /notifications
+    app.register_blueprint(maturity_bp)  # paths under /proposals/…/maturity and /admin/maturity
 
     from app import cli, errors, security, templating
 

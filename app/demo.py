@@ -80,4 +80,7 @@ def load(if_empty: bool = False):
     proposals_demo.load(cycle)
     reviews_demo.load()  # reviews and votes on the demo proposals
     events_demo.load()
+    from app.maturity import demo as maturity_demo
+
+    maturity_demo.load()  # evidence on the approved and implemented demo innovations
     return logins

@@ -51,6 +51,13 @@ LABELS = {
         "attended": _l("Hadir"),
     },
     "recommendation": {"approve": _l("Setujui"), "revise": _l("Minta revisi"), "reject": _l("Tolak")},
+    "claim_status": {
+        "missing": _l("Belum ada bukti"),
+        "pending": _l("Menunggu verifikasi"),
+        "accepted": _l("Diterima"),
+        "downgraded": _l("Diturunkan"),
+        "needs_evidence": _l("Perlu bukti lebih baik"),
+    },
 }
 
 

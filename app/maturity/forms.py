@@ -1,0 +1,61 @@
+"""Forms for claiming evidence, verifying it, publishing it, and for admins' indicators and levels."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, FieldList, Form, FormField, IntegerField, RadioField, SelectField, StringField, \
+    TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+DECISION_LABELS = {
+    "accept": _l("Terima level yang diklaim"),
+    "downgrade": _l("Tetapkan level lebih rendah"),
+    "needs_evidence": _l("Minta bukti yang lebih baik"),
+}
+
+
+class ClaimForm(FlaskForm):
+    """The level an agency claims on one indicator, with its evidence."""
+
+    level = SelectField(_l("Level yang diklaim"), coerce=int, validators=[InputRequired(_l("Pilih level yang diklaim."))])
+    attachment_id = SelectField(_l("Dokumen bukti dari lampiran usulan"), coerce=int, validate_choice=False,
+                                default=0)
+    file = FileField(_l("Atau unggah dokumen bukti baru"), description=_l("PDF, PNG, JPEG, DOCX atau XLSX."))
+    note = TextAreaField(_l("Catatan untuk verifikator"), validators=[Optional(), Length(max=2000)],
+                         description=_l("Misalnya halaman dokumen yang memuat buktinya."))
+
+
+class VerifyForm(FlaskForm):
+    """A reviewer's or admin's verdict on one claim."""
+
+    decision = RadioField(_l("Hasil verifikasi"), choices=list(DECISION_LABELS.items()),
+                          validators=[InputRequired(_l("Pilih hasil verifikasi."))])
+    level = SelectField(_l("Level yang diverifikasi (jika lebih rendah)"), coerce=int, validate_choice=False, default=0)
+    reason = TextAreaField(_l("Alasan"), validators=[Optional(), Length(max=2000)],
+                           description=_l("Wajib jika level diturunkan atau bukti diminta lagi."))
+
+
+class PublicForm(FlaskForm):
+    """An admin shows or hides one verified indicator on the public innovation page."""
+
+    public = BooleanField(_l("Tampilkan di halaman publik"))
+
+
+class IndicatorForm(FlaskForm):
+    code = StringField(_l("Kode"), validators=[DataRequired(_l("Isi kode indikator.")), Length(max=40),
+                                               Regexp(r"^[a-z0-9_]+$", message=_l("Huruf kecil, angka dan garis bawah saja."))])
+    name = StringField(_l("Nama indikator"), validators=[DataRequired(_l("Isi nama indikator.")), Length(max=200)])
+    evidence = TextAreaField(_l("Bukti yang membuktikan indikator ini"),
+                             validators=[DataRequired(_l("Jelaskan bukti yang diminta.")), Length(max=4000)])
+    order = IntegerField(_l("Urutan"), validators=[InputRequired(_l("Isi urutan.")), NumberRange(min=0, max=1000)])
+    active = BooleanField(_l("Aktif (dipakai pada siklus yang berjalan)"), default=True)
+
+
+class LevelRow(Form):
+    description = TextAreaField(_l("Uraian"), validators=[Optional(), Length(max=1000)])
+    points = IntegerField(_l("Poin"), validators=[Optional(), NumberRange(min=0, max=1000)])
+
+
+class LevelsForm(FlaskForm):
+    """Up to five levels of one indicator in one cycle; empty rows at the end mean fewer levels."""
+
+    levels = FieldList(FormField(LevelRow), min_entries=5, max_entries=5)

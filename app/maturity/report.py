@@ -1,0 +1,85 @@
+"""The admins' maturity export: one XLSX row per innovation × indicator of a cycle,
+in the order of the national system's form, ready to transcribe."""
+from io import BytesIO
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.labels import label
+from app.maturity import services
+from app.models import Claim, Cycle
+
+
+def _append(sheet, values) -> None:
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        # openpyxl stores any string starting with "=" as a formula: keep typed text as text.
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"
+
+
+def _header(sheet, titles) -> None:
+    sheet.append(titles)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for index, title in enumerate(titles, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(48, len(title) + 4))
+
+
+def workbook(cycle: Cycle) -> BytesIO:
+    """Sheet 1: every innovation × indicator (claimed and verified level, points, evidence file).
+    Sheet 2: one row per innovation with its score and readiness. A constant number of queries."""
+    scale = services.scale_for(cycle)
+    proposals = services.innovations(cycle)
+    claims: dict[tuple[int, int], Claim] = {}
+    if proposals:
+        for claim in db.session.scalars(select(Claim).options(joinedload(Claim.attachment))
+                                        .where(Claim.proposal_id.in_([p.id for p in proposals]))):
+            claims[(claim.proposal_id, claim.indicator_id)] = claim
+
+    book = Workbook()
+    detail = book.active
+    detail.title = _("Indikator")
+    _header(detail, [
+        _("ID inovasi"), _("Judul inovasi"), _("Kode perangkat daerah"), _("Perangkat daerah"), _("Kode indikator"),
+        _("Indikator"), _("Level diklaim"), _("Status verifikasi"), _("Level terverifikasi"), _("Poin terverifikasi"),
+        _("Poin maksimum"), _("Berkas bukti"), _("Catatan"), _("Alasan verifikator"),
+    ])
+    for proposal in proposals:
+        for indicator in scale.indicators:
+            claim = claims.get((proposal.id, indicator.id))
+            _append(detail, [
+                proposal.id, proposal.title, proposal.agency.code, proposal.agency.name, indicator.code,
+                indicator.name, claim.claimed_level if claim else None,
+                label("claim_status", claim.status) if claim else _("Belum ada bukti"),
+                claim.verified_level if claim else None, claim.verified_points if claim else None,
+                scale.max_points_of(indicator.id),
+                claim.attachment.original_name if claim and claim.attachment else None,
+                claim.note if claim else None, claim.reason if claim else None,
+            ])
+
+    summary = book.create_sheet(_("Ringkasan"))
+    _header(summary, [
+        _("ID inovasi"), _("Judul inovasi"), _("Perangkat daerah"), _("Poin terverifikasi"), _("Poin maksimum"),
+        _("Skor kematangan"), _("Indikator terverifikasi"), _("Jumlah indikator"), _("Siap dinilai"),
+    ])
+    by_proposal: dict[int, list[Claim]] = {}
+    for (proposal_id, _indicator_id), claim in claims.items():
+        by_proposal.setdefault(proposal_id, []).append(claim)
+    for proposal in proposals:
+        score = services.score_claims(proposal, scale, by_proposal.get(proposal.id, []))
+        _append(summary, [
+            proposal.id, proposal.title, proposal.agency.name, score.verified_points, score.max_points,
+            round(score.score, 2), score.verified, score.indicators, _("Ya") if score.ready else _("Tidak"),
+        ])
+
+    buffer = BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    return buffer

@@ -1,0 +1,433 @@
+"""Maturity pages: the evidence page of an innovation (claim, verify inline, publish),
+the admins' indicators, per-cycle levels and export, and the dashboard panel."""
+import json
+from dataclasses import dataclass
+
+import click
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.cycles import current_cycle
+from app.extensions import db, login_manager
+from app.htmx import is_htmx
+from app.main.routes import dashboard_panel
+from app.maturity import bp, permissions, report, services
+from app.maturity.forms import ClaimForm, IndicatorForm, LevelsForm, PublicForm, VerifyForm
+from app.models import Claim, Cycle, Indicator, Proposal
+from app.proposals.services import remove_stored_file
+
+
+@dataclass
+class Row:
+    """One indicator on the evidence page, with its claim and the forms the person may use."""
+
+    indicator: Indicator
+    levels: list
+    claim: Claim | None
+    claim_form: ClaimForm | None
+    verify_form: VerifyForm | None
+    public_form: PublicForm | None
+
+    @property
+    def state(self) -> str:
+        return self.claim.status if self.claim else "missing"
+
+
+def _load(proposal_id: int, check) -> Proposal:
+    """The proposal with what the page shows; 404 when absent, 403 when `check` refuses."""
+    proposal = db.session.scalar(
+        select(Proposal).options(joinedload(Proposal.agency), joinedload(Proposal.cycle),
+                                 selectinload(Proposal.attachments))
+        .where(Proposal.id == proposal_id))
+    if proposal is None:
+        abort(404)
+    if not check(current_user, proposal):
+        abort(403)
+    return proposal
+
+
+def _claim_form(proposal: Proposal, indicator: Indicator, levels, claim: Claim | None,
+                submitted: bool = False) -> ClaimForm:
+    """The claim form of one indicator (prefixed, so every row's fields have their own ids);
+    `submitted` reads the request's form and files, otherwise it shows the current claim."""
+    kwargs = {"prefix": f"c{indicator.id}"}
+    if not submitted:
+        kwargs["formdata"] = None
+        if claim is not None:
+            kwargs.update(level=claim.claimed_level, note=claim.note, attachment_id=claim.attachment_id or 0)
+    form = ClaimForm(**kwargs)
+    form.level.choices = [(value.level, _("Level %(n)d — %(text)s (%(points)d poin)", n=value.level,
+                                          text=value.description, points=value.points)) for value in levels]
+    form.attachment_id.choices = [(0, _("— unggah berkas baru di bawah —"))] + [
+        (attachment.id, attachment.original_name) for attachment in proposal.attachments]
+    return form
+
+
+def _verify_form(indicator: Indicator, levels, claim: Claim, submitted: bool = False) -> VerifyForm:
+    """The verification form of one claim, offering only levels below the claimed one."""
+    kwargs = {} if submitted else {"formdata": None}
+    form = VerifyForm(prefix=f"v{indicator.id}", **kwargs)
+    form.level.choices = [(0, _("— pilih level lebih rendah —"))] + [
+        (value.level, _("Level %(n)d (%(points)d poin)", n=value.level, points=value.points))
+        for value in levels if value.level < claim.claimed_level]
+    return form
+
+
+def _page(proposal: Proposal, forms: dict | None = None) -> dict:
+    """Everything the evidence page shows: the scale, the claims, the score and the forms.
+    A constant number of queries whatever the number of indicators."""
+    forms = forms or {}
+    scale = services.scale_for(proposal.cycle)
+    claims = {claim.indicator_id: claim for claim in db.session.scalars(
+        select(Claim).options(joinedload(Claim.attachment), joinedload(Claim.verifier), joinedload(Claim.claimant))
+        .where(Claim.proposal_id == proposal.id))}
+    may_claim = permissions.can_claim(current_user, proposal)
+    may_verify = permissions.can_verify(current_user, proposal)
+    may_publish = permissions.can_publish(current_user, proposal)
+    rows = []
+    for indicator in scale.indicators:
+        levels = scale.levels_of(indicator.id)
+        claim = claims.get(indicator.id)
+        claim_form = verify_form = public_form = None
+        if may_claim:
+            claim_form = forms.get(("claim", indicator.id)) or _claim_form(proposal, indicator, levels, claim)
+        if may_verify and claim is not None:
+            verify_form = forms.get(("verify", indicator.id)) or _verify_form(indicator, levels, claim)
+        if may_publish and claim is not None and claim.verified:
+            public_form = PublicForm(prefix=f"p{indicator.id}", formdata=None, public=claim.public)
+        rows.append(Row(indicator, levels, claim, claim_form, verify_form, public_form))
+    return {
+        "proposal": proposal, "scale": scale, "rows": rows,
+        "score": services.score_claims(proposal, scale, list(claims.values())),
+        "may_claim": may_claim, "may_verify": may_verify, "may_publish": may_publish,
+        "has_maturity": permissions.has_maturity(proposal),
+    }
+
+
+def _row_response(proposal: Proposal, indicator_id: int, announce: str, forms: dict | None = None):
+    """The HTMX answer: the indicator's row, and the score summary out of band."""
+    context = _page(proposal, forms)
+    row = next(row for row in context["rows"] if row.indicator.id == indicator_id)
+    html = render_template("maturity/_row_response.html", row=row, swapped=True, **context)
+    return html, 200, {"HX-Trigger": json.dumps({"announce": announce})}
+
+
+def _indicator(proposal: Proposal, indicator_id: int) -> Indicator:
+    indicator = db.get_or_404(Indicator, indicator_id)
+    if not services.scale_for(proposal.cycle).includes(indicator.id):
+        abort(404)
+    return indicator
+
+
+@bp.route("/proposals/<int:proposal_id>/maturity")
+@login_required
+def proposal(proposal_id: int):
+    """Evidence per national indicator of one innovation: claims, verification, score, what is missing."""
+    item = _load(proposal_id, permissions.can_see)
+    return render_template("maturity/proposal.html", **_page(item))
+
+
+@bp.route("/proposals/<int:proposal_id>/maturity/<int:indicator_id>/claim", methods=["POST"])
+@login_required
+def claim(proposal_id: int, indicator_id: int):
+    """The agency claims a level on one indicator with a document from the attachments or a new upload."""
+    item = _load(proposal_id, permissions.can_claim)
+    indicator = _indicator(item, indicator_id)
+    levels = services.scale_for(item.cycle).levels_of(indicator.id)
+    form = _claim_form(item, indicator, levels, None, submitted=True)
+    if form.validate_on_submit():
+        upload = form.file.data
+        filename = upload.filename if upload is not None and getattr(upload, "filename", None) else None
+        stored = None
+        try:
+            saved = services.claim_level(item, indicator, current_user, level=form.level.data, note=form.note.data,
+                                         attachment_id=form.attachment_id.data or None, filename=filename,
+                                         stream=upload.stream if filename else None)
+            if filename:
+                stored = saved.attachment.stored_name
+            db.session.commit()
+        except services.ServiceError as error:
+            db.session.rollback()
+            field = getattr(error, "field", None) or ("file" if filename else "attachment_id")
+            form[field].errors = [str(error)]
+        except Exception:
+            db.session.rollback()
+            if stored:
+                remove_stored_file(stored)
+            raise
+        else:
+            message = _("Klaim %(name)s level %(level)d disimpan dan menunggu verifikasi.",
+                        name=indicator.name, level=saved.claimed_level)
+            if is_htmx():
+                return _row_response(db.session.get(Proposal, item.id), indicator.id, message)
+            flash(message, "success")
+            return redirect(url_for("maturity.proposal", proposal_id=item.id, _anchor=f"indicator-{indicator.id}"))
+    item = _load(proposal_id, permissions.can_claim)
+    if is_htmx():
+        return _row_response(item, indicator.id, _("Klaim belum disimpan; periksa isiannya."), {("claim", indicator.id): form})
+    return render_template("maturity/proposal.html", **_page(item, {("claim", indicator.id): form})), 422
+
+
+@bp.route("/proposals/<int:proposal_id>/maturity/<int:indicator_id>/verify", methods=["POST"])
+@login_required
+def verify(proposal_id: int, indicator_id: int):
+    """A reviewer or admin of another agency accepts, lowers (with a reason) or sends back (with a reason)."""
+    item = _load(proposal_id, permissions.can_verify)
+    indicator = _indicator(item, indicator_id)
+    found = services.get_claim(item.id, indicator.id)
+    if found is None:
+        abort(404)
+    levels = services.scale_for(item.cycle).levels_of(indicator.id)
+    form = _verify_form(indicator, levels, found, submitted=True)
+    if form.validate_on_submit():
+        try:
+            services.verify_claim(found, current_user, form.decision.data, level=form.level.data or None,
+                                  reason=form.reason.data)
+            db.session.commit()
+        except services.ServiceError as error:
+            db.session.rollback()
+            form[getattr(error, "field", "decision")].errors = [str(error)]
+        else:
+            message = _("Verifikasi %(name)s disimpan.", name=indicator.name)
+            if is_htmx():
+                return _row_response(_load(proposal_id, permissions.can_see), indicator.id, message)
+            flash(message, "success")
+            return redirect(url_for("maturity.proposal", proposal_id=item.id, _anchor=f"indicator-{indicator.id}"))
+    item = _load(proposal_id, permissions.can_see)
+    if is_htmx():
+        return _row_response(item, indicator.id, _("Verifikasi belum disimpan; periksa isiannya."),
+                             {("verify", indicator.id): form})
+    return render_template("maturity/proposal.html", **_page(item, {("verify", indicator.id): form})), 422
+
+
+@bp.route("/proposals/<int:proposal_id>/maturity/<int:indicator_id>/public", methods=["POST"])
+@login_required
+def publish(proposal_id: int, indicator_id: int):
+    """An admin shows or hides one verified indicator on the public innovation page."""
+    item = _load(proposal_id, permissions.can_publish)
+    indicator = _indicator(item, indicator_id)
+    found = services.get_claim(item.id, indicator.id)
+    if found is None:
+        abort(404)
+    form = PublicForm(prefix=f"p{indicator.id}")
+    if form.validate_on_submit():
+        try:
+            services.set_claim_public(found, current_user, bool(form.public.data))
+            db.session.commit()
+        except services.ServiceError as error:
+            db.session.rollback()
+            message = str(error)
+        else:
+            message = (_("%(name)s ditampilkan di halaman publik.", name=indicator.name) if form.public.data
+                       else _("%(name)s tidak lagi ditampilkan di halaman publik.", name=indicator.name))
+        if is_htmx():
+            return _row_response(_load(proposal_id, permissions.can_see), indicator.id, message)
+        flash(message, "info")
+    return redirect(url_for("maturity.proposal", proposal_id=item.id, _anchor=f"indicator-{indicator.id}"))
+
+
+# --- admin: indicators, levels, export ---------------------------------------------
+
+def _require_admin():
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not permissions.can_manage(current_user):
+        abort(403)
+    return None
+
+
+@bp.before_request
+def _admin_only():
+    """Every /admin/maturity route: anonymous to the login page, non-admins 403."""
+    if request.path.startswith("/admin/"):
+        return _require_admin()
+    return None
+
+
+@bp.route("/admin/maturity/indicators")
+def indicators():
+    """Every indicator in order, active or not, with what proves it."""
+    rows = db.session.scalars(select(Indicator).order_by(Indicator.order, Indicator.id)).all()
+    cycle = current_cycle()
+    shipped = {row["code"] for row in services.shipped_indicators()}
+    missing = len(shipped - {row.code for row in rows})
+    return render_template("maturity/indicators.html", indicators=rows, cycle=cycle, missing=missing)
+
+
+@bp.route("/admin/maturity/indicators/load", methods=["POST"])
+def load_indicators():
+    """Add the shipped national indicators that are missing."""
+    added = services.load_indicators(current_user)
+    db.session.commit()
+    flash(_("%(n)d indikator ditambahkan.", n=added), "success")
+    return redirect(url_for("maturity.indicators"))
+
+
+@bp.route("/admin/maturity/indicators/new", methods=["GET", "POST"])
+@bp.route("/admin/maturity/indicators/<int:indicator_id>/edit", methods=["GET", "POST"])
+def indicator_form(indicator_id: int | None = None):
+    """Create an indicator or change its name, evidence, order and whether it is used."""
+    indicator = db.get_or_404(Indicator, indicator_id) if indicator_id else None
+    form = IndicatorForm(obj=indicator)
+    if indicator is not None:
+        form.code.data = indicator.code  # the code is fixed once created
+    if form.validate_on_submit():
+        try:
+            saved = services.save_indicator(indicator, current_user, code=form.code.data, name=form.name.data,
+                                            evidence=form.evidence.data, order=form.order.data,
+                                            active=form.active.data)
+        except services.ServiceError as error:
+            db.session.rollback()
+            form.code.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(_("Indikator %(name)s disimpan.", name=saved.name), "success")
+            return redirect(url_for("maturity.indicators"))
+    return render_template("maturity/indicator_form.html", form=form, indicator=indicator), 422 if form.errors else 200
+
+
+def _cycle_or_404(year: int) -> Cycle:
+    cycle = db.session.scalar(select(Cycle).where(Cycle.year == year))
+    if cycle is None:
+        abort(404)
+    return cycle
+
+
+@bp.route("/admin/maturity/levels")
+def levels_current():
+    """The levels of the current cycle."""
+    cycle = current_cycle()
+    if cycle is None:
+        flash(_("Belum ada siklus tahunan."), "info")
+        return redirect(url_for("maturity.indicators"))
+    return redirect(url_for("maturity.levels", year=cycle.year))
+
+
+@bp.route("/admin/maturity/levels/<int:year>")
+def levels(year: int):
+    """The levels and points of every indicator in one cycle (read-only once the cycle is closed)."""
+    cycle = _cycle_or_404(year)
+    cycles = db.session.scalars(select(Cycle).order_by(Cycle.year.desc())).all()
+    return render_template("maturity/levels.html", cycle=cycle, cycles=cycles, scale=services.scale_for(cycle))
+
+
+@bp.route("/admin/maturity/levels/<int:year>/<int:indicator_id>", methods=["GET", "POST"])
+def level_form(year: int, indicator_id: int):
+    """Edit one indicator's levels and points in an open cycle."""
+    cycle = _cycle_or_404(year)
+    indicator = db.get_or_404(Indicator, indicator_id)
+    scale = services.scale_for(cycle)
+    if not scale.includes(indicator.id):
+        abort(404)
+    if cycle.closed:
+        flash(_("Siklus %(year)d sudah ditutup; level dan poinnya hanya dapat dibaca.", year=year), "info")
+        return redirect(url_for("maturity.levels", year=year))
+    current = scale.levels_of(indicator.id)
+    if request.method == "POST":
+        form = LevelsForm()
+    else:
+        form = LevelsForm(formdata=None, data={"levels": [
+            {"description": value.description, "points": value.points} for value in current]})
+    if form.validate_on_submit():
+        values, problem = _level_values(form)
+        if problem:
+            form.form_errors.append(problem)
+        else:
+            try:
+                services.save_levels(cycle, indicator, current_user, values)
+            except services.ServiceError as error:
+                db.session.rollback()
+                form.form_errors.append(str(error))
+            else:
+                db.session.commit()
+                flash(_("Level %(name)s untuk %(year)d disimpan.", name=indicator.name, year=year), "success")
+                return redirect(url_for("maturity.levels", year=year, _anchor=f"indicator-{indicator.id}"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("maturity/level_form.html", form=form, cycle=cycle, indicator=indicator), status
+
+
+def _level_values(form: LevelsForm) -> tuple[list[tuple[str, int]], str | None]:
+    """The filled rows as (description, points); rows must be filled from level 1 without gaps."""
+    filled = []
+    for entry in form.levels.entries:
+        description = (entry.form.description.data or "").strip()
+        points = entry.form.points.data
+        if not description and points is None:
+            continue
+        if not description or points is None:
+            return [], _("Setiap level perlu uraian dan poin.")
+        # The row's position comes from its field name, since missing rows are not posted.
+        filled.append((int(entry.name.rsplit("-", 1)[1]), description, points))
+    filled.sort()
+    if [index for index, _description, _points in filled] != list(range(len(filled))):
+        return [], _("Isi level berurutan dari level 1 tanpa baris kosong di antaranya.")
+    return [(description, points) for _index, description, points in filled], None
+
+
+@bp.route("/admin/maturity/<int:year>.xlsx")
+def export(year: int):
+    """Every innovation × indicator of the cycle, ready to transcribe into the national system."""
+    cycle = _cycle_or_404(year)
+    return send_file(report.workbook(cycle), as_attachment=True, download_name=f"kematangan-inovasi-{year}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", max_age=0)
+
+
+@bp.route("/admin/maturity")
+def overview():
+    """The city's maturity summary for the current cycle (admins)."""
+    cycle = current_cycle()
+    summary = services.city_summary(cycle) if cycle else None
+    return render_template("maturity/overview.html", cycle=cycle, summary=summary)
+
+
+# --- dashboard, templates, command line -------------------------------------------
+
+@dashboard_panel
+def maturity_panel(user):
+    """My agency's innovations with their maturity and what is missing; for admins the city summary."""
+    cycle = current_cycle()
+    if cycle is None:
+        return None
+    own = []
+    if user.agency_id is not None:
+        scale = services.scale_for(cycle)
+        own = services.scores_for(services.innovations(cycle, user.agency_id), scale)
+    city = services.city_summary(cycle) if user.is_admin else None
+    if not own and city is None:
+        return None
+    return "maturity/_dashboard_panel.html", {"cycle": cycle, "own": own, "city": city}
+
+
+@bp.app_template_global("maturity_summary")
+def maturity_summary(proposal: Proposal):
+    """The proposal page's maturity box: the score, for those who may see the proposal, or None."""
+    if not (current_user.is_authenticated and permissions.has_maturity(proposal)
+            and permissions.can_see(current_user, proposal)):
+        return None
+    scale = services.scale_for(proposal.cycle)
+    return services.scores_for([proposal], scale)[0]
+
+
+@bp.app_template_global("public_maturity")
+def public_maturity(proposal: Proposal):
+    """The verified indicators an admin published, for an innovation on the showcase only."""
+    return services.public_indicators(proposal)
+
+
+@bp.app_template_global("maturity_city_summary")
+def maturity_city_summary(cycle: Cycle | None):
+    """The city summary for the leaderboard page, for admins only."""
+    if cycle is None or not permissions.can_manage(current_user):
+        return None
+    return services.city_summary(cycle)
+
+
+@bp.cli.command("load-indicators")
+def load_indicators_command():
+    """Add the 20 shipped national index indicators that are missing."""
+    added = services.load_indicators()
+    db.session.commit()
+    click.echo(f"{added} indicators added.")

@@ -1,0 +1,42 @@
+"""Factories for maturity tests: indicators, per-cycle levels and claims in any state."""
+import itertools
+
+from app.extensions import db
+from app.models import Claim, IndicatorLevel
+from app.models import Indicator as IndicatorModel
+from app.models._types import utcnow
+from tests import factories_proposals as fp
+
+_counter = itertools.count(1)
+
+
+def indicator(name: str | None = None, order: int | None = None, **fields) -> IndicatorModel:
+    n = next(_counter)
+    obj = IndicatorModel(code=fields.pop("code", f"ind{n}"), name=name or f"Indikator Uji {n}",
+                         evidence=fields.pop("evidence", "Dokumen penetapan."), order=order if order is not None else n,
+                         **fields)
+    db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
+def levels(cycle, indicator_, points=(1, 2, 3)) -> list[IndicatorLevel]:
+    rows = [IndicatorLevel(cycle_id=cycle.id, indicator_id=indicator_.id, level=number,
+                           description=f"Uraian level {number}", points=value)
+            for number, value in enumerate(points, start=1)]
+    db.session.add_all(rows)
+    db.session.flush()
+    return rows
+
+
+def claim(proposal, indicator_, level: int, status: str = "pending", verified_level: int | None = None,
+          verified_points: int | None = None, public: bool = False, attachment=None, note: str = "",
+          reason: str = "", verifier=None) -> Claim:
+    attachment = attachment or fp.attachment(proposal)
+    obj = Claim(proposal_id=proposal.id, indicator_id=indicator_.id, claimed_level=level, note=note,
+                attachment_id=attachment.id, claimant_id=proposal.author_id, status=status,
+                verified_level=verified_level, verified_points=verified_points, public=public, reason=reason,
+                verifier_id=verifier.id if verifier else None, verified_at=utcnow() if status != "pending" else None)
+    db.session.add(obj)
+    db.session.flush()
+    return obj
