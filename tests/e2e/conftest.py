@@ -120,3 +120,28 @@ def log_in(tab, base_url: str, email: str, password: str) -> None:
     tab.get_by_label("Kata sandi").fill(password)
     tab.get_by_role("button", name="Masuk").click()
     tab.wait_for_url(f"{base_url}/dashboard")
+
+
+@pytest.fixture
+def new_tab(browser, javascript):
+    """open() -> a tab in a fresh browser context (its own cookies), with the test's JavaScript setting."""
+    contexts = []
+
+    def open_tab(js: bool | None = None):
+        context = browser.new_context(java_script_enabled=javascript if js is None else js, locale="id-ID",
+                                      viewport={"width": 1200, "height": 900})
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_tab
+    for context in contexts:
+        context.close()
+
+
+def mark_page(tab) -> None:
+    """Set a marker on `window`: it survives an HTMX swap but not a page load."""
+    tab.evaluate("window.__e2eMarker = 'still-here'")
+
+
+def page_was_not_reloaded(tab) -> bool:
+    return tab.evaluate("window.__e2eMarker") == "still-here"
