@@ -22,25 +22,32 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 VENDOR = Path(__file__).parent / ".vendor"
 HTMX_FILE = VENDOR / f"htmx-{HTMX_VERSION}.min.js"
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+AXE_VERSION = "4.14.1"
+AXE_FILE = VENDOR / f"axe-{AXE_VERSION}.min.js"
 
 pytestmark = pytest.mark.e2e
 
 
-def fetch_htmx() -> Path:
-    """The pinned htmx from the npm registry, unpacked once into tests/e2e/.vendor/."""
-    if HTMX_FILE.exists():
-        return HTMX_FILE
+def fetch_npm_file(package: str, version: str, member_path: str, target: Path) -> Path:
+    """One file of a pinned npm package, unpacked once into tests/e2e/.vendor/."""
+    if target.exists():
+        return target
     if shutil.which("npm") is None:
-        pytest.skip("npm is not installed: cannot fetch htmx for browser tests")
+        pytest.skip(f"npm is not installed: cannot fetch {package} for browser tests")
     VENDOR.mkdir(exist_ok=True)
-    subprocess.run(["npm", "pack", "--silent", f"htmx.org@{HTMX_VERSION}", "--pack-destination", str(VENDOR)],
+    subprocess.run(["npm", "pack", "--silent", f"{package}@{version}", "--pack-destination", str(VENDOR)],
                    check=True, capture_output=True)
-    tarball = VENDOR / f"htmx.org-{HTMX_VERSION}.tgz"
+    tarball = VENDOR / f"{package}-{version}.tgz"
     with tarfile.open(tarball) as archive:
-        member = archive.extractfile("package/dist/htmx.min.js")
-        HTMX_FILE.write_bytes(member.read())
+        member = archive.extractfile(member_path)
+        target.write_bytes(member.read())
     tarball.unlink()
-    return HTMX_FILE
+    return target
+
+
+def fetch_htmx() -> Path:
+    """The pinned htmx, the same bytes as the CDN copy production uses."""
+    return fetch_npm_file("htmx.org", HTMX_VERSION, "package/dist/htmx.min.js", HTMX_FILE)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -54,6 +61,12 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def htmx_file():
     return fetch_htmx()
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    """axe-core (the accessibility engine) from the npm registry, as JavaScript source."""
+    return fetch_npm_file("axe-core", AXE_VERSION, "package/axe.min.js", AXE_FILE).read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

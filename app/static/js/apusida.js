@@ -96,3 +96,27 @@
     }
   });
 })();
+
+/* Tables wider than the screen scroll sideways; make each such wrapper a named,
+   focusable region so keyboard users can scroll it too (WCAG 2.1.1). */
+(function () {
+  "use strict";
+  function markScrollableTables(root) {
+    (root || document).querySelectorAll(".table-wrapper").forEach(function (wrapper) {
+      var scrolls = wrapper.scrollWidth > wrapper.clientWidth + 1;
+      var caption = wrapper.querySelector("caption");
+      if (scrolls) {
+        wrapper.setAttribute("tabindex", "0");
+        wrapper.setAttribute("role", "region");
+        if (caption) wrapper.setAttribute("aria-label", caption.textContent.trim());
+      } else if (wrapper.getAttribute("role") === "region" && !wrapper.hasAttribute("aria-labelledby")) {
+        wrapper.removeAttribute("tabindex");
+        wrapper.removeAttribute("role");
+        wrapper.removeAttribute("aria-label");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { markScrollableTables(document); });
+  document.addEventListener("htmx:afterSettle", function () { markScrollableTables(document); });
+  window.addEventListener("resize", function () { markScrollableTables(document); });
+})();
