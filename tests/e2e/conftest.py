@@ -158,3 +158,9 @@ def mark_page(tab) -> None:
 
 def page_was_not_reloaded(tab) -> bool:
     return tab.evaluate("window.__e2eMarker") == "still-here"
+
+
+def settled(tab) -> None:
+    """Wait until htmx has finished settling every swap: new content is wired up only then
+    (about 20 ms after the swap), so a key pressed sooner would submit the plain form."""
+    tab.locator(".htmx-settling, .htmx-request, .htmx-swapping").first.wait_for(state="detached")

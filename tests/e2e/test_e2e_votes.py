@@ -3,7 +3,7 @@ import pytest
 
 from app.extensions import db
 from tests import factories_board as fb
-from tests.e2e.conftest import log_in, mark_page, page_was_not_reloaded, screenshot
+from tests.e2e.conftest import log_in, mark_page, page_was_not_reloaded, screenshot, settled
 from tests.factories import PASSWORD
 
 
@@ -34,7 +34,12 @@ def test_vote_and_unvote_inline(page, base_url, world, javascript):
     if javascript:
         assert page_was_not_reloaded(page)
         # The button kept focus through the swap, so a keyboard user can press again.
+        for _ in range(40):  # htmx restores focus as the swap settles
+            if page.evaluate("document.activeElement.id") == f"vote-button-{proposal_id}":
+                break
+            page.wait_for_timeout(50)
         assert page.evaluate("document.activeElement.id") == f"vote-button-{proposal_id}"
+    settled(page)
     page.locator(f"#vote-button-{proposal_id}").click()
     page.locator(f"#vote-button-{proposal_id}[aria-pressed='false']").wait_for()
     assert page.locator(f"#vote-button-{proposal_id} .vote-button__count").inner_text() == "0"

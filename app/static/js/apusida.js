@@ -120,3 +120,21 @@
   document.addEventListener("htmx:afterSettle", function () { markScrollableTables(document); });
   window.addEventListener("resize", function () { markScrollableTables(document); });
 })();
+
+/* Error summary links move the focus to their field (as the GOV.UK pattern does):
+   following a #fragment alone scrolls but does not reliably focus the input. */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".error-summary a[href^='#']");
+    if (!link) return;
+    var field = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    if (!field) return;
+    var focusable = field.matches("input, select, textarea, button") ? field : field.querySelector("input, select, textarea, button");
+    if (!focusable) return;
+    event.preventDefault();
+    var legendOrLabel = field.closest("fieldset") || document.querySelector("label[for='" + focusable.id + "']");
+    (legendOrLabel || focusable).scrollIntoView();
+    focusable.focus({ preventScroll: true });
+  });
+})();
