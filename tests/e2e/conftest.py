@@ -119,11 +119,11 @@ def page(browser, javascript):
     context.close()
 
 
-def screenshot(tab, name: str) -> Path:
-    """Save a full-page PNG into tests/e2e/screenshots/ (git-ignored)."""
+def screenshot(tab, name: str, full_page: bool = True) -> Path:
+    """Save a PNG (the whole page, or what the window shows) into tests/e2e/screenshots/ (git-ignored)."""
     SCREENSHOTS.mkdir(exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    tab.screenshot(path=str(path), full_page=True)
+    tab.screenshot(path=str(path), full_page=full_page)
     return path
 
 

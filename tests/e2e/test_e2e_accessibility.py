@@ -79,6 +79,8 @@ def test_innovator_pages(page, base_url, world, axe_source):
     paths = ["/dashboard", "/proposals/", f"/proposals/{world['waiting'].id}", f"/proposals/{world['public'].id}",
              "/proposals/new", f"/events/{world['event'].id}", "/notifications", "/auth/password"]
     assert check_pages(page, base_url, axe_source, paths) == []
+    page.goto(f"{base_url}/dashboard")
+    screenshot(page, "dashboard-innovator-world")
     # The proposal form with its error summary and messages beside the fields.
     page.goto(f"{base_url}/proposals/new")
     page.get_by_role("button", name="Simpan draf").click()

@@ -39,10 +39,13 @@ def score_inline(tab, proposal_id, javascript):
     """Fill the rubric on the proposal page and save it; with JS the page must not reload."""
     if javascript:
         mark_page(tab)
+    tab.locator(f"#review-{proposal_id}").scroll_into_view_if_needed()
     for index, name in enumerate(RUBRIC):
         tab.locator(f"#r{proposal_id}-score_{name}-{3 + index % 2}").check()  # scores 4 and 5
     tab.locator(f"#r{proposal_id}-recommendation-1").check()  # revise
     tab.get_by_label("Komentar untuk tim lab").fill("Kuat, tetapi tambahkan data antrean sebelum inovasi.")
+    tab.locator(f"#review-title-{proposal_id}").scroll_into_view_if_needed()
+    screenshot(tab, f"proposal-inline-review-{'js' if javascript else 'nojs'}", full_page=False)
     tab.get_by_role("button", name="Simpan penilaian").click()
     tab.get_by_text("Skor tertimbang Anda").wait_for()
     if javascript:
