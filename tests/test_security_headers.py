@@ -78,3 +78,13 @@ def test_login_next_never_leaves_the_site(client, make, evil):
     assert urlsplit(location).netloc == "" and urlsplit(location).scheme == "", location
     assert location.startswith("/") and not location.startswith(("//", "/\\")), location
     assert not any(ord(ch) < 32 for ch in location), location
+
+
+@pytest.mark.parametrize("where", ["form", "query"])
+def test_nul_characters_are_refused_as_malformed(client, login_as, where):
+    """PostgreSQL cannot store NUL; found by the form fuzzer as a 500 on comments and logins."""
+    if where == "form":
+        response = client.post("/auth/login", data={"email": "a\x00@example.com", "password": "x"})
+    else:
+        response = client.get("/", query_string={"q": "inovasi\x00"})
+    assert response.status_code == 400
