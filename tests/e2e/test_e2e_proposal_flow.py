@@ -105,6 +105,10 @@ def test_write_submit_review_decide_publish(new_tab, base_url, make, javascript)
     boss.goto(f"{base_url}/proposals/{proposal_id}")
     decide(boss, proposal_id, "Setujui", "", javascript, "Disetujui")
     assert boss.locator(f"#proposal-status-{proposal_id}").get_by_text("Disetujui").is_visible()
+    # The rest of the page follows the decision: the timeline has the approval and the
+    # withdraw button (not allowed once approved) is gone.
+    boss.locator("#timeline-region .timeline__item").last.get_by_text("Disetujui").wait_for()
+    assert boss.get_by_role("button", name="Tarik usulan").count() == 0
     boss.get_by_role("button", name="Publikasikan ke etalase").click()
     boss.get_by_role("button", name="Tarik dari etalase").wait_for()
     screenshot(boss, f"proposal-admin-{mode}")
