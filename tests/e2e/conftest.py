@@ -25,8 +25,6 @@ SCREENSHOTS = Path(__file__).parent / "screenshots"
 AXE_VERSION = "4.14.1"
 AXE_FILE = VENDOR / f"axe-{AXE_VERSION}.min.js"
 
-pytestmark = pytest.mark.e2e
-
 
 def fetch_npm_file(package: str, version: str, member_path: str, target: Path) -> Path:
     """One file of a pinned npm package, unpacked once into tests/e2e/.vendor/."""
@@ -50,12 +48,18 @@ def fetch_htmx() -> Path:
     return fetch_npm_file("htmx.org", HTMX_VERSION, "package/dist/htmx.min.js", HTMX_FILE)
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    # `pytestmark` in a conftest marks nothing: mark every test of this folder here, before
+    # `-m "not e2e"` deselects by marker (the PostgreSQL run leaves the browser out).
+    here = Path(__file__).parent
+    browser_tests = [item for item in items if here in Path(str(item.fspath)).parents]
+    for item in browser_tests:
+        item.add_marker(pytest.mark.e2e)
     if not Path(CHROMIUM).exists():
         skip = pytest.mark.skip(reason=f"{CHROMIUM} not installed (apt-get install chromium)")
-        for item in items:
-            if "e2e" in item.keywords:
-                item.add_marker(skip)
+        for item in browser_tests:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
