@@ -92,11 +92,14 @@ def test_review_errors_by_keyboard_focus_the_summary(page, base_url, world, java
     tab_to(page, f"#review-{pid} button[type=submit]")
     page.keyboard.press("Enter")
     page.locator(f"#review-{pid} .error-summary").wait_for()
+    settled(page)
     assert active(page, "document.activeElement.classList.contains('error-summary')", expected=True)
     # From the summary, Tab reaches the first link, and Enter takes you to the field.
     page.keyboard.press("Tab")
+    assert active(page, "document.activeElement.getAttribute('href')", expected=f"#r{pid}-score_background-0")
     page.keyboard.press("Enter")
-    assert active(page, "document.activeElement.name") == f"r{pid}-score_background"
+    name = f"r{pid}-score_background"
+    assert active(page, "document.activeElement.name", expected=name) == name
 
 
 def test_register_by_keyboard(page, base_url, world, javascript):
