@@ -26,8 +26,23 @@ def content_security_policy(htmx_url: str) -> str:
     )
 
 
+def _has_nul(pairs) -> bool:
+    return any("\x00" in key or "\x00" in value for key, value in pairs)
+
+
 def register(app: Flask) -> None:
     csp = content_security_policy(app.config["HTMX_URL"])
+
+    @app.before_request
+    def refuse_nul_characters():
+        """A NUL character never belongs in what people type or link to, and PostgreSQL cannot
+        store or compare it (the query would fail with a 500): refuse such requests as malformed."""
+        from flask import abort, request
+
+        if _has_nul(request.args.items(multi=True)):
+            abort(400)
+        if request.method == "POST" and _has_nul(request.form.items(multi=True)):
+            abort(400)
 
     @app.after_request
     def add_security_headers(response):

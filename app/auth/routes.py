@@ -14,6 +14,10 @@ def safe_next_url(target: str | None) -> str | None:
     if not target:
         return None
     target = target.strip().replace("\\", "/")
+    # Browsers drop tabs and newlines inside a URL ("/\t/evil" becomes "//evil"), and a
+    # newline in a Location header is refused by Werkzeug with an error: no control characters.
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None

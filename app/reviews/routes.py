@@ -48,9 +48,15 @@ def back_url(proposal: Proposal) -> str:
     return proposal_url(proposal)
 
 
-def announced(html: str, message: str, status: int = 200):
-    """A fragment with an announcement for the live region (HX-Trigger, ASCII-safe JSON)."""
-    return html, status, {"HX-Trigger": json.dumps({"announce": message})}
+def announced(html: str, message: str, status: int = 200, status_changed: bool = False):
+    """A fragment with an announcement for the live region (HX-Trigger, ASCII-safe JSON).
+
+    `status_changed` also fires "proposal-status-changed", on which the proposal page
+    refreshes the parts outside the panel that depend on the status (actions, timeline)."""
+    events = {"announce": message}
+    if status_changed:
+        events["proposal-status-changed"] = True
+    return html, status, {"HX-Trigger": json.dumps(events)}
 
 
 def fragment(part: str, **context) -> str:
@@ -245,7 +251,7 @@ def decision(proposal_id: int):
             message = _("Keputusan disimpan: %(status)s.", status=label("status", change.to_status))
             if is_htmx():
                 return announced(fragment("panel", rp=build_panel(proposal, current_user), autofocus=True,
-                                          status_oob=True), message)
+                                          status_oob=True), message, status_changed=True)
             flash(message, "success")
             return redirect(proposal_url(proposal))
     panel = build_panel(proposal, current_user, decision_form=form)

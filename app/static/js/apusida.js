@@ -96,3 +96,45 @@
     }
   });
 })();
+
+/* Tables wider than the screen scroll sideways; make each such wrapper a named,
+   focusable region so keyboard users can scroll it too (WCAG 2.1.1). */
+(function () {
+  "use strict";
+  function markScrollableTables(root) {
+    (root || document).querySelectorAll(".table-wrapper").forEach(function (wrapper) {
+      var scrolls = wrapper.scrollWidth > wrapper.clientWidth + 1;
+      var caption = wrapper.querySelector("caption");
+      if (scrolls) {
+        wrapper.setAttribute("tabindex", "0");
+        wrapper.setAttribute("role", "region");
+        if (caption) wrapper.setAttribute("aria-label", caption.textContent.trim());
+      } else if (wrapper.getAttribute("role") === "region" && !wrapper.hasAttribute("aria-labelledby")) {
+        wrapper.removeAttribute("tabindex");
+        wrapper.removeAttribute("role");
+        wrapper.removeAttribute("aria-label");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { markScrollableTables(document); });
+  document.addEventListener("htmx:afterSettle", function () { markScrollableTables(document); });
+  window.addEventListener("resize", function () { markScrollableTables(document); });
+})();
+
+/* Error summary links move the focus to their field (as the GOV.UK pattern does):
+   following a #fragment alone scrolls but does not reliably focus the input. */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".error-summary a[href^='#']");
+    if (!link) return;
+    var field = document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    if (!field) return;
+    var focusable = field.matches("input, select, textarea, button") ? field : field.querySelector("input, select, textarea, button");
+    if (!focusable) return;
+    event.preventDefault();
+    var legendOrLabel = field.closest("fieldset") || document.querySelector("label[for='" + focusable.id + "']");
+    (legendOrLabel || focusable).scrollIntoView();
+    focusable.focus({ preventScroll: true });
+  });
+})();

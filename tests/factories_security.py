@@ -1,0 +1,67 @@
+"""A small world for the security sweep: two agencies, every role, a proposal in each useful state,
+an event with a linked idea, an attachment, a notification."""
+import re
+
+from app.extensions import db
+from app.models import Notification
+from tests import factories, factories_board as fb, factories_events as fe, factories_maturity as fm
+from tests.factories_proposals import attachment, proposal_in, quick_user
+
+ROLES = ("anonymous", "innovator_b", "reviewer", "innovator_a", "admin")
+
+
+def world() -> dict:
+    cycle = factories.cycle()
+    agency_a = factories.agency(code="DINKES", name="Dinas Kesehatan")
+    agency_b = factories.agency(code="DISHUB", name="Dinas Perhubungan")
+    users = {
+        "innovator_a": quick_user("innovator", agency_=agency_a),
+        "innovator_b": quick_user("innovator", agency_=agency_b),
+        "reviewer": quick_user("reviewer"),
+        "admin": quick_user("admin"),
+    }
+    draft = proposal_in("draft", agency_=agency_a, author=users["innovator_a"])
+    submitted = proposal_in("submitted", agency_=agency_a, author=users["innovator_a"])
+    approved = proposal_in("approved", agency_=agency_a, author=users["innovator_a"])
+    public = fb.published(agency_=agency_a, author=users["innovator_a"])
+    evidence = attachment(submitted)
+    event = fe.event(capacity=20, declaration_text="Kami berkomitmen berinovasi.")
+    submitted.event_id = event.id
+    indicator = fm.indicator(name="Regulasi inovasi daerah")
+    fm.levels(cycle, indicator)
+    fm.claim(approved, indicator, level=2)
+    note = Notification(user_id=users["innovator_a"].id, message="Usulan Anda dinilai.", link=f"/proposals/{submitted.id}")
+    db.session.add(note)
+    db.session.commit()
+    return dict(cycle=cycle, agency_a=agency_a, agency_b=agency_b, users=users, draft=draft, submitted=submitted,
+                approved=approved, public=public, attachment=evidence, event=event, notification=note,
+                indicator=indicator)
+
+
+# Which object each URL argument names, per endpoint (default: the submitted proposal of agency A).
+PROPOSAL_FOR = {
+    "proposals.edit": "draft", "proposals.submit": "draft", "proposals.withdraw": "draft",
+    "reviews.publish": "approved", "showcase.detail": "public",
+    "maturity.proposal": "approved", "maturity.claim": "approved", "maturity.verify": "approved",
+    "maturity.publish": "approved",
+}
+
+
+def url_for_rule(rule, w: dict) -> str:
+    """The rule's path with its arguments filled from the world."""
+    values = {
+        "proposal_id": w[PROPOSAL_FOR.get(rule.endpoint, "submitted")].id,
+        "attachment_id": w["attachment"].id,
+        "event_id": w["event"].id,
+        "notification_id": w["notification"].id,
+        "user_id": w["users"]["innovator_a"].id,
+        "agency_id": w["agency_a"].id,
+        "indicator_id": w["indicator"].id,
+        "cycle_id": w["cycle"].id,
+        "year": w["cycle"].year,
+        "filename": "css/apusida.css",
+    }
+    url = rule.rule
+    for argument in rule.arguments:
+        url = re.sub(rf"<(?:[^:>]+:)?{argument}>", str(values[argument]), url)
+    return url

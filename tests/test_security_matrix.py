@@ -1,0 +1,145 @@
+"""Every route × every kind of visitor, from the URL map: anonymous, an innovator of agency A
+(whose proposals these are), an innovator of agency B, a reviewer and an admin.
+
+The expectation table must name every (path, method) the app serves, so a route added
+later without an entry here fails the test until someone decides who may use it.
+Requests carry no form data: an allowed POST reaches its form validation (200/302/400/422)
+and changes nothing that matters to the next row; a refused one never gets that far.
+"""
+import pytest
+
+from app.extensions import db
+from tests.conftest import login, wipe_tables
+from tests.factories_security import ROLES, url_for_rule, world
+
+LOGIN = "login"  # 302 to the login page
+
+# (path, method): expected status for (anonymous, innovator_b, reviewer, innovator_a, admin).
+EXPECTED = {
+    ("/", "GET"): (200, 200, 200, 200, 200),
+    ("/admin/", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/agencies", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/agencies/<int:agency_id>/edit", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/agencies/<int:agency_id>/edit", "POST"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/agencies/new", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/agencies/new", "POST"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/audit", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/cycles", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/cycles/<int:cycle_id>/edit", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/cycles/<int:cycle_id>/edit", "POST"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/cycles/new", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/cycles/new", "POST"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/maturity", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/maturity/<int:year>.xlsx", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/maturity/indicators", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/maturity/indicators/<int:indicator_id>/edit", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/maturity/indicators/<int:indicator_id>/edit", "POST"): (LOGIN, 403, 403, 403, 422),
+    ("/admin/maturity/indicators/load", "POST"): (LOGIN, 403, 403, 403, 302),
+    ("/admin/maturity/indicators/new", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/maturity/indicators/new", "POST"): (LOGIN, 403, 403, 403, 422),
+    ("/admin/maturity/levels", "GET"): (LOGIN, 403, 403, 403, 302),  # to the current cycle's year
+    ("/admin/maturity/levels/<int:year>", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/maturity/levels/<int:year>/<int:indicator_id>", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/maturity/levels/<int:year>/<int:indicator_id>", "POST"): (LOGIN, 403, 403, 403, 422),
+    # Evidence of an approved proposal: every logged-in user reads it; only its agency claims;
+    # only reviewers and admins of other agencies verify; only admins make evidence public.
+    ("/proposals/<int:proposal_id>/maturity", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("/proposals/<int:proposal_id>/maturity/<int:indicator_id>/claim", "POST"): (LOGIN, 403, 403, 422, 403),
+    ("/proposals/<int:proposal_id>/maturity/<int:indicator_id>/public", "POST"): (LOGIN, 403, 403, 403, 302),
+    ("/proposals/<int:proposal_id>/maturity/<int:indicator_id>/verify", "POST"): (LOGIN, 403, 422, 403, 422),
+    ("/admin/users", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/users/<int:user_id>/edit", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/users/<int:user_id>/edit", "POST"): (LOGIN, 403, 403, 403, 302),
+    ("/admin/users/new", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/users/new", "POST"): (LOGIN, 403, 403, 403, 200),
+    ("/auth/login", "GET"): (200, 302, 302, 302, 302),
+    ("/auth/login", "POST"): (200, 302, 302, 302, 302),
+    ("/auth/logout", "POST"): (302, 302, 302, 302, 302),
+    ("/auth/password", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("/auth/password", "POST"): (LOGIN, 200, 200, 200, 200),
+    ("/dashboard", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("/events", "GET"): (200, 200, 200, 200, 200),
+    ("/events.ics", "GET"): (200, 200, 200, 200, 200),
+    ("/events/<int:event_id>", "GET"): (200, 200, 200, 200, 200),
+    ("/events/<int:event_id>.ics", "GET"): (200, 200, 200, 200, 200),
+    ("/events/<int:event_id>/attendance", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/events/<int:event_id>/attendance", "POST"): (LOGIN, 403, 403, 403, 404),
+    ("/events/<int:event_id>/attendance.csv", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/events/<int:event_id>/cancel", "POST"): (LOGIN, 302, 302, 302, 302),
+    ("/events/<int:event_id>/cancel-event", "POST"): (LOGIN, 403, 403, 403, 302),
+    ("/events/<int:event_id>/edit", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/events/<int:event_id>/edit", "POST"): (LOGIN, 403, 403, 403, 200),
+    ("/events/<int:event_id>/proposals", "POST"): (LOGIN, 302, 302, 302, 302),
+    ("/events/<int:event_id>/proposals/<int:proposal_id>/stage", "POST"): (LOGIN, 403, 403, 403, 302),
+    ("/events/<int:event_id>/proposals/<int:proposal_id>/unlink", "POST"): (LOGIN, 403, 403, 302, 302),  # the idea's own agency or an admin
+    ("/events/<int:event_id>/register", "POST"): (LOGIN, 302, 302, 302, 302),
+    ("/events/<int:event_id>/sign", "POST"): (LOGIN, 302, 302, 302, 302),
+    ("/events/new", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/events/new", "POST"): (LOGIN, 403, 403, 403, 200),
+    ("/feed.atom", "GET"): (200, 200, 200, 200, 200),
+    ("/healthz", "GET"): (200, 200, 200, 200, 200),
+    ("/innovations/<int:proposal_id>", "GET"): (200, 200, 200, 200, 200),
+    ("/language", "POST"): (302, 302, 302, 302, 302),
+    ("/leaderboard", "GET"): (200, 200, 200, 200, 200),
+    ("/leaderboard/report-<int:year>.xlsx", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/notifications", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("/notifications/<int:notification_id>/read", "POST"): (LOGIN, 404, 404, 302, 404),  # A's notification: 404 for everyone else
+    ("/notifications/read-all", "POST"): (LOGIN, 302, 302, 302, 302),
+    ("/open-data", "GET"): (200, 200, 200, 200, 200),
+    ("/open-data/innovations.csv", "GET"): (200, 200, 200, 200, 200),
+    ("/open-data/innovations.json", "GET"): (200, 200, 200, 200, 200),
+    ("/proposals/", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("/proposals/<int:proposal_id>", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("/proposals/<int:proposal_id>/attachments", "POST"): (LOGIN, 403, 403, 422, 422),  # only the agency and admins add evidence
+    ("/proposals/<int:proposal_id>/attachments/<int:attachment_id>", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("/proposals/<int:proposal_id>/comments", "POST"): (LOGIN, 422, 422, 422, 422),
+    ("/proposals/<int:proposal_id>/conflict", "POST"): (LOGIN, 403, 302, 403, 302),
+    ("/proposals/<int:proposal_id>/decision", "POST"): (LOGIN, 403, 403, 403, 422),  # admins decide
+    ("/proposals/<int:proposal_id>/edit", "GET"): (LOGIN, 403, 403, 200, 200),  # a draft: only its agency and admins
+    ("/proposals/<int:proposal_id>/edit", "POST"): (LOGIN, 403, 403, 422, 422),
+    ("/proposals/<int:proposal_id>/publish", "POST"): (LOGIN, 403, 403, 403, 400),  # admins publish
+    ("/proposals/<int:proposal_id>/review", "GET"): (LOGIN, 403, 200, 403, 200),  # reviewers and admins, never their own agency
+    ("/proposals/<int:proposal_id>/review", "POST"): (LOGIN, 403, 422, 403, 422),
+    ("/proposals/<int:proposal_id>/submit", "POST"): (LOGIN, 403, 403, 302, 302),  # a draft of A
+    ("/proposals/<int:proposal_id>/vote", "POST"): (LOGIN, 302, 302, 403, 302),  # never one's own agency
+    ("/proposals/<int:proposal_id>/withdraw", "POST"): (LOGIN, 403, 403, 302, 302),  # a draft of A
+    ("/proposals/new", "GET"): (LOGIN, 200, 403, 200, 200),  # a reviewer without an agency writes no proposals
+    ("/proposals/new", "POST"): (LOGIN, 422, 403, 422, 422),
+    ("/proposals/review-queue", "GET"): (LOGIN, 403, 200, 403, 200),
+    ("/proposals/suggest", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("/static/<path:filename>", "GET"): (200, 200, 200, 200, 200),
+}
+
+
+def served_routes(app):
+    return sorted({(rule.rule, method) for rule in app.url_map.iter_rules()
+                   for method in rule.methods - {"HEAD", "OPTIONS"}})
+
+
+def test_every_route_has_an_expectation(app):
+    served = set(served_routes(app))
+    assert served - set(EXPECTED) == set(), "routes without an entry in EXPECTED"
+    assert set(EXPECTED) - served == set(), "entries for routes that no longer exist"
+
+
+def status_of(response):
+    if response.status_code == 302 and "/auth/login" in response.headers.get("Location", ""):
+        return LOGIN
+    return response.status_code
+
+
+@pytest.mark.parametrize(("path", "method"), sorted(EXPECTED))
+def test_route_role_matrix(app, make, path, method):
+    rule = next(r for r in app.url_map.iter_rules() if r.rule == path and method in r.methods)
+    actual = []
+    w = world()
+    for role in ROLES:
+        client = app.test_client()
+        if role != "anonymous":
+            login(client, w["users"][role])
+        actual.append(status_of(client.open(url_for_rule(rule, w), method=method, data={})))
+        if method != "GET":  # the next visitor meets the same untouched world
+            db.session.remove()
+            wipe_tables(app)
+            w = world()
+    assert dict(zip(ROLES, actual)) == dict(zip(ROLES, EXPECTED[(path, method)]))
