@@ -60,21 +60,19 @@ SENTENCES = (
     "Capaian dilaporkan setiap triwulan kepada Bappeda Litbang dan dibuka kepada publik.",
     "Biaya tambahan kecil karena memakai sarana dan jaringan internet yang sudah ada.",
     "Pengaduan warga dijawab paling lambat dua hari kerja melalui WhatsApp resmi.",
-    "Bank sampah kelurahan menukar sampah terpilah dengan tabungan emas dan sembako.",
-    "Posyandu mencatat tumbuh kembang balita secara daring sehingga stunting cepat terdeteksi.",
-    "Pelaku UMKM mendapat pendampingan pemasaran digital dan sertifikasi halal gratis.",
-    "Sekolah memakai rapor digital yang dapat dibaca orang tua kapan saja.",
-    "Perizinan berusaha diproses tanpa tatap muka dan ditandatangani secara elektronik.",
-    "Petugas pajak daerah mengirim tagihan dan pengingat jatuh tempo lewat pesan singkat.",
-    "Relawan kampung siaga banjir memantau tinggi muka air dan memberi peringatan dini.",
-    "Pasar tradisional menerima pembayaran retribusi nontunai dengan kode QRIS.",
-    "Layanan kesehatan jiwa menyediakan konseling daring bagi remaja dan keluarga.",
     "Standar operasional prosedur ditetapkan dengan keputusan kepala perangkat daerah.",
     "Rancangan ini mudah direplikasi oleh kecamatan dan kelurahan lain tanpa biaya lisensi.",
     "Tingkat kepuasan masyarakat naik menurut survei yang dilakukan setiap semester.",
     "Waktu tunggu rata-rata turun dari empat hari menjadi satu hari kerja.",
     "Forum konsultasi publik melibatkan tokoh masyarakat, kader dan perwakilan disabilitas.",
     "Dashboard kinerja menampilkan jumlah permohonan yang selesai tepat waktu.",
+)
+# Sentences about the proposal's own topic, so a search for a topic word finds
+# that topic's proposals only (as in real data), not nearly every row.
+TOPIC_SENTENCES = (
+    "Inovasi {topic} ini lahir dari keluhan warga tentang layanan {topic} yang lambat.",
+    "Tim {topic} menguji alur baru bersama warga dan petugas.",
+    "Capaian layanan {topic} dipantau setiap bulan.",
 )
 COMMENTS = (
     "Mohon lampirkan data capaian uji coba.", "Bagus, bisa direplikasi di kelurahan kami.",
@@ -194,11 +192,13 @@ def load_large(proposals: int, votes: int, seed: int | None = None, echo=lambda 
         created = now - timedelta(days=rng.randint(1, 300), minutes=rng.randint(0, 1440))
         submitted = status != "draft" and not (status == "withdrawn" and rng.random() < 0.3)
         published = status in ("approved", "implemented") and rng.random() < 0.7
-        title = " ".join(rng.choice(words) for words in TITLE_WORDS)
+        prefix, topic, suffix = (rng.choice(words) for words in TITLE_WORDS)
+        title = f"{prefix} {topic} {suffix}"
+        about = " ".join(sentence.format(topic=topic.lower()) for sentence in TOPIC_SENTENCES)
         rows.append(dict(
             cycle_id=cycle.id, agency_id=agency_id, author_id=authors[agency_id],
-            title=f"{title} {batch}.{i + 1}", summary=_text(rng, 2), problem=_text(rng, 3),
-            design=_text(rng, 24), goals=_text(rng, 1), benefits=_text(rng, 1), results=_text(rng, 1),
+            title=f"{title} {batch}.{i + 1}", summary=f"{about} {_text(rng, 1)}", problem=_text(rng, 3),
+            design=f"{_text(rng, 12)} {about} {_text(rng, 12)}", goals=_text(rng, 1), benefits=_text(rng, 1), results=_text(rng, 1),
             maturity=rng.choice(MATURITIES), initiator=rng.choice(INITIATORS),
             innovation_type=rng.choice(INNOVATION_TYPES), form=rng.choice(FORMS), affair=rng.choice(affairs),
             trial_date=None, implementation_date=created.date() if status == "implemented" else None,
