@@ -90,10 +90,10 @@ def free_port() -> int:
 
 # --- data sets -------------------------------------------------------------------------
 
-def app_env(database_url: str) -> dict:
+def app_env(database_url: str, code: Path = ROOT) -> dict:
     env = dict(os.environ)
     env.update(APUSIDA_ENV="production", SECRET_KEY=SECRET, DATABASE_URL=database_url,
-               RATELIMIT_STORAGE_URI="memory://", UPLOAD_DIR=str(DATA / "uploads"), PYTHONPATH=str(ROOT))
+               RATELIMIT_STORAGE_URI="memory://", UPLOAD_DIR=str(DATA / "uploads"), PYTHONPATH=str(code))
     return env
 
 
@@ -373,10 +373,10 @@ def board_count_matches(url: str) -> tuple[bool, str]:
     return shown == rows, f"board {shown} votes = {rows} rows" if shown == rows else f"board {shown} != rows {rows}"
 
 
-def measure_app(engine: str, url: str, seconds: int, full: bool) -> dict:
-    """All pages of one engine's data set against a fresh gunicorn."""
+def measure_app(engine: str, url: str, seconds: int, full: bool, code: Path = ROOT) -> dict:
+    """All pages of one engine's data set against a fresh gunicorn serving `code`."""
     results = {}
-    with serving("wsgi:app", app_env(url), ROOT) as server:
+    with serving("wsgi:app", app_env(url, code), code) as server:
         base = server.base
         cookie = login(base, *LIST_USER)
         fetch(base, "/")  # first request of each worker loads templates; warm both
@@ -422,6 +422,39 @@ def measure_bare(seconds: int) -> dict:
     return result
 
 
+# Indexes added by the performance work (migration a2a9cffdfdcd); a baseline
+# run measures older code on a copy of the data set without them.
+PERFORMANCE_INDEXES = ("ix_proposal_showcase", "ix_proposal_cycle_status_agency", "ix_proposal_created_at",
+                       "ix_proposal_updated_at")
+
+
+def baseline_copy(engine: str, size: int, pg_base: str) -> str:
+    """A copy of the large data set without the performance indexes."""
+    if engine == "sqlite":
+        import sqlite3
+
+        source = sqlite3.connect(DATA / f"apusida_benchrun_{size}.db")
+        target_path = DATA / f"apusida_benchrun_{size}_baseline.db"
+        for leftover in DATA.glob(f"apusida_benchrun_{size}_baseline.db*"):
+            leftover.unlink()
+        target = sqlite3.connect(target_path)
+        source.backup(target)
+        source.close()
+        for index in PERFORMANCE_INDEXES:
+            target.execute(f"DROP INDEX IF EXISTS {index}")
+        target.commit()
+        target.close()
+        return f"sqlite:///{target_path}"
+    name = f"apusida_benchrun_{size}"
+    admin = f"{pg_base.rstrip('/')}/postgres"
+    subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name}_baseline"], check=True)
+    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}_baseline TEMPLATE {name}"], check=True)
+    url = f"{pg_base.rstrip('/')}/{name}_baseline"
+    for index in PERFORMANCE_INDEXES:
+        subprocess.run(["psql", url, "-qc", f"DROP INDEX IF EXISTS {index}"], check=True)
+    return url
+
+
 # --- report ---------------------------------------------------------------------------------
 
 def print_table(engine: str, size: int, bare: dict, results: dict) -> list[str]:
@@ -459,6 +492,9 @@ def main() -> int:
     parser.add_argument("--pg", default=os.environ.get("BENCH_PG", "postgresql://127.0.0.1:5432"),
                         help="PostgreSQL server URL without database (apusida_benchrun_* databases are made there)")
     parser.add_argument("--output", help="also write the Markdown tables to this file")
+    parser.add_argument("--baseline", type=Path,
+                        help="measure the code in this directory instead (e.g. an export of an older commit), "
+                             "on a copy of the large data set without the performance indexes")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         log("wrk is missing: apt-get install -y wrk")
@@ -471,6 +507,12 @@ def main() -> int:
     report.append(f"Bare endpoint: {bare['rps']:.0f} req/s, median {bare['p50']:.1f} ms, p95 {bare['p95']:.1f} ms.")
     for engine in [e.strip() for e in args.engines.split(",") if e.strip()]:
         url = dataset(engine, args.size, args.pg)
+        if args.baseline:
+            url = baseline_copy(engine, args.size, args.pg)
+            log(f"[{engine}] measuring the baseline code in {args.baseline} ...")
+            large = measure_app(engine, url, args.seconds, full=True, code=args.baseline.resolve())
+            report += print_table(f"{engine} (baseline: {args.baseline})", args.size, bare, large)
+            continue
         log(f"[{engine}] measuring {args.size} proposals ...")
         large = measure_app(engine, url, args.seconds, full=True)
         report += print_table(engine, args.size, bare, large)
