@@ -18,7 +18,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from werkzeug.security import generate_password_hash
 
 from app import live
@@ -313,4 +313,8 @@ def load_large(proposals: int, votes: int, seed: int | None = None, echo=lambda 
 
     live.touch()  # the leaderboard and showcase changed
     db.session.flush()
+    if db.engine.dialect.name == "postgresql":
+        # Fresh statistics, or the planner guesses row counts from an empty table
+        # until autovacuum comes by (ANALYZE may run inside the transaction).
+        db.session.execute(text("ANALYZE"))
     return result

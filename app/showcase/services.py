@@ -6,7 +6,7 @@ Nothing reads reviews, comments, individual votes or voters.
 """
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import aliased, joinedload
 
 from app import live
@@ -25,7 +25,8 @@ OPEN_DATA_FIELDS = (
 
 def is_public():
     """SQL condition: a proposal the public may see."""
-    return and_(Proposal.published.is_(True), Proposal.status.in_(SHOWCASE_STATUSES))
+    # "published = true", not "IS true": PostgreSQL's B-tree indexes serve only the former.
+    return and_(Proposal.published == true(), Proposal.status.in_(SHOWCASE_STATUSES))
 
 
 def published_proposals():
