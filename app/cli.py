@@ -61,12 +61,35 @@ def import_agencies(csv_file):
 
 @click.command("demo-data")
 @click.option("--if-empty", is_flag=True, help="Only load when the database has no users yet.")
-def demo_data(if_empty):
-    """Load the city's agencies, demo users and a current cycle (safe to run twice)."""
+@click.option("--proposals", type=click.IntRange(min=0), default=0,
+              help="Also add this many generated proposals (large data for load tests).")
+@click.option("--votes", type=click.IntRange(min=0), default=0, help="Also add this many votes by extra voters.")
+@click.option("--seed", type=int, default=None, help="Random seed of the generated data.")
+def demo_data(if_empty, proposals, votes, seed):
+    """Load the city's agencies, demo users and a current cycle (safe to run twice);
+    with --proposals/--votes, add a large generated data set on top."""
+    import time
+
     from app import demo
 
-    logins = demo.load(if_empty=if_empty)
+    large = bool(proposals or votes)
+    # On top of existing data the base set is not loaded again: its votes demo
+    # walks every proposal for every user, which the large set makes huge.
+    logins = demo.load(if_empty=if_empty or large)
     db.session.commit()
+    if large:
+        from app.demo_large import BULK_PASSWORD, load_large
+
+        started = time.monotonic()
+        click.echo(f"Adding {proposals} proposals and {votes} votes ...")
+        try:
+            result = load_large(proposals, votes, seed=seed, echo=click.echo)
+        except ValueError as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from error
+        db.session.commit()
+        click.echo(f"Large data added in {time.monotonic() - started:.0f} s "
+                   f"(generated accounts' password: {BULK_PASSWORD}).")
     click.echo("Demo logins (email / password):")
     for role, email, password in logins:
         click.echo(f"  {role:<10} {email:<32} {password}")

@@ -1,4 +1,6 @@
 """Views of the leaderboard: the public board (live by HTMX polling) and the admins' report."""
+from dataclasses import replace
+
 from flask import abort, make_response, request, send_file
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -25,6 +27,31 @@ from app.showcase.caching import finish, make_etag, not_modified
 
 # Polls revalidate every time: the browser may keep the fragment, but must ask.
 BOARD_CACHE_CONTROL = "no-cache"
+
+# The computed board and its chart, by ETag. Safe to keep in a worker's
+# memory: the ETag holds the database's change counter (read on every
+# request), so a worker never serves a board older than the database says,
+# whichever app server made the change. A few entries: cycles x kinds x languages.
+_BOARD_CACHE: dict[str, tuple] = {}
+_BOARD_CACHE_SIZE = 32
+
+
+def _board_and_chart(etag: str, cycle: Cycle, kind: str | None):
+    """The board and its chart for this ETag, computed once per change of the data."""
+    # The cycle's creation time tells apart databases that were reset (a
+    # restored backup starts its counter again).
+    key = f"{etag}|{cycle.created_at.isoformat()}"
+    cached = _BOARD_CACHE.get(key)
+    if cached is None:
+        board = compute_board(cycle, kind)
+        chart = points_chart(board.standings, _("Poin inovasi per perangkat daerah, %(year)d", year=cycle.year))
+        cached = (board, chart)
+        if len(_BOARD_CACHE) >= _BOARD_CACHE_SIZE:
+            _BOARD_CACHE.pop(next(iter(_BOARD_CACHE)))  # the oldest entry
+        _BOARD_CACHE[key] = cached
+    board, chart = cached
+    # The cached board's cycle belongs to an earlier request's session: show this one's.
+    return replace(board, cycle=cycle), chart
 
 
 def _selected_cycle() -> Cycle | None:
@@ -65,15 +92,12 @@ def index():
         if cached is not None:
             return cached
 
-    board = compute_board(cycle, kind) if cycle else None
+    board, chart = _board_and_chart(etag, cycle, kind) if cycle else (None, None)
     announcement = None
     previous_order = request.args.get("previous_order")
     if fragment and board is not None and previous_order is not None and previous_order != board.order:
         leader = board.standings[0].name if board.standings else ""
         announcement = _("Peringkat berubah. Peringkat pertama sekarang: %(name)s.", name=leader)
-    chart = points_chart(
-        board.standings, _("Poin inovasi per perangkat daerah, %(year)d", year=cycle.year)
-    ) if board else None
     html = render_page_or_block(
         "leaderboard/index.html", "board",
         board=board, cycle=cycle, kind=kind, kinds=AGENCY_KINDS, chart=chart, etag=etag,

@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -42,6 +42,11 @@ class Proposal(db.Model):
         enum_check("initiator", INITIATORS, "initiator"),
         enum_check("innovation_type", INNOVATION_TYPES, "innovation_type"),
         enum_check("form", FORMS, "form"),
+        # The showcase: public rows newest publication first, and its ETag's
+        # count/max read from the index alone (no scan of the wide rows).
+        Index("ix_proposal_showcase", "published", "published_at", "status", "updated_at"),
+        # The leaderboard's per-agency counts of one cycle.
+        Index("ix_proposal_cycle_status_agency", "cycle_id", "status", "agency_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,8 +79,9 @@ class Proposal(db.Model):
     published: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     published_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     submitted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Indexed for the list's sort orders (newest, oldest).
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
 
     __mapper_args__ = {"version_id_col": version}
 

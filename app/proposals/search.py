@@ -115,10 +115,15 @@ def matching_ids(dialect: str, query: str, any_word: bool = False):
         return select(FTS_TABLE.c.rowid).where(
             text("proposal_fts MATCH :fts_query").bindparams(fts_query=_sqlite_match(terms, any_word))
         )
-    return select(Proposal.id).where(
+    # A MATERIALIZED CTE makes PostgreSQL run the GIN index scan first. As a
+    # plain IN-subquery the planner guesses the match count, and on large
+    # tables it may instead walk the sort index and rebuild each row's
+    # tsvector (the whole narrative) to test it, which is far slower.
+    matches = select(Proposal.id.label("id")).where(
         literal_column(PG_DOCUMENT).op("@@")(func.to_tsquery(literal_column("'simple'::regconfig"),
                                                              _pg_tsquery(terms, any_word)))
-    )
+    ).cte("search_matches").prefix_with("MATERIALIZED")
+    return select(matches.c.id)
 
 
 def rank(dialect: str, query: str):

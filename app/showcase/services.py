@@ -6,7 +6,7 @@ Nothing reads reviews, comments, individual votes or voters.
 """
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import aliased, joinedload
 
 from app import live
@@ -25,7 +25,8 @@ OPEN_DATA_FIELDS = (
 
 def is_public():
     """SQL condition: a proposal the public may see."""
-    return and_(Proposal.published.is_(True), Proposal.status.in_(SHOWCASE_STATUSES))
+    # "published = true", not "IS true": PostgreSQL's B-tree indexes serve only the former.
+    return and_(Proposal.published == true(), Proposal.status.in_(SHOWCASE_STATUSES))
 
 
 def published_proposals():
@@ -54,16 +55,14 @@ def _like_pattern(text: str) -> str:
 
 def showcase_query(filters: ShowcaseFilters):
     """Published innovations matching the filters, newest publication first, agency eager-loaded."""
-    stmt = (
-        published_proposals()
-        .join(Agency, Agency.id == Proposal.agency_id)
-        .join(Cycle, Cycle.id == Proposal.cycle_id)
-        .options(joinedload(Proposal.agency), joinedload(Proposal.cycle))
-    )
+    # No inner joins: the year and agency filters are subqueries, so the
+    # planner walks ix_proposal_showcase in publication order and stops after a
+    # page; agency and cycle come by LEFT JOINs that cannot reorder that walk.
+    stmt = published_proposals().options(joinedload(Proposal.agency), joinedload(Proposal.cycle))
     if filters.year:
-        stmt = stmt.where(Cycle.year == filters.year)
+        stmt = stmt.where(Proposal.cycle_id.in_(select(Cycle.id).where(Cycle.year == filters.year)))
     if filters.agency:
-        stmt = stmt.where(Agency.code == filters.agency)
+        stmt = stmt.where(Proposal.agency_id.in_(select(Agency.id).where(Agency.code == filters.agency)))
     if filters.affair:
         stmt = stmt.where(Proposal.affair == filters.affair)
     if filters.stage:
@@ -81,14 +80,18 @@ def showcase_query(filters: ShowcaseFilters):
 
 
 def filter_choices() -> dict:
-    """Years and agencies that have published innovations (two queries)."""
+    """Years and agencies that have published innovations (two queries).
+
+    EXISTS per cycle and per agency stops at the first public row found, so the
+    cost follows the number of cycles and agencies, not of proposals."""
     years = db.session.scalars(
-        select(Cycle.year).join(Proposal, Proposal.cycle_id == Cycle.id).where(is_public())
-        .distinct().order_by(Cycle.year.desc())
+        select(Cycle.year).where(select(Proposal.id).where(Proposal.cycle_id == Cycle.id, is_public()).exists())
+        .order_by(Cycle.year.desc())
     ).all()
     agencies = db.session.execute(
-        select(Agency.code, Agency.name).join(Proposal, Proposal.agency_id == Agency.id).where(is_public())
-        .distinct().order_by(Agency.name)
+        select(Agency.code, Agency.name)
+        .where(select(Proposal.id).where(Proposal.agency_id == Agency.id, is_public()).exists())
+        .order_by(Agency.name)
     ).all()
     return {"years": years, "agencies": agencies}
 

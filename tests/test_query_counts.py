@@ -1,0 +1,87 @@
+"""Cost stays flat as data grows: each page issues the same number of SQL
+statements on the demo data and on the demo data plus a large generated set
+(hundreds of proposals, thousands of votes, reviews, comments, registrations)."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import insert, select
+
+from app import demo, live
+from app.demo_large import load_large
+from app.extensions import db
+from app.models import Comment, Event, Proposal, StatusChange, User, Vote
+from app.models._types import utcnow
+from tests.conftest import login
+
+VIEWER = ("inovator@demo.apusida.id", "inovator-demo-2026")
+
+
+def _target() -> Proposal:
+    """A demo proposal of another agency than the viewer's, already decided."""
+    viewer = db.session.scalar(select(User).where(User.email == VIEWER[0]))
+    return db.session.scalar(select(Proposal).where(Proposal.status.in_(("approved", "implemented")),
+                                                    Proposal.agency_id != viewer.agency_id).order_by(Proposal.id))
+
+
+def _grow(target_id: int) -> None:
+    """The large set, plus a long discussion, timeline and many votes on the target proposal itself."""
+    load_large(300, 3000, seed=3)
+    users = db.session.scalars(select(User.id).where(User.email.like("pemilih-%")).limit(60)).all()
+    now = utcnow()
+    db.session.execute(insert(Comment), [dict(proposal_id=target_id, author_id=u, body=f"Komentar {i}",
+                                              created_at=now + timedelta(seconds=i)) for i, u in enumerate(users)])
+    db.session.execute(insert(StatusChange), [dict(proposal_id=target_id, actor_id=u, from_status="approved",
+                                                   to_status="approved", note="", created_at=now)
+                                              for u in users[:10]])
+    voted = set(db.session.scalars(select(Vote.user_id).where(Vote.proposal_id == target_id)))
+    db.session.execute(insert(Vote), [dict(proposal_id=target_id, user_id=u) for u in users if u not in voted])
+
+
+def _pages(target: Proposal, event_id: int) -> dict:
+    return {
+        "showcase": ("/", {}, False),
+        "showcase filtered": ("/?type=digital&q=layanan", {}, False),
+        "innovation page": (f"/innovations/{target.id}", {}, False),
+        "proposal list": ("/proposals/?q=layanan&status=approved&innovation_type=digital", {}, True),
+        "proposal list unfiltered": ("/proposals/", {}, True),
+        "proposal page": (f"/proposals/{target.id}", {}, True),
+        "leaderboard": ("/leaderboard", {}, False),
+        "leaderboard fragment": ("/leaderboard", {"HX-Request": "true"}, False),
+        "events list": ("/events", {}, False),
+        "event page": (f"/events/{event_id}", {}, True),
+    }
+
+
+PAGES = ["showcase", "showcase filtered", "innovation page", "proposal list", "proposal list unfiltered",
+         "proposal page", "leaderboard", "leaderboard fragment", "events list", "event page"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_query_count_is_the_same_for_small_and_large_data(app, client, count_queries, page):
+    with app.app_context():
+        demo.load()
+        target = _target()
+        target.published = True
+        event_id = db.session.scalar(select(Event.id).order_by(Event.id))
+        path, headers, needs_login = _pages(target, event_id)[page]
+        target_id = target.id
+        db.session.commit()
+    if needs_login:
+        login(client, *VIEWER)
+
+    def measure():
+        with app.app_context():
+            live.touch()  # a fresh board each time, not the cached one
+            db.session.commit()
+        with count_queries() as counter:
+            response = client.get(path, headers=headers)
+        assert response.status_code == 200, page
+        return counter
+
+    measure()  # warm-up: templates compile on the first request
+    small = measure()
+    with app.app_context():
+        _grow(target_id)
+        db.session.commit()
+    large = measure()
+    assert large.count == small.count, large.statements
