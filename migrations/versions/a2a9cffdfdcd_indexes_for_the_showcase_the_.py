@@ -1,7 +1,7 @@
 """indexes for the showcase, the leaderboard and list sorting
 
 Revision ID: a2a9cffdfdcd
-Revises: b7f3c2a91d40
+Revises: a5c742512fa6
 Create Date: 2026-11-29 22:11:51.814080
 
 """
@@ -13,7 +13,7 @@ import app.models._types
 
 # revision identifiers, used by Alembic.
 revision = 'a2a9cffdfdcd'
-down_revision = 'b7f3c2a91d40'
+down_revision = 'a5c742512fa6'
 branch_labels = None
 depends_on = None
 
