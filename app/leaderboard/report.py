@@ -3,12 +3,11 @@ from io import BytesIO
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy import func, select
 
 from app.affairs import affair_name
 from app.extensions import db
+from app.xlsx import append_row, header_row
 from app.labels import label
 from app.leaderboard.services import compute_board, weighted_score
 from app.models import Agency, Cycle, Proposal, Review, Vote
@@ -40,35 +39,18 @@ def proposal_rows(cycle: Cycle):
     return db.session.execute(stmt)
 
 
-def _append(sheet, values) -> None:
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        # openpyxl stores any string starting with "=" as a formula: keep it text.
-        if isinstance(cell.value, str) and cell.value.startswith("="):
-            cell.data_type = "s"
-
-
-def _header(sheet, titles) -> None:
-    sheet.append(titles)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for index, title in enumerate(titles, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(48, len(title) + 4))
-
-
 def annual_report(cycle: Cycle) -> BytesIO:
     """Workbook with a sheet of the cycle's proposals and a sheet of the leaderboard."""
     workbook = Workbook()
     proposals = workbook.active
     proposals.title = _("Usulan")
-    _header(proposals, [
+    header_row(proposals, [
         _("ID"), _("Judul"), _("Kode perangkat daerah"), _("Perangkat daerah"), _("Status"), _("Dipublikasikan"),
         _("Urusan"), _("Jenis"), _("Tahap lab"), _("Diajukan (UTC)"), _("Jumlah penilaian"),
         _("Rerata skor tertimbang"), _("Dukungan"),
     ])
     for row in proposal_rows(cycle):
-        _append(proposals, [
+        append_row(proposals, [
             row.id, row.title, row.agency_code, row.agency_name, label("status", row.status),
             _("Ya") if row.published else _("Tidak"), affair_name(row.affair),
             label("innovation_type", row.innovation_type), label("lab_stage", row.lab_stage),
@@ -77,12 +59,12 @@ def annual_report(cycle: Cycle) -> BytesIO:
         ])
 
     standings = workbook.create_sheet(_("Peringkat"))
-    _header(standings, [
+    header_row(standings, [
         _("Peringkat"), _("Kode"), _("Perangkat daerah"), _("Jenis"), _("Diajukan"), _("Disetujui"),
         _("Diterapkan"), _("Dukungan"), _("Rerata skor"), _("Poin"), _("Target tercapai"), _("Pertama kali berinovasi"),
     ])
     for s in compute_board(cycle).standings:
-        _append(standings, [
+        append_row(standings, [
             s.rank, s.code, s.name, label("agency_kind", s.kind), s.submitted, s.approved, s.implemented, s.votes,
             round(s.mean_score, 2) if s.mean_score is not None else None, s.points,
             _("Ya") if s.met_target else _("Tidak"), _("Ya") if s.first_time else _("Tidak"),

@@ -4,32 +4,14 @@ from io import BytesIO
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
+from app.xlsx import append_row, header_row
 from app.labels import label
 from app.maturity import services
 from app.models import Claim, Cycle
-
-
-def _append(sheet, values) -> None:
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        # openpyxl stores any string starting with "=" as a formula: keep typed text as text.
-        if isinstance(cell.value, str) and cell.value.startswith("="):
-            cell.data_type = "s"
-
-
-def _header(sheet, titles) -> None:
-    sheet.append(titles)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for index, title in enumerate(titles, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(48, len(title) + 4))
 
 
 def workbook(cycle: Cycle) -> BytesIO:
@@ -46,7 +28,7 @@ def workbook(cycle: Cycle) -> BytesIO:
     book = Workbook()
     detail = book.active
     detail.title = _("Indikator")
-    _header(detail, [
+    header_row(detail, [
         _("ID inovasi"), _("Judul inovasi"), _("Kode perangkat daerah"), _("Perangkat daerah"), _("Kode indikator"),
         _("Indikator"), _("Level diklaim"), _("Status verifikasi"), _("Level terverifikasi"), _("Poin terverifikasi"),
         _("Poin maksimum"), _("Berkas bukti"), _("Catatan"), _("Alasan verifikator"),
@@ -54,7 +36,7 @@ def workbook(cycle: Cycle) -> BytesIO:
     for proposal in proposals:
         for indicator in scale.indicators:
             claim = claims.get((proposal.id, indicator.id))
-            _append(detail, [
+            append_row(detail, [
                 proposal.id, proposal.title, proposal.agency.code, proposal.agency.name, indicator.code,
                 indicator.name, claim.claimed_level if claim else None,
                 label("claim_status", claim.status) if claim else _("Belum ada bukti"),
@@ -65,7 +47,7 @@ def workbook(cycle: Cycle) -> BytesIO:
             ])
 
     summary = book.create_sheet(_("Ringkasan"))
-    _header(summary, [
+    header_row(summary, [
         _("ID inovasi"), _("Judul inovasi"), _("Perangkat daerah"), _("Poin terverifikasi"), _("Poin maksimum"),
         _("Skor kematangan"), _("Indikator terverifikasi"), _("Jumlah indikator"), _("Siap dinilai"),
     ])
@@ -74,7 +56,7 @@ def workbook(cycle: Cycle) -> BytesIO:
         by_proposal.setdefault(proposal_id, []).append(claim)
     for proposal in proposals:
         score = services.score_claims(proposal, scale, by_proposal.get(proposal.id, []))
-        _append(summary, [
+        append_row(summary, [
             proposal.id, proposal.title, proposal.agency.name, score.verified_points, score.max_points,
             round(score.score, 2), score.verified, score.indicators, _("Ya") if score.ready else _("Tidak"),
         ])

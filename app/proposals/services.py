@@ -23,25 +23,14 @@ from app.extensions import db
 from app.models import Attachment, AuditEntry, Comment, Proposal, User
 from app.proposals import search
 from app.proposals.permissions import visible_to
-from app.proposals.status import change_status
+from app.proposals.status import REQUIRED_FIELDS, change_status
 
 # The fields a person edits, in form order, with their names for messages.
 EDITABLE_FIELDS = {
-    "title": _l("Judul inovasi"),
-    "summary": _l("Ringkasan"),
-    "problem": _l("Permasalahan / latar belakang"),
-    "design": _l("Rancang bangun"),
-    "goals": _l("Tujuan"),
-    "benefits": _l("Manfaat"),
-    "results": _l("Hasil inovasi"),
-    "maturity": _l("Tahapan inovasi"),
-    "initiator": _l("Inisiator"),
-    "innovation_type": _l("Jenis inovasi"),
-    "form": _l("Bentuk inovasi"),
-    "affair": _l("Urusan pemerintahan"),
+    **{name: label for name, label in REQUIRED_FIELDS.items() if name != "contact"},
     "trial_date": _l("Tanggal uji coba"),
     "implementation_date": _l("Tanggal penerapan"),
-    "contact": _l("Kontak"),
+    "contact": REQUIRED_FIELDS["contact"],
     "lab_stage": _l("Tahap laboratorium"),
     "replicates_id": _l("Mereplikasi inovasi"),
 }
