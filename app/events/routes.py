@@ -255,14 +255,19 @@ def cancel_event(event_id: int):
 
 # --- registration -----------------------------------------------------------------
 
-def _registration_answer(event: Event, message: str, category: str):
-    """HTMX: the registration block, focused and announced. Otherwise flash and redirect."""
+def _block_answer(event: Event, block: str, message: str, category: str, error_key: str, anchor: str = ""):
+    """HTMX: one block of the event page, focused and announced, with the error beside it.
+    Otherwise flash the message and go back to the event page (at `anchor`)."""
     if is_htmx():
         error = message if category == "error" else None
-        html = render_block(DETAIL, "registration", **_detail_context(event, swapped=True, error=error))
+        html = render_block(DETAIL, block, **_detail_context(event, swapped=True, **{error_key: error}))
         return _announce(make_response(html), message)
     flash(message, category)
-    return redirect(url_for("events.detail", event_id=event.id))
+    return redirect(url_for("events.detail", event_id=event.id) + anchor)
+
+
+def _registration_answer(event: Event, message: str, category: str):
+    return _block_answer(event, "registration", message, category, "error")
 
 
 @bp.route("/<int:event_id>/register", methods=["POST"])
@@ -398,23 +403,13 @@ def sign(event_id: int):
         db.session.commit()
         message = _("Terima kasih, tanda tangan Anda tercatat.") if created else _("Anda sudah menandatangani deklarasi ini.")
         category = "success" if created else "info"
-    if is_htmx():
-        html = render_block(DETAIL, "pledge", **_detail_context(
-            event, swapped=True, pledge_error=message if category == "error" else None))
-        return _announce(make_response(html), message)
-    flash(message, category)
-    return redirect(url_for("events.detail", event_id=event.id) + "#pledge")
+    return _block_answer(event, "pledge", message, category, "pledge_error", "#pledge")
 
 
 # --- ideas born at the event ---------------------------------------------------------
 
 def _proposals_answer(event: Event, message: str, category: str):
-    if is_htmx():
-        error = message if category == "error" else None
-        html = render_block(DETAIL, "proposals", **_detail_context(event, swapped=True, proposals_error=error))
-        return _announce(make_response(html), message)
-    flash(message, category)
-    return redirect(url_for("events.detail", event_id=event.id) + "#proposals")
+    return _block_answer(event, "proposals", message, category, "proposals_error", "#proposals")
 
 
 @bp.route("/<int:event_id>/proposals", methods=["POST"])

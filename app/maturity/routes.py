@@ -122,6 +122,15 @@ def _indicator(proposal: Proposal, indicator_id: int) -> Indicator:
     return indicator
 
 
+def _claim_or_404(proposal: Proposal, indicator_id: int) -> tuple[Indicator, Claim]:
+    """The indicator and the proposal's claim on it, or 404 when nothing was claimed."""
+    indicator = _indicator(proposal, indicator_id)
+    found = services.get_claim(proposal.id, indicator.id)
+    if found is None:
+        abort(404)
+    return indicator, found
+
+
 @bp.route("/proposals/<int:proposal_id>/maturity")
 @login_required
 def proposal(proposal_id: int):
@@ -176,10 +185,7 @@ def claim(proposal_id: int, indicator_id: int):
 def verify(proposal_id: int, indicator_id: int):
     """A reviewer or admin of another agency accepts, lowers (with a reason) or sends back (with a reason)."""
     item = _load(proposal_id, permissions.can_verify)
-    indicator = _indicator(item, indicator_id)
-    found = services.get_claim(item.id, indicator.id)
-    if found is None:
-        abort(404)
+    indicator, found = _claim_or_404(item, indicator_id)
     levels = services.scale_for(item.cycle).levels_of(indicator.id)
     form = _verify_form(indicator, levels, found, submitted=True)
     if form.validate_on_submit():
@@ -208,10 +214,7 @@ def verify(proposal_id: int, indicator_id: int):
 def publish(proposal_id: int, indicator_id: int):
     """An admin shows or hides one verified indicator on the public innovation page."""
     item = _load(proposal_id, permissions.can_publish)
-    indicator = _indicator(item, indicator_id)
-    found = services.get_claim(item.id, indicator.id)
-    if found is None:
-        abort(404)
+    indicator, found = _claim_or_404(item, indicator_id)
     form = PublicForm(prefix=f"p{indicator.id}")
     if form.validate_on_submit():
         try:
