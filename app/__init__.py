@@ -11,10 +11,19 @@ from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 class HttpsAwareSessionInterface(SecureCookieSessionInterface):
-    """Marks the session cookie Secure whenever the request came over HTTPS."""
+    """Marks the session cookie Secure whenever the request came over HTTPS, and
+    builds its signing serializer once per key set rather than on every request."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+    def get_signing_serializer(self, app: Flask):
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        cached = app.extensions.get("apusida_session_serializer")
+        if cached is None or cached[0] != keys:
+            cached = (keys, super().get_signing_serializer(app))
+            app.extensions["apusida_session_serializer"] = cached
+        return cached[1]
 
 
 def select_locale() -> str:
@@ -63,6 +72,10 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_timezone=app.config["BABEL_DEFAULT_TIMEZONE"])
     limiter.init_app(app)
+    # Flask-Limiter also checks every request for app-wide default limits.
+    # Apusida has none: the one limited view (the login form) is checked by
+    # its own @limiter.limit decorator, so the per-request check only costs time.
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
 
     from app import auth as auth_feature
 

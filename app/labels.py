@@ -1,7 +1,17 @@
 """Translated labels for the lower-case codes stored in the database."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext
 
-LABELS = {
+from app.i18n import gettext
+
+
+def _l(text: str) -> str:
+    """Marks a label for extraction (babel.cfg's keyword _l); it is translated where it is shown."""
+    return text
+
+
+# The Indonesian source text of each label: translated on use by label(), or
+# lazily in LABELS for form choices made at import time.
+LABEL_TEXTS = {
     "role": {"innovator": _l("Inovator"), "reviewer": _l("Penilai"), "admin": _l("Admin")},
     "agency_kind": {"opd": _l("OPD"), "kecamatan": _l("Kecamatan"), "kelurahan": _l("Kelurahan")},
     "status": {
@@ -61,11 +71,15 @@ LABELS = {
 }
 
 
+LABELS = {kind: {code: lazy_gettext(text) for code, text in codes.items()} for kind, codes in LABEL_TEXTS.items()}
+
+
 def label(kind: str, code: str | None) -> str:
     """The translated label of a code, or the code itself if it has none."""
     if code is None:
         return ""
-    return str(LABELS.get(kind, {}).get(code, code))
+    text = LABEL_TEXTS.get(kind, {}).get(code)
+    return gettext(text) if text is not None else code
 
 
 def choices(kind: str) -> list[tuple[str, str]]:

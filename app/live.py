@@ -1,16 +1,23 @@
-"""Change counters behind the ETags of live pages (the leaderboard)."""
-from sqlalchemy import select, update
+"""The change counter behind the ETags and page caches of the public pages.
+
+Every write that changes what the leaderboard or the showcase shows bumps it
+(votes, decisions, publishing, edits, agencies, cycles, maturity). It lives in
+the database, so every app server behind the load balancer sees the same
+version at once.
+"""
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import ChangeCounter
 from app.models._types import utcnow
 
-LEADERBOARD = "leaderboard"
+LEADERBOARD = "leaderboard"  # the name of the counter of all public data (kept from when only the board used it)
 
 
 def touch(name: str = LEADERBOARD) -> None:
     """Bump a counter in the caller's transaction (an atomic UPDATE, no read first)."""
+    db.session.info["live_touched"] = True  # lets the test set-up tell service writes from its own
     result = db.session.execute(
         update(ChangeCounter).where(ChangeCounter.name == name)
         .values(value=ChangeCounter.value + 1, changed_at=utcnow())
@@ -25,3 +32,22 @@ def touch(name: str = LEADERBOARD) -> None:
 
 def current(name: str = LEADERBOARD) -> int:
     return db.session.scalar(select(ChangeCounter.value).where(ChangeCounter.name == name)) or 0
+
+
+# Built once: a poll answered 304 does little else than run this statement.
+_counter = ChangeCounter.__table__.c
+_VERSION = select(_counter.value, _counter.changed_at).where(_counter.name == bindparam("name"))
+
+
+def version(name: str = LEADERBOARD) -> str:
+    """The data version of the public pages, from one primary-key read.
+
+    The time of the last change is part of it: a restored backup or a
+    re-created database starts the count again, but not at the same moment.
+    """
+    # On the session's connection (Core, no ORM work): the rest of the request reuses it.
+    row = db.session.connection().execute(_VERSION, {"name": name}).first()
+    if row is None:
+        return "0"
+    value, changed_at = row
+    return f"{value}@{changed_at.timestamp() if changed_at else 0}"

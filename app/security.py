@@ -44,19 +44,28 @@ def register(app: Flask) -> None:
         if request.method == "POST" and _has_nul(request.form.items(multi=True)):
             abort(400)
 
+    # Set unless a view chose its own. Checked against the names present rather
+    # than with Headers.setdefault, which tests each name by raising a KeyError.
+    defaults = (
+        ("Content-Security-Policy", csp),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "same-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    )
+
     @app.after_request
     def add_security_headers(response):
-        headers = response.headers
-        headers.setdefault("Content-Security-Policy", csp)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         from flask import request
 
-        if request.is_secure:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        headers = response.headers
+        present = {name.lower() for name, _value in headers.items()}
+        for name, value in defaults:
+            if name.lower() not in present:
+                headers.add(name, value)
+        if request.is_secure and "strict-transport-security" not in present:
+            headers.add("Strict-Transport-Security", "max-age=31536000")
         # One URL answers with a page or an HTMX fragment: caches must tell them apart.
         headers.add("Vary", "HX-Request")
         return response

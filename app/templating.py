@@ -3,6 +3,7 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from markupsafe import Markup, escape
 
+from app import i18n
 from app.affairs import affair_name
 from app.labels import label
 
@@ -30,6 +31,7 @@ def url_with(**changes) -> str:
 
 
 def register(app: Flask) -> None:
+    i18n.install(app)
     app.jinja_env.filters["label"] = lambda code, kind: label(kind, code)
     app.jinja_env.filters["affair"] = affair_name
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""

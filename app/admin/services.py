@@ -98,6 +98,7 @@ def save_cycle(cycle: Cycle | None, **fields) -> Cycle:
     for key, value in fields.items():
         setattr(cycle, key, value)
     db.session.flush()
+    live.touch()  # the leaderboard and showcase show cycles: which is current, its year and target
     audit.record("cycle_created" if created else "cycle_updated", target=cycle, summary=str(cycle.year))
     return cycle
 

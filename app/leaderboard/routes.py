@@ -1,5 +1,6 @@
 """Views of the leaderboard: the public board (live by HTMX polling) and the admins' report."""
 from dataclasses import replace
+from datetime import date
 
 from flask import abort, make_response, request, send_file
 from flask_babel import get_locale
@@ -7,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app import live
+from app import live, page_cache
 from app.cycles import current_cycle
 from app.extensions import db
 from app.htmx import is_htmx, render_page_or_block
@@ -38,9 +39,7 @@ _BOARD_CACHE_SIZE = 32
 
 def _board_and_chart(etag: str, cycle: Cycle, kind: str | None):
     """The board and its chart for this ETag, computed once per change of the data."""
-    # The cycle's creation time tells apart databases that were reset (a
-    # restored backup starts its counter again).
-    key = f"{etag}|{cycle.created_at.isoformat()}"
+    key = f"{etag}|{cycle.id}"
     cached = _BOARD_CACHE.get(key)
     if cached is None:
         board = compute_board(cycle, kind)
@@ -54,9 +53,8 @@ def _board_and_chart(etag: str, cycle: Cycle, kind: str | None):
     return replace(board, cycle=cycle), chart
 
 
-def _selected_cycle() -> Cycle | None:
-    """The cycle named by ?cycle=<year> (404 if there is none), else the current one."""
-    year = request.args.get("cycle", type=int)
+def _selected_cycle(year: int | None) -> Cycle | None:
+    """The cycle of `year` (404 if there is none), else the current one."""
     if year is None:
         return current_cycle()
     cycle = db.session.scalar(select(Cycle).where(Cycle.year == year))
@@ -65,12 +63,16 @@ def _selected_cycle() -> Cycle | None:
     return cycle
 
 
-def board_etag(counter: int, cycle: Cycle | None, kind: str | None) -> str:
-    """The board's version: the change counter, what is shown and in which language."""
+def board_etag(version: str, year: int | None, kind: str | None) -> str:
+    """The board's version: the data version, which board and in which language.
+
+    Which cycle is current follows from the cycles (any change to them bumps
+    the counter) and today's year, so neither needs reading to answer a poll.
+    """
     locale = get_locale()
     return make_etag(
-        "leaderboard", counter, cycle.id if cycle else "-", cycle.target_per_agency if cycle else "-",
-        kind or "all", locale.language if locale else "id",
+        "leaderboard", version, year or f"current-{date.today().year}", kind or "all",
+        locale.language if locale else "id",
     )
 
 
@@ -78,34 +80,40 @@ def board_etag(counter: int, cycle: Cycle | None, kind: str | None) -> str:
 def index():
     """Public leaderboard of a cycle; HTMX polls get only the board, or 304 while nothing changed.
 
-    The change counter is read before anything else: an unchanged board is
-    answered from the counter alone, without computing the ranking.
+    A poll is answered from the change counter alone while nothing changed;
+    otherwise anonymous visitors share one rendering per version (app.page_cache).
     """
     kind = request.args.get("kind")
     if kind not in AGENCY_KINDS:
         kind = None
-    cycle = _selected_cycle()
-    etag = board_etag(live.current(), cycle, kind)
+    year = request.args.get("cycle", type=int)
+    version = live.version()
+    etag = board_etag(version, year, kind)
     fragment = is_htmx()
     if fragment:
         cached = not_modified(etag, BOARD_CACHE_CONTROL)
         if cached is not None:
             return cached
 
-    board, chart = _board_and_chart(etag, cycle, kind) if cycle else (None, None)
-    announcement = None
-    previous_order = request.args.get("previous_order")
-    if fragment and board is not None and previous_order is not None and previous_order != board.order:
-        leader = board.standings[0].name if board.standings else ""
-        announcement = _("Peringkat berubah. Peringkat pertama sekarang: %(name)s.", name=leader)
-    html = render_page_or_block(
-        "leaderboard/index.html", "board",
-        board=board, cycle=cycle, kind=kind, kinds=AGENCY_KINDS, chart=chart, etag=etag,
-        announcement=announcement, cycles=[] if fragment else cycles_newest_first(),
-        points={"submitted": POINTS_SUBMITTED, "approved": POINTS_APPROVED,
-                "implemented": POINTS_IMPLEMENTED, "votes_per_point": VOTES_PER_POINT},
-    )
-    response = make_response(html)
+    cycle = _selected_cycle(year)
+
+    def render(**extra):
+        board, chart = _board_and_chart(etag, cycle, kind) if cycle else (None, None)
+        announcement = None
+        previous_order = request.args.get("previous_order")
+        if fragment and board is not None and previous_order is not None and previous_order != board.order:
+            leader = board.standings[0].name if board.standings else ""
+            announcement = _("Peringkat berubah. Peringkat pertama sekarang: %(name)s.", name=leader)
+        return render_page_or_block(
+            "leaderboard/index.html", "board",
+            board=board, cycle=cycle, kind=kind, kinds=AGENCY_KINDS, chart=chart, etag=etag,
+            announcement=announcement, cycles=[] if fragment else cycles_newest_first(),
+            points={"submitted": POINTS_SUBMITTED, "approved": POINTS_APPROVED,
+                    "implemented": POINTS_IMPLEMENTED, "votes_per_point": VOTES_PER_POINT},
+            **extra,
+        )
+
+    response = make_response(page_cache.page(version, render))
     # Only the fragment carries the ETag: the whole page also holds the
     # person's menu and form token, which the counter knows nothing about.
     return finish(response, etag if fragment else None, BOARD_CACHE_CONTROL)

@@ -142,8 +142,7 @@ def update_proposal(proposal: Proposal, editor: User, values: dict, base_version
     db.session.flush()
     audit.record("proposal_updated", target=proposal, actor=editor, summary=proposal.title,
                  fields=changed, version=proposal.version)
-    if "lab_stage" in changed:
-        live.touch()
+    live.touch()  # the board shows lab stages; the showcase shows a published proposal's text
     return changed
 
 

@@ -7,6 +7,7 @@ from flask import Response, abort, make_response, render_template, request, sess
 from flask_babel import get_locale
 from flask_login import current_user
 
+from app import live, page_cache
 from app.affairs import affair_choices, all_affairs
 from app.extensions import db
 from app.htmx import is_htmx, render_page_or_block
@@ -23,7 +24,6 @@ from app.showcase.services import (
     public_milestones,
     public_replicate,
     showcase_query,
-    showcase_state,
     vote_total,
 )
 
@@ -59,13 +59,14 @@ def _page_etag(*parts) -> str | None:
                      session.get("csrf_token", ""))
 
 
-def _conditional_page(etag: str | None, render):
-    """304 if the visitor holds this version, else the rendered page with validators."""
+def _conditional_page(etag: str | None, version: str, render):
+    """304 if the visitor holds this version, else the page (shared by anonymous
+    visitors, see app.page_cache) with validators."""
     if etag:
         cached = not_modified(etag, _page_cache_control())
         if cached is not None:
             return cached
-    response = make_response(render())
+    response = make_response(page_cache.page(version, render))
     return finish(response, etag, _page_cache_control())
 
 
@@ -86,16 +87,17 @@ def index():
     """Showcase of published innovations: filters, search and paging; HTMX gets the results only."""
     filters = _filters_from_request()
     page_number = request.args.get("page", 1, type=int)
-    etag = _page_etag("showcase", *showcase_state())
+    version = live.version()
+    etag = _page_etag("showcase", version)
 
-    def render():
+    def render(**extra):
         page = db.paginate(showcase_query(filters), page=page_number, per_page=PER_PAGE, error_out=False)
         return render_page_or_block(
             "showcase/index.html", "results", page=page, filters=filters, choices=filter_choices(),
-            affairs=affair_choices(), stages=LAB_STAGES, types=INNOVATION_TYPES,
+            affairs=affair_choices(), stages=LAB_STAGES, types=INNOVATION_TYPES, **extra,
         )
 
-    return _conditional_page(etag, render)
+    return _conditional_page(etag, version, render)
 
 
 @bp.route("/innovations/<int:proposal_id>")
@@ -104,29 +106,30 @@ def detail(proposal_id: int):
     proposal = load_public(proposal_id)
     if proposal is None:
         abort(404)
-    etag = _page_etag("innovation", proposal.id, *showcase_state())
+    version = live.version()
+    etag = _page_etag("innovation", proposal.id, version)
 
-    def render():
+    def render(**extra):
         return render_template(
             "showcase/detail.html", proposal=proposal, milestones=public_milestones(proposal),
-            votes=vote_total(proposal), replicates=public_replicate(proposal),
+            votes=vote_total(proposal), replicates=public_replicate(proposal), **extra,
         )
 
-    return _conditional_page(etag, render)
+    return _conditional_page(etag, version, render)
 
 
 @bp.route("/open-data")
 def open_data():
     """Data dictionary of the open data: fields, codes and download links."""
     etag = _page_etag("open-data")
-    return _conditional_page(etag, lambda: render_template(
-        "showcase/open_data.html", fields=OPEN_DATA_FIELDS, labels=LABELS, affairs=affair_choices(),
+    return _conditional_page(etag, "static", lambda **extra: render_template(
+        "showcase/open_data.html", fields=OPEN_DATA_FIELDS, labels=LABELS, affairs=affair_choices(), **extra,
     ))
 
 
 def _open_data_response(kind: str, build, mimetype: str, filename: str | None = None) -> Response:
     """Open data with an ETag from the database state; the session is never touched."""
-    etag = make_etag("open-data", kind, *showcase_state())
+    etag = make_etag("open-data", kind, live.version())
     cached = not_modified(etag, OPEN_DATA_CACHE_CONTROL)
     if cached is not None:
         return cached
@@ -169,7 +172,7 @@ def innovations_json():
 @bp.route("/feed.atom")
 def feed():
     """Atom feed of the most recently published innovations."""
-    etag = make_etag("feed", _language(), *showcase_state())
+    etag = make_etag("feed", _language(), live.version())
     cached = not_modified(etag, OPEN_DATA_CACHE_CONTROL)
     if cached is not None:
         return cached

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import aliased, joinedload
 
-from app import live
 from app.extensions import db
 from app.models import SHOWCASE_STATUSES, Agency, Cycle, Proposal, StatusChange, Vote
 
@@ -94,16 +93,6 @@ def filter_choices() -> dict:
         .order_by(Agency.name)
     ).all()
     return {"years": years, "agencies": agencies}
-
-
-def showcase_state() -> tuple:
-    """What the public pages depend on, cheaply: the live counter (votes,
-    decisions, publishing) and the published rows' count and latest change."""
-    count, last_update, last_published = db.session.execute(
-        select(func.count(Proposal.id), func.max(Proposal.updated_at), func.max(Proposal.published_at))
-        .where(is_public())
-    ).one()
-    return (live.current(), count, last_update, last_published)
 
 
 def load_public(proposal_id: int) -> Proposal | None:

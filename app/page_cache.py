@@ -1,0 +1,69 @@
+"""Public pages rendered once per data version and shared by anonymous visitors.
+
+A citizen's showcase page or leaderboard differs from the next citizen's
+only by the form token in it (the language switch is a POST form). So the
+page is rendered once per (data version, URL, language, page or fragment)
+with a placeholder where the token goes, kept in this worker's memory, and
+every anonymous visitor gets a copy carrying their own token.
+
+The key holds the database's change counter (app.live.version), read on every
+request, so a worker never serves a page older than the database says,
+whichever app server made the change. People who are logged in see their own
+menu and are rendered afresh every time.
+"""
+import secrets
+import threading
+from collections import OrderedDict
+from typing import Callable
+
+from flask import current_app, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from app.htmx import is_htmx
+
+# Random per process, so no text a person typed can ever match it.
+_TOKEN_PLACEHOLDER = "apusida-form-token-" + secrets.token_hex(16)
+MAX_PAGES = 200  # a few hundred KB to a few MB per worker
+_lock = threading.Lock()
+
+
+def shareable() -> bool:
+    """Is this request's page the same for everyone? Anonymous, and no flash message waiting."""
+    return not current_user.is_authenticated and not session.get("_flashes")
+
+
+def _pages() -> OrderedDict:
+    # Kept per app object: tests build several apps over different databases.
+    return current_app.extensions.setdefault("apusida_page_cache", OrderedDict())
+
+
+def clear() -> None:
+    with _lock:
+        _pages().clear()
+
+
+def page(version: str, render: Callable[..., str]) -> str:
+    """The page for this request: shared when it can be, else rendered for this person.
+
+    `render(**context)` renders the page, passing `context` on to the template.
+    """
+    if not shareable():
+        return render()
+    locale = get_locale()
+    key = (version, request.full_path, locale.language if locale else "id", is_htmx())
+    pages = _pages()
+    with _lock:
+        html = pages.get(key)
+        if html is not None:
+            pages.move_to_end(key)
+    if html is None:
+        html = render(csrf_token=lambda: _TOKEN_PLACEHOLDER)
+        with _lock:
+            pages[key] = html
+            while len(pages) > MAX_PAGES:
+                pages.popitem(last=False)
+    if _TOKEN_PLACEHOLDER not in html:
+        return html
+    return html.replace(_TOKEN_PLACEHOLDER, generate_csrf())
