@@ -74,7 +74,9 @@ def load_config(instance_path: str, env=os.environ) -> dict:
 
 
 DEFAULTS = {
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # No pool_pre_ping: it costs a round trip on every request. A connection
+    # that sat idle is tested instead (app.database_pool).
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,  # also Secure whenever the request came over HTTPS

@@ -5,7 +5,10 @@ Every write that changes what the leaderboard or the showcase shows bumps it
 the database, so every app server behind the load balancer sees the same
 version at once.
 """
+import weakref
+
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -39,14 +42,27 @@ _counter = ChangeCounter.__table__.c
 _VERSION = select(_counter.value, _counter.changed_at).where(_counter.name == bindparam("name"))
 
 
+_AUTOCOMMIT_ENGINES: "weakref.WeakKeyDictionary[Engine, Engine]" = weakref.WeakKeyDictionary()
+
+
+def _autocommit(engine: Engine) -> Engine:
+    """The engine in autocommit mode, sharing its pool (made once per engine)."""
+    derived = _AUTOCOMMIT_ENGINES.get(engine)
+    if derived is None:
+        derived = _AUTOCOMMIT_ENGINES[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return derived
+
+
 def version(name: str = LEADERBOARD) -> str:
     """The data version of the public pages, from one primary-key read.
 
     The time of the last change is part of it: a restored backup or a
     re-created database starts the count again, but not at the same moment.
     """
-    # On the session's connection (Core, no ORM work): the rest of the request reuses it.
-    row = db.session.connection().execute(_VERSION, {"name": name}).first()
+    # A connection of its own in autocommit mode: one round trip, no BEGIN and
+    # ROLLBACK around it, which is all a poll answered 304 needs from the database.
+    with _autocommit(db.engine).connect() as connection:
+        row = connection.execute(_VERSION, {"name": name}).first()
     if row is None:
         return "0"
     value, changed_at = row

@@ -130,9 +130,12 @@ def default_levels(indicator: Indicator) -> list[LevelValue]:
             for number, (text, points) in enumerate(zip(descriptions, DEFAULT_POINTS), start=1)]
 
 
-def _level_rows(cycle_id: int) -> list[IndicatorLevel]:
-    return list(db.session.scalars(select(IndicatorLevel).where(IndicatorLevel.cycle_id == cycle_id)
-                                   .order_by(IndicatorLevel.indicator_id, IndicatorLevel.level)))
+def _level_rows(cycle_id: int):
+    """(indicator_id, level, description, points) rows: plain rows, since every proposal page reads them."""
+    return db.session.execute(
+        select(IndicatorLevel.indicator_id, IndicatorLevel.level, IndicatorLevel.description, IndicatorLevel.points)
+        .where(IndicatorLevel.cycle_id == cycle_id).order_by(IndicatorLevel.indicator_id, IndicatorLevel.level)
+    ).all()
 
 
 def scale_for(cycle: Cycle) -> Scale:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import paging
 from app.affairs import affair_choices
 from app.cycles import current_cycle
 from app.extensions import db, login_manager
@@ -86,7 +87,7 @@ def index():
     if filters["sort"] not in SORTS:
         filters["sort"] = "newest"
     stmt = stmt.order_by(*SORTS[filters["sort"]])
-    page = db.paginate(stmt, per_page=current_app.config["PROPOSALS_PER_PAGE"], error_out=False)
+    page = paging.paginate(stmt, per_page=current_app.config["PROPOSALS_PER_PAGE"])
     votes = services.vote_counts([p.id for p in page.items])
     context = dict(page=page, votes=votes, filters=filters)
     if is_htmx():

@@ -12,7 +12,7 @@ from email.message import EmailMessage
 
 from flask import current_app, has_app_context, has_request_context, request
 from flask_babel import gettext as _
-from sqlalchemy import event, func, select, update
+from sqlalchemy import bindparam, event, func, select, update
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -135,9 +135,13 @@ def notify_published(proposal: Proposal) -> None:
 
 # --- reading -------------------------------------------------------------------------
 
+# Built once: the layout shows this count on every page of a person who is logged in.
+_UNREAD = select(func.count()).select_from(Notification).where(
+    Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
+
+
 def unread_count(user: User) -> int:
-    return db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    return db.session.scalar(_UNREAD, {"user_id": user.id}) or 0
 
 
 def mark_read(notification: Notification) -> None:

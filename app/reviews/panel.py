@@ -59,10 +59,11 @@ class ReviewPanel:
 
 
 def vote_state(proposal: Proposal, user: User) -> VoteState:
+    count, voted = services.vote_count_and_mine(proposal.id, user)
     return VoteState(
         proposal_id=proposal.id,
-        count=services.vote_count(proposal.id),
-        voted=services.has_voted(user, proposal.id),
+        count=count,
+        voted=voted,
         allowed=permissions.can_vote(user, proposal),
         own_agency=permissions.is_member(user, proposal),
     )

@@ -28,7 +28,7 @@ from app.proposals.permissions import load_proposal
 from app.proposals.status import TransitionError
 from app.reviews import bp, notifications, services
 from app.reviews.forms import ConflictForm, DecisionForm, PublishForm, VoteForm
-from app.reviews.panel import build_panel, review_form_for, vote_counts, vote_state
+from app.reviews.panel import VoteState, build_panel, review_form_for, vote_counts, vote_state
 
 
 def proposal_url(proposal: Proposal) -> str:
@@ -221,7 +221,9 @@ def vote(proposal_id: int):
         message = ngettext("Dukungan Anda dibatalkan. Kini %(num)d dukungan.",
                            "Dukungan Anda dibatalkan. Kini %(num)d dukungan.", count)
     if is_htmx():
-        return announced(fragment("vote", vote=vote_state(proposal, current_user)), message)
+        # The toggle just counted the votes and knows this person's: no need to ask again.
+        state = VoteState(proposal_id=proposal.id, count=count, voted=voted, allowed=True, own_agency=False)
+        return announced(fragment("vote", vote=state), message)
     flash(message, "success")
     return redirect(back_url(proposal))
 

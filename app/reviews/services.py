@@ -301,6 +301,15 @@ def vote_count(proposal_id: int) -> int:
     return db.session.scalar(select(func.count()).select_from(Vote).where(Vote.proposal_id == proposal_id)) or 0
 
 
+def vote_count_and_mine(proposal_id: int, user: User) -> tuple[int, bool]:
+    """The proposal's votes and whether `user` is among them, in one query."""
+    mine = Vote.user_id == user.id if user.is_authenticated else false()
+    count, own = db.session.execute(
+        select(func.count(Vote.id), func.count(Vote.id).filter(mine)).where(Vote.proposal_id == proposal_id)
+    ).one()
+    return count, own > 0
+
+
 def has_voted(user: User, proposal_id: int) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False

@@ -1,0 +1,60 @@
+"""A page of results and their total from one query.
+
+Flask-SQLAlchemy's paginate() runs the filtered query twice: once for the
+page, once to count. Where the filter is costly (a full-text search over
+thousands of proposals), the total rides along instead as a window function,
+``count(*) OVER ()``, computed over the rows the database matches for the
+page anyway.
+"""
+import math
+from dataclasses import dataclass
+
+from flask import request
+from sqlalchemy import Select, func, select
+
+from app.extensions import db
+
+
+@dataclass
+class Page:
+    """What the pagination macro and list templates read (as Flask-SQLAlchemy's Pagination)."""
+
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page)) if self.total else 0
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+
+def paginate(stmt: Select, per_page: int) -> Page:
+    """The page named by ?page= (1 if missing or invalid) of an ORM select of one entity."""
+    number = request.args.get("page", 1, type=int)
+    number = number if number and number > 0 else 1
+    rows = db.session.execute(
+        stmt.add_columns(func.count().over().label("total")).limit(per_page).offset((number - 1) * per_page)
+    ).all()
+    if rows:
+        return Page(items=[row[0] for row in rows], total=rows[0][1], page=number, per_page=per_page)
+    # Past the last page (or nothing matched): the total needs a query of its own.
+    total = 0 if number == 1 else db.session.scalar(
+        select(func.count()).select_from(stmt.order_by(None).subquery()))
+    return Page(items=[], total=total, page=number, per_page=per_page)
