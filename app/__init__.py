@@ -27,14 +27,16 @@ class HttpsAwareSessionInterface(SecureCookieSessionInterface):
         return cached[1]
 
 
-def select_locale() -> str:
+def language_of(session_data, config) -> str:
     """Indonesian unless the person picked English with the language switch."""
+    chosen = session_data.get("lang") if session_data is not None else None
+    return chosen if chosen in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_locale() -> str:
     from flask import current_app, has_request_context
 
-    chosen = session.get("lang") if has_request_context() else None
-    if chosen in current_app.config["LANGUAGES"]:
-        return chosen
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return language_of(session if has_request_context() else None, current_app.config)
 
 
 @event.listens_for(Engine, "connect")
@@ -66,6 +68,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     os.makedirs(app.config["UPLOAD_DIR"], exist_ok=True)
 
+    from app.leaderboard.poll import PollShortcut
+
+    app.wsgi_app = PollShortcut(app, app.wsgi_app)
     if app.config.get("TRUST_PROXY"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -53,7 +53,7 @@ def _autocommit(engine: Engine) -> Engine:
     return derived
 
 
-def version(name: str = LEADERBOARD) -> str:
+def version(name: str = LEADERBOARD, engine: Engine | None = None) -> str:
     """The data version of the public pages, from one primary-key read.
 
     The time of the last change is part of it: a restored backup or a
@@ -61,7 +61,7 @@ def version(name: str = LEADERBOARD) -> str:
     """
     # A connection of its own in autocommit mode: one round trip, no BEGIN and
     # ROLLBACK around it, which is all a poll answered 304 needs from the database.
-    with _autocommit(db.engine).connect() as connection:
+    with _autocommit(engine or db.engine).connect() as connection:
         row = connection.execute(_VERSION, {"name": name}).first()
     if row is None:
         return "0"

@@ -30,8 +30,19 @@ def _has_nul(pairs) -> bool:
     return any("\x00" in key or "\x00" in value for key, value in pairs)
 
 
+def default_headers(app: Flask) -> tuple[tuple[str, str], ...]:
+    """The headers every answer carries unless its view set its own."""
+    return (
+        ("Content-Security-Policy", content_security_policy(app.config["HTMX_URL"])),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "same-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    )
+
+
 def register(app: Flask) -> None:
-    csp = content_security_policy(app.config["HTMX_URL"])
 
     @app.before_request
     def refuse_nul_characters():
@@ -46,14 +57,7 @@ def register(app: Flask) -> None:
 
     # Set unless a view chose its own. Checked against the names present rather
     # than with Headers.setdefault, which tests each name by raising a KeyError.
-    defaults = (
-        ("Content-Security-Policy", csp),
-        ("X-Content-Type-Options", "nosniff"),
-        ("X-Frame-Options", "DENY"),
-        ("Referrer-Policy", "same-origin"),
-        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
-        ("Cross-Origin-Opener-Policy", "same-origin"),
-    )
+    defaults = default_headers(app)
 
     @app.after_request
     def add_security_headers(response):

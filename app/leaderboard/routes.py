@@ -63,17 +63,23 @@ def _selected_cycle(year: int | None) -> Cycle | None:
     return cycle
 
 
-def board_etag(version: str, year: int | None, kind: str | None) -> str:
+def board_etag(version: str, year: int | None, kind: str | None, language: str | None = None) -> str:
     """The board's version: the data version, which board and in which language.
 
     Which cycle is current follows from the cycles (any change to them bumps
     the counter) and today's year, so neither needs reading to answer a poll.
+    Also computed ahead of Flask by app.leaderboard.poll, for the same answer.
     """
-    locale = get_locale()
-    return make_etag(
-        "leaderboard", version, year or f"current-{date.today().year}", kind or "all",
-        locale.language if locale else "id",
-    )
+    if language is None:
+        locale = get_locale()
+        language = locale.language if locale else "id"
+    return make_etag("leaderboard", version, year or f"current-{date.today().year}", kind or "all", language)
+
+
+def requested_board(args) -> tuple[int | None, str | None]:
+    """(cycle year, agency kind) asked for by ?cycle= and ?kind=; unknown kinds mean all."""
+    kind = args.get("kind")
+    return args.get("cycle", type=int), kind if kind in AGENCY_KINDS else None
 
 
 @bp.route("/leaderboard")
@@ -83,10 +89,7 @@ def index():
     A poll is answered from the change counter alone while nothing changed;
     otherwise anonymous visitors share one rendering per version (app.page_cache).
     """
-    kind = request.args.get("kind")
-    if kind not in AGENCY_KINDS:
-        kind = None
-    year = request.args.get("cycle", type=int)
+    year, kind = requested_board(request.args)
     version = live.version()
     etag = board_etag(version, year, kind)
     fragment = is_htmx()

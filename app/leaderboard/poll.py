@@ -1,0 +1,77 @@
+"""The leaderboard's poll, answered ahead of Flask while the board is unchanged.
+
+Every open leaderboard asks every few seconds whether the board changed
+(HTMX polling with If-None-Match; on the Display day it is on every screen
+in the hall). Nearly always it has not, and the answer is a bodiless 304.
+That answer needs the data version (one read), which board and its language
+(from the query and the session cookie) and nothing else: no login, no form
+token, no templates. PollShortcut answers exactly that case in front of Flask
+and hands every other request, and every poll of a changed board, to Flask
+untouched. The ETag and the headers come from the same functions Flask's
+view and after-request hook use, and a test holds both answers equal.
+"""
+from flask import Flask
+from itsdangerous import BadSignature
+from werkzeug.wrappers import Request
+
+from app import live
+
+POLL_PATH = "/leaderboard"
+
+
+class PollShortcut:
+    """WSGI middleware: 304 for a leaderboard poll whose ETag is still current."""
+
+    def __init__(self, app: Flask, wsgi_app):
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self._engine = None
+
+    def __call__(self, environ, start_response):
+        if not self._is_poll(environ):
+            return self.wsgi_app(environ, start_response)
+        headers = self._not_modified(Request(environ))
+        if headers is None:
+            return self.wsgi_app(environ, start_response)
+        start_response("304 NOT MODIFIED", headers)
+        return []
+
+    @staticmethod
+    def _is_poll(environ) -> bool:
+        return (environ.get("PATH_INFO") == POLL_PATH and environ.get("REQUEST_METHOD") == "GET"
+                and environ.get("HTTP_HX_REQUEST") == "true" and "HTTP_IF_NONE_MATCH" in environ
+                and environ.get("HTTP_HX_HISTORY_RESTORE_REQUEST") != "true")
+
+    def _not_modified(self, request: Request) -> list[tuple[str, str]] | None:
+        """The 304's headers when the client holds the current board, else None."""
+        from app import language_of
+        from app.extensions import db
+        from app.leaderboard.routes import BOARD_CACHE_CONTROL, board_etag, requested_board
+        from app.security import default_headers
+
+        app = self.app
+        session_data = self._session(request)
+        if self._engine is None:
+            with app.app_context():
+                self._engine = db.engine
+        year, kind = requested_board(request.args)
+        etag = board_etag(live.version(engine=self._engine), year, kind, language_of(session_data, app.config))
+        if not request.if_none_match.contains(etag):
+            return None
+        headers = [("ETag", f'"{etag}"'), ("Cache-Control", BOARD_CACHE_CONTROL), *default_headers(app)]
+        if request.is_secure:
+            headers.append(("Strict-Transport-Security", "max-age=31536000"))
+        # As Flask's answer: it varies on the fragment header and on the session (the language).
+        headers.append(("Vary", "HX-Request, Cookie"))
+        return headers
+
+    def _session(self, request: Request) -> dict:
+        """The session's data as Flask would read it (an unreadable cookie reads as empty)."""
+        cookie = request.cookies.get(self.app.config["SESSION_COOKIE_NAME"])
+        if not cookie:
+            return {}
+        serializer = self.app.session_interface.get_signing_serializer(self.app)
+        try:
+            return serializer.loads(cookie, max_age=int(self.app.permanent_session_lifetime.total_seconds()))
+        except BadSignature:
+            return {}

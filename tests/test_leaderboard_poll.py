@@ -1,0 +1,66 @@
+"""The leaderboard poll answered ahead of Flask (app.leaderboard.poll) while the board is unchanged."""
+from werkzeug.test import Client
+
+from app import live
+from app.extensions import db
+from tests import factories_board as fb
+
+HX = {"HX-Request": "true"}
+
+
+def _board(make):
+    cycle = make.cycle()
+    proposal = make.proposal(agency_=make.agency(name="Alpha"), cycle_=cycle, status="submitted")
+    fb.votes(proposal, 3)
+    db.session.commit()
+    return proposal
+
+
+def test_the_shortcut_answers_exactly_as_flask_would(app, client, make):
+    _board(make)
+    etag = client.get("/leaderboard?kind=opd", headers=HX).headers["ETag"]
+    poll = {**HX, "If-None-Match": etag}
+    through_shortcut = client.get("/leaderboard?kind=opd", headers=poll)
+    # The app behind the shortcut: Flask's own view and after-request hooks.
+    flask_only = Client(app.wsgi_app.wsgi_app).get("/leaderboard?kind=opd", headers=poll)
+    assert through_shortcut.status_code == flask_only.status_code == 304
+    assert sorted(through_shortcut.headers.items()) == sorted(flask_only.headers.items())
+    assert through_shortcut.get_data() == b""
+
+
+def test_a_poll_costs_one_read_and_a_changed_board_goes_to_flask(client, make, count_queries):
+    proposal = _board(make)
+    etag = client.get("/leaderboard", headers=HX).headers["ETag"]
+    with count_queries() as counter:
+        assert client.get("/leaderboard", headers={**HX, "If-None-Match": etag}).status_code == 304
+    assert counter.count == 1
+    fb.vote(proposal)
+    live.touch()
+    db.session.commit()
+    changed = client.get("/leaderboard", headers={**HX, "If-None-Match": etag})
+    assert changed.status_code == 200 and "Alpha" in changed.get_data(as_text=True)
+    assert changed.headers["ETag"] != etag
+
+
+def test_the_shortcut_follows_the_language_in_the_session(app, make):
+    _board(make)
+    english, indonesian = app.test_client(), app.test_client()
+    english.post("/language", data={"lang": "en", "next": "/leaderboard"})
+    english_tag = english.get("/leaderboard", headers=HX).headers["ETag"]
+    indonesian_tag = indonesian.get("/leaderboard", headers=HX).headers["ETag"]
+    assert english_tag != indonesian_tag
+    assert english.get("/leaderboard", headers={**HX, "If-None-Match": english_tag}).status_code == 304
+    assert indonesian.get("/leaderboard", headers={**HX, "If-None-Match": english_tag}).status_code == 200
+    # A session cookie that does not verify reads as an empty session, as in Flask: Indonesian.
+    forged = app.test_client()
+    forged.set_cookie("session", "not-a-signed-session")
+    assert forged.get("/leaderboard", headers={**HX, "If-None-Match": indonesian_tag}).status_code == 304
+
+
+def test_only_htmx_polls_take_the_shortcut(client, make):
+    _board(make)
+    etag = client.get("/leaderboard", headers=HX).headers["ETag"]
+    # The whole page, and a history restore, are always rendered by Flask.
+    assert client.get("/leaderboard", headers={"If-None-Match": etag}).status_code == 200
+    restore = {**HX, "HX-History-Restore-Request": "true", "If-None-Match": etag}
+    assert client.get("/leaderboard", headers=restore).status_code == 200
