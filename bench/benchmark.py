@@ -525,10 +525,14 @@ def main() -> int:
     report = [f"# Apusida benchmark, {time.strftime('%Y-%m-%d %H:%M')}",
               f"Machine: {os.cpu_count()} CPUs, {machine_facts()}; wrk {THREADS} threads, {CONNECTIONS} connections, "
               f"{args.seconds} s per page; gunicorn 2 sync workers."]
-    bare = measure_bare(args.seconds)
-    report.append(f"Bare endpoint: {bare['rps']:.0f} req/s, median {bare['p50']:.1f} ms, p95 {bare['p95']:.1f} ms.")
     for engine in [e.strip() for e in args.engines.split(",") if e.strip()]:
         url = dataset(engine, args.size, args.pg)
+        # The bare endpoint is measured right before each engine's pages: this
+        # machine's speed drifts by a third over minutes, and a ratio is only
+        # fair between figures taken close together.
+        bare = measure_bare(args.seconds)
+        report.append(f"\nBare endpoint before the {engine} pages: {bare['rps']:.0f} req/s, "
+                      f"median {bare['p50']:.1f} ms, p95 {bare['p95']:.1f} ms.")
         if args.baseline:
             url = baseline_copy(engine, args.size, args.pg)
             log(f"[{engine}] measuring the baseline code in {args.baseline} ...")

@@ -63,27 +63,28 @@ def index():
         "sort": request.args.get("sort", "newest"),
     }
     # Only the columns the table shows: the narrative texts are most of a row's size.
-    stmt = select(Proposal).where(visible_to(current_user)).options(
+    stmt = select(Proposal).options(
         load_only(Proposal.title, Proposal.status, Proposal.lab_stage, Proposal.agency_id, Proposal.cycle_id),
         joinedload(Proposal.agency).load_only(Agency.name),
         joinedload(Proposal.cycle).load_only(Cycle.year, Cycle.blind_review))
+    conditions = [visible_to(current_user)]  # on Proposal's own columns
     if filters["cycle"]:
-        stmt = stmt.where(Proposal.cycle_id == filters["cycle"])
+        conditions.append(Proposal.cycle_id == filters["cycle"])
     if filters["agency"]:
         # A blind reviewer's agency filter skips the proposals whose agency is hidden from them.
         stmt = (stmt.join(Agency, Agency.id == Proposal.agency_id).join(Cycle, Cycle.id == Proposal.cycle_id)
                 .where(Agency.code == filters["agency"], ~identity_hidden_condition(current_user)))
     if filters["status"] in STATUSES:
-        stmt = stmt.where(Proposal.status == filters["status"])
+        conditions.append(Proposal.status == filters["status"])
     if filters["lab_stage"] in LAB_STAGES:
-        stmt = stmt.where(Proposal.lab_stage == filters["lab_stage"])
+        conditions.append(Proposal.lab_stage == filters["lab_stage"])
     if filters["affair"]:
-        stmt = stmt.where(Proposal.affair == filters["affair"])
+        conditions.append(Proposal.affair == filters["affair"])
     if filters["innovation_type"] in INNOVATION_TYPES:
-        stmt = stmt.where(Proposal.innovation_type == filters["innovation_type"])
-    condition = services.search_condition(filters["q"]) if filters["q"] else None
-    if condition is not None:
-        stmt = stmt.where(condition)
+        conditions.append(Proposal.innovation_type == filters["innovation_type"])
+    # A search tests the other filters along with the match (see search.matching_ids).
+    searched = services.search_condition(filters["q"], narrowing=conditions) if filters["q"] else None
+    stmt = stmt.where(searched) if searched is not None else stmt.where(*conditions)
     if filters["sort"] not in SORTS:
         filters["sort"] = "newest"
     stmt = stmt.order_by(*SORTS[filters["sort"]])

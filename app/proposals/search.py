@@ -105,9 +105,11 @@ def _pg_tsquery(terms: list[str], any_word: bool) -> str:
     return (" | " if any_word else " & ").join(f"{term}:*" for term in terms)
 
 
-def matching_ids(dialect: str, query: str, any_word: bool = False):
+def matching_ids(dialect: str, query: str, any_word: bool = False, narrowing=()):
     """A SELECT of proposal ids whose title, summary or narrative match the query,
-    or None when the query has no searchable word."""
+    or None when the query has no searchable word. On PostgreSQL the ids also
+    meet the `narrowing` conditions (on Proposal's own columns); SQLite's FTS
+    table has no such columns, so there the caller tests them."""
     terms = words(query)
     if not terms:
         return None
@@ -118,10 +120,13 @@ def matching_ids(dialect: str, query: str, any_word: bool = False):
     # A MATERIALIZED CTE makes PostgreSQL run the GIN index scan first. As a
     # plain IN-subquery the planner guesses the match count, and on large
     # tables it may instead walk the sort index and rebuild each row's
-    # tsvector (the whole narrative) to test it, which is far slower.
+    # tsvector (the whole narrative) to test it, which is far slower. The
+    # narrowing conditions are tested inside it, on the rows the index scan
+    # fetches anyway, so only the survivors are looked up again.
     matches = select(Proposal.id.label("id")).where(
         literal_column(PG_DOCUMENT).op("@@")(func.to_tsquery(literal_column("'simple'::regconfig"),
-                                                             _pg_tsquery(terms, any_word)))
+                                                             _pg_tsquery(terms, any_word))),
+        *narrowing,
     ).cte("search_matches").prefix_with("MATERIALIZED")
     return select(matches.c.id)
 

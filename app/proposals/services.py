@@ -16,7 +16,7 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from app import audit, live
 from app.extensions import db
@@ -265,10 +265,18 @@ def remove_stored_file(stored_name: str) -> None:
 
 # --- queries ------------------------------------------------------------------
 
-def search_condition(query: str, any_word: bool = False):
-    """A WHERE condition for the full-text search, or None when nothing to search."""
-    ids = search.matching_ids(db.engine.dialect.name, query, any_word)
-    return None if ids is None else Proposal.id.in_(ids)
+def search_condition(query: str, any_word: bool = False, narrowing=()):
+    """A WHERE condition for the full-text search, or None when nothing to search.
+
+    `narrowing` (conditions on Proposal's columns) is tested together with the
+    match: the condition then stands for all of them."""
+    dialect = db.engine.dialect.name
+    ids = search.matching_ids(dialect, query, any_word, narrowing)
+    if ids is None:
+        return None
+    if dialect == "postgresql" or not narrowing:
+        return Proposal.id.in_(ids)
+    return and_(Proposal.id.in_(ids), *narrowing)
 
 
 def suggestions(user: User, text_typed: str, agency_id: int | None, exclude_id: int | None = None, limit: int = 5):

@@ -222,7 +222,8 @@ def vote(proposal_id: int):
                            "Dukungan Anda dibatalkan. Kini %(num)d dukungan.", count)
     if is_htmx():
         # The toggle just counted the votes and knows this person's: no need to ask again.
-        state = VoteState(proposal_id=proposal.id, count=count, voted=voted, allowed=True, own_agency=False)
+        # (proposal_id, not proposal.id: after the commit that would load the proposal again.)
+        state = VoteState(proposal_id=proposal_id, count=count, voted=voted, allowed=True, own_agency=False)
         return announced(fragment("vote", vote=state), message)
     flash(message, "success")
     return redirect(back_url(proposal))

@@ -9,11 +9,14 @@ from statistics import fmean, pstdev
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, delete, exists, false, func, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, live
 from app.extensions import db
 from app.models import RECOMMENDATIONS, RUBRIC, ConflictDeclaration, Cycle, Proposal, Review, StatusChange, User, Vote
+from app.models._types import utcnow
 from app.proposals import permissions
 from app.proposals.status import change_status, set_published
 from app.reviews import notifications
@@ -316,6 +319,14 @@ def has_voted(user: User, proposal_id: int) -> bool:
     return bool(db.session.scalar(select(exists().where(Vote.proposal_id == proposal_id, Vote.user_id == user.id))))
 
 
+def _insert_vote_once(proposal_id: int, user_id: int):
+    """INSERT of a vote that does nothing when the person's vote is already there
+    (RETURNING tells which happened: rowcount is not reliable for it on every driver)."""
+    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    return (insert(Vote.__table__).values(proposal_id=proposal_id, user_id=user_id, created_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["proposal_id", "user_id"]).returning(Vote.__table__.c.id))
+
+
 def toggle_vote(proposal: Proposal, user: User, want: bool | None = None) -> tuple[bool, int]:
     """Support or un-support a proposal; returns (voted now, count).
 
@@ -330,12 +341,9 @@ def toggle_vote(proposal: Proposal, user: User, want: bool | None = None) -> tup
         changed = db.session.execute(delete(Vote).where(
             Vote.proposal_id == proposal.id, Vote.user_id == user.id)).rowcount > 0
     if want is True or (want is None and not changed):
-        try:
-            with db.session.begin_nested():
-                db.session.add(Vote(proposal_id=proposal.id, user_id=user.id))
-            changed = True
-        except IntegrityError:
-            pass  # already voted (another request of this person got there first)
+        # "ON CONFLICT DO NOTHING": if another request of this person got there
+        # first, the unique pair keeps one row and this insert adds none.
+        changed = db.session.execute(_insert_vote_once(proposal.id, user.id)).first() is not None
         voted = True
     else:
         voted = False
