@@ -5,6 +5,7 @@ Every write that changes what the leaderboard or the showcase shows bumps it
 the database, so every app server behind the load balancer sees the same
 version at once.
 """
+import threading
 import weakref
 
 from sqlalchemy import bindparam, select, update
@@ -37,20 +38,62 @@ def current(name: str = LEADERBOARD) -> int:
     return db.session.scalar(select(ChangeCounter.value).where(ChangeCounter.name == name)) or 0
 
 
-# Built once: a poll answered 304 does little else than run this statement.
+# The version read, in each driver's parameter style. It is the one query of
+# a poll answered 304 and of a shared public page, so it runs on a connection
+# kept for it in autocommit mode (one round trip, no BEGIN and ROLLBACK
+# around it) and straight through the driver, without SQLAlchemy's statement
+# and result machinery.
+_VERSION_SQL = {
+    "postgresql": "SELECT value, changed_at FROM change_counter WHERE name = %s",
+    "sqlite": "SELECT value, changed_at FROM change_counter WHERE name = ?",
+}
 _counter = ChangeCounter.__table__.c
 _VERSION = select(_counter.value, _counter.changed_at).where(_counter.name == bindparam("name"))
 
+# Per engine, per thread: the pooled connection kept for version reads.
+_READERS: "weakref.WeakKeyDictionary[Engine, threading.local]" = weakref.WeakKeyDictionary()
+_READERS_LOCK = threading.Lock()
 
-_AUTOCOMMIT_ENGINES: "weakref.WeakKeyDictionary[Engine, Engine]" = weakref.WeakKeyDictionary()
+
+def _reader(engine: Engine) -> threading.local:
+    with _READERS_LOCK:
+        reader = _READERS.get(engine)
+        if reader is None:
+            reader = _READERS[engine] = threading.local()
+        return reader
 
 
-def _autocommit(engine: Engine) -> Engine:
-    """The engine in autocommit mode, sharing its pool (made once per engine)."""
-    derived = _AUTOCOMMIT_ENGINES.get(engine)
-    if derived is None:
-        derived = _AUTOCOMMIT_ENGINES[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
-    return derived
+def _read_version_row(engine: Engine, name: str):
+    sql = _VERSION_SQL.get(engine.dialect.name)
+    if sql is None:  # another database: the portable way
+        with engine.connect() as connection:
+            return connection.execute(_VERSION, {"name": name}).first()
+    reader = _reader(engine)
+    for attempt in (1, 2):
+        connection = getattr(reader, "connection", None)
+        if connection is None:
+            # Made lazily, so each worker process (after gunicorn's fork) and thread has its own.
+            connection = engine.raw_connection()
+            driver = connection.driver_connection
+            if engine.dialect.name == "postgresql":
+                driver.autocommit = True
+            else:
+                driver.isolation_level = None  # sqlite3: no implicit transactions
+            reader.connection = connection
+        try:
+            cursor = connection.cursor()
+            try:
+                cursor.execute(sql, (name,))
+                return cursor.fetchone()
+            finally:
+                cursor.close()
+        except engine.dialect.loaded_dbapi.Error:
+            # A broken connection (say, the database restarted): drop it and try once more.
+            reader.connection = None
+            connection.invalidate()
+            if attempt == 2:
+                raise
+    return None
 
 
 def version(name: str = LEADERBOARD, engine: Engine | None = None) -> str:
@@ -59,11 +102,8 @@ def version(name: str = LEADERBOARD, engine: Engine | None = None) -> str:
     The time of the last change is part of it: a restored backup or a
     re-created database starts the count again, but not at the same moment.
     """
-    # A connection of its own in autocommit mode: one round trip, no BEGIN and
-    # ROLLBACK around it, which is all a poll answered 304 needs from the database.
-    with _autocommit(engine or db.engine).connect() as connection:
-        row = connection.execute(_VERSION, {"name": name}).first()
+    row = _read_version_row(engine or db.engine, name)
     if row is None:
         return "0"
     value, changed_at = row
-    return f"{value}@{changed_at.timestamp() if changed_at else 0}"
+    return f"{value}@{changed_at}"

@@ -182,3 +182,19 @@ class QueryCounter:
 def count_queries(app_ctx):
     """`with count_queries() as counter: ...; counter.count` counts SQL statements."""
     return lambda: QueryCounter(db.engine)
+
+
+@pytest.fixture
+def version_reads(monkeypatch):
+    """Counts reads of the data version, which go straight through the driver
+    (app.live) and so are not seen by count_queries."""
+    calls = []
+    original = live._read_version_row
+
+    def counted(engine, name):
+        calls.append(name)
+        return original(engine, name)
+
+    monkeypatch.setattr(live, "_read_version_row", counted)
+    return calls
+
