@@ -8,7 +8,7 @@ version at once.
 import threading
 import weakref
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -47,8 +47,6 @@ _VERSION_SQL = {
     "postgresql": "SELECT value, changed_at FROM change_counter WHERE name = %s",
     "sqlite": "SELECT value, changed_at FROM change_counter WHERE name = ?",
 }
-_counter = ChangeCounter.__table__.c
-_VERSION = select(_counter.value, _counter.changed_at).where(_counter.name == bindparam("name"))
 
 # Per engine, per thread: the pooled connection kept for version reads.
 _READERS: "weakref.WeakKeyDictionary[Engine, threading.local]" = weakref.WeakKeyDictionary()
@@ -64,10 +62,7 @@ def _reader(engine: Engine) -> threading.local:
 
 
 def _read_version_row(engine: Engine, name: str):
-    sql = _VERSION_SQL.get(engine.dialect.name)
-    if sql is None:  # another database: the portable way
-        with engine.connect() as connection:
-            return connection.execute(_VERSION, {"name": name}).first()
+    sql = _VERSION_SQL[engine.dialect.name]  # Apusida runs on these two (DESIGN §6)
     reader = _reader(engine)
     for attempt in (1, 2):
         connection = getattr(reader, "connection", None)

@@ -313,11 +313,6 @@ def vote_count_and_mine(proposal_id: int, user: User) -> tuple[int, bool]:
     return count, own > 0
 
 
-def has_voted(user: User, proposal_id: int) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return bool(db.session.scalar(select(exists().where(Vote.proposal_id == proposal_id, Vote.user_id == user.id))))
-
 
 def _insert_vote_once(proposal_id: int, user_id: int):
     """INSERT of a vote that does nothing when the person's vote is already there
