@@ -10,6 +10,14 @@ The key holds the database's change counter (app.live.version), read on every
 request, so a worker never serves a page older than the database says,
 whichever app server made the change. People who are logged in see their own
 menu and are rendered afresh every time.
+
+Logged-in pages share what is the same for everyone of one *audience*: the
+proposal list's filters and results depend on the viewer only through their
+role and agency (which proposals they may see, whose identity blind review
+hides), so `fragment()` keeps that part per (data version, URL, language,
+page or fragment, audience), and the page around it (menu, notifications,
+form tokens) is rendered for the person. Such a fragment must hold no form
+token and nothing else of one person's.
 """
 import secrets
 import threading
@@ -25,7 +33,7 @@ from app.htmx import is_htmx
 
 # Random per process, so no text a person typed can ever match it.
 _TOKEN_PLACEHOLDER = "apusida-form-token-" + secrets.token_hex(16)
-MAX_PAGES = 200  # a few hundred KB to a few MB per worker
+MAX_PAGES = 400  # pages and fragments of 5-50 KB: a few MB per worker at most
 _lock = threading.Lock()
 
 
@@ -67,3 +75,23 @@ def page(version: str, render: Callable[..., str]) -> str:
     if _TOKEN_PLACEHOLDER not in html:
         return html
     return html.replace(_TOKEN_PLACEHOLDER, generate_csrf())
+
+
+def fragment(version: str, audience: tuple, render: Callable[[], str]) -> str:
+    """The part of this request's page that everyone of `audience` sees alike, rendered
+    once per data version. `audience` must hold everything of the viewer that
+    `render()` reads (for the proposal list: role and agency)."""
+    locale = get_locale()
+    key = ("fragment", version, request.full_path, locale.language if locale else "id", is_htmx(), audience)
+    pages = _pages()
+    with _lock:
+        html = pages.get(key)
+        if html is not None:
+            pages.move_to_end(key)
+            return html
+    html = render()
+    with _lock:
+        pages[key] = html
+        while len(pages) > MAX_PAGES:
+            pages.popitem(last=False)
+    return html

@@ -45,15 +45,16 @@ class Page:
         return self.page + 1 if self.has_next else None
 
 
-def paginate(stmt: Select, per_page: int) -> Page:
-    """The page named by ?page= (1 if missing or invalid) of an ORM select of one entity."""
+def paginate(stmt: Select, per_page: int, as_rows: bool = False) -> Page:
+    """The page named by ?page= (1 if missing or invalid) of an ORM select of one entity,
+    or, with `as_rows`, of a select of columns (the items are then its rows)."""
     number = request.args.get("page", 1, type=int)
     number = number if number and number > 0 else 1
     rows = db.session.execute(
         stmt.add_columns(func.count().over().label("total")).limit(per_page).offset((number - 1) * per_page)
     ).all()
     if rows:
-        return Page(items=[row[0] for row in rows], total=rows[0][1], page=number, per_page=per_page)
+        return Page(items=rows if as_rows else [row[0] for row in rows], total=rows[0].total, page=number, per_page=per_page)
     # Past the last page (or nothing matched): the total needs a query of its own.
     total = 0 if number == 1 else db.session.scalar(
         select(func.count()).select_from(stmt.order_by(None).subquery()))

@@ -4,8 +4,8 @@ from flask_babel import format_date, format_datetime, get_locale
 from markupsafe import Markup, escape
 
 from app import i18n
-from app.affairs import affair_name
-from app.labels import label
+from app.affairs import affair_choices, affair_name
+from app.labels import choices, label
 
 
 def paragraphs(text: str | None) -> Markup:
@@ -17,6 +17,59 @@ def paragraphs(text: str | None) -> Markup:
         "<p>" + str(escape(block)).replace("\n", Markup("<br>")) + "</p>" for block in blocks if block
     )
     return Markup(html)
+
+
+def _text(value) -> str:
+    """Escaped as a plain str: adding a str to Markup would escape the markup around it again."""
+    return str(escape(value))
+
+
+def status_tag(status: str) -> Markup:
+    """A proposal's status as a coloured tag with its text.
+
+    Python rather than a Jinja macro, and plain concatenation rather than
+    Markup's % operator: a list page shows one per row."""
+    return Markup('<strong class="tag tag--' + _text(status) + '">' + _text(label("status", status)) + "</strong>")
+
+
+def stage_tag(stage: str) -> Markup:
+    """A lab stage as a tag."""
+    return Markup('<span class="tag tag--stage">' + _text(i18n.gettext("Tahap")) + ": "
+                  + _text(label("lab_stage", stage)) + "</span>")
+
+
+def select_options(choices, selected) -> Markup:
+    """The <option>s of a select, `selected` marked; `choices` are (value, text) pairs.
+
+    Written in Python because a filter form has a hundred-odd options, for
+    which a Jinja loop costs about a millisecond a page."""
+    selected = "" if selected is None else str(selected)
+    return Markup("".join(
+        '<option value="' + _text(value) + ('" selected>' if str(value) == selected else '">') + _text(text)
+        + "</option>"
+        for value, text in choices))
+
+
+# Fixed choice lists shown as filters, rendered once per language.
+_FIXED_CHOICES = {
+    "status": lambda: choices("status"),
+    "lab_stage": lambda: choices("lab_stage"),
+    "innovation_type": lambda: choices("innovation_type"),
+    "affair": affair_choices,
+}
+_fixed_options_cache: dict[tuple[str, str], Markup] = {}
+
+
+def fixed_options(kind: str, selected: str | None) -> Markup:
+    """select_options() of a fixed list (labels or government affairs), from a per-language copy."""
+    key = (kind, str(get_locale()))
+    rendered = _fixed_options_cache.get(key)
+    if rendered is None:
+        rendered = _fixed_options_cache[key] = select_options(_FIXED_CHOICES[kind](), None)
+    if not selected:
+        return rendered
+    marker = '<option value="' + _text(selected) + '">'
+    return Markup(str(rendered).replace(marker, marker[:-1] + " selected>", 1))
 
 
 def url_with(**changes) -> str:
@@ -37,7 +90,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
     app.jinja_env.filters["paragraphs"] = paragraphs
-    app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals.update(url_with=url_with, status_tag=status_tag, stage_tag=stage_tag,
+                                 select_options=select_options, fixed_options=fixed_options)
     # Lets the layout link to a feature only once that feature is registered.
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
 

@@ -8,16 +8,15 @@ import json
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import paging
-from app.affairs import affair_choices
+from app import live, page_cache, paging
 from app.cycles import current_cycle
 from app.extensions import db, login_manager
 from app.htmx import is_htmx, render_block, render_page_or_block
-from app.labels import choices
 from app.main.routes import dashboard_panel
 from app.models import INNOVATION_TYPES, LAB_STAGES, STATUSES, Agency, Attachment, Comment, Cycle, Proposal, StatusChange
 from app.proposals import bp, services
@@ -51,7 +50,20 @@ def _int_arg(name: str) -> int | None:
 
 @bp.route("/")
 def index():
-    """Proposals this person may see, with filters, full-text search, sorting and paging."""
+    """Proposals this person may see, with filters, full-text search, sorting and paging.
+
+    The filters and results are the same for everyone of one role and agency,
+    so they are rendered once per data version for each such audience
+    (app.page_cache.fragment); the page around them is this person's."""
+    audience = (current_user.role, current_user.agency_id)
+    listing = page_cache.fragment(live.version(), audience, _render_listing)
+    if is_htmx():
+        return listing
+    return render_template("proposals/index.html", listing=Markup(listing))
+
+
+def _render_listing() -> str:
+    """The filter form and the results (only the results for an HTMX request)."""
     filters = {
         "q": request.args.get("q", "").strip()[:200],
         "cycle": _int_arg("cycle"),
@@ -62,18 +74,20 @@ def index():
         "innovation_type": request.args.get("innovation_type", ""),
         "sort": request.args.get("sort", "newest"),
     }
-    # Only the columns the table shows: the narrative texts are most of a row's size.
-    stmt = select(Proposal).options(
-        load_only(Proposal.title, Proposal.status, Proposal.lab_stage, Proposal.agency_id, Proposal.cycle_id),
-        joinedload(Proposal.agency).load_only(Agency.name),
-        joinedload(Proposal.cycle).load_only(Cycle.year, Cycle.blind_review))
+    # Plain rows of the columns the table shows: no ORM objects to build, and the
+    # narrative texts (most of a row's size) are never read. Blind review is
+    # decided in the query too (identity_hidden_condition needs Cycle joined).
+    stmt = (
+        select(Proposal.id, Proposal.title, Proposal.status, Proposal.lab_stage, Agency.name.label("agency_name"),
+               Cycle.year.label("year"), identity_hidden_condition(current_user).label("identity_hidden"))
+        .join(Agency, Agency.id == Proposal.agency_id).join(Cycle, Cycle.id == Proposal.cycle_id)
+    )
     conditions = [visible_to(current_user)]  # on Proposal's own columns
     if filters["cycle"]:
         conditions.append(Proposal.cycle_id == filters["cycle"])
     if filters["agency"]:
         # A blind reviewer's agency filter skips the proposals whose agency is hidden from them.
-        stmt = (stmt.join(Agency, Agency.id == Proposal.agency_id).join(Cycle, Cycle.id == Proposal.cycle_id)
-                .where(Agency.code == filters["agency"], ~identity_hidden_condition(current_user)))
+        stmt = stmt.where(Agency.code == filters["agency"], ~identity_hidden_condition(current_user))
     if filters["status"] in STATUSES:
         conditions.append(Proposal.status == filters["status"])
     if filters["lab_stage"] in LAB_STAGES:
@@ -88,7 +102,7 @@ def index():
     if filters["sort"] not in SORTS:
         filters["sort"] = "newest"
     stmt = stmt.order_by(*SORTS[filters["sort"]])
-    page = paging.paginate(stmt, per_page=current_app.config["PROPOSALS_PER_PAGE"])
+    page = paging.paginate(stmt, per_page=current_app.config["PROPOSALS_PER_PAGE"], as_rows=True)
     votes = services.vote_counts([p.id for p in page.items])
     context = dict(page=page, votes=votes, filters=filters)
     if is_htmx():
@@ -97,10 +111,7 @@ def index():
     cycles = db.session.execute(select(Cycle.id, Cycle.year).order_by(Cycle.year.desc())).all()
     agencies = db.session.execute(
         select(Agency.code, Agency.name).where(Agency.active.is_(True)).order_by(Agency.name)).all()
-    return render_template(
-        "proposals/index.html", cycles=cycles, agencies=agencies, statuses=choices("status"),
-        stages=choices("lab_stage"), types=choices("innovation_type"), affairs=affair_choices(), **context,
-    )
+    return render_block("proposals/index.html", "listing", cycles=cycles, agencies=agencies, **context)
 
 
 # --- write and edit ---------------------------------------------------------

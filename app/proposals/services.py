@@ -100,6 +100,7 @@ def create_proposal(author: User, agency, cycle, values: dict) -> Proposal:
     db.session.add(proposal)
     db.session.flush()
     audit.record("proposal_created", target=proposal, actor=author, summary=proposal.title, version=proposal.version)
+    live.touch()  # the proposal list shows a draft to its agency
     return proposal
 
 
