@@ -77,21 +77,34 @@ def page(version: str, render: Callable[..., str]) -> str:
     return html.replace(_TOKEN_PLACEHOLDER, generate_csrf())
 
 
-def fragment(version: str, audience: tuple, render: Callable[[], str]) -> str:
-    """The part of this request's page that everyone of `audience` sees alike, rendered
-    once per data version. `audience` must hold everything of the viewer that
-    `render()` reads (for the proposal list: role and agency)."""
+def fragment_key(version: str, audience: tuple) -> tuple:
+    """The key of this request's shared fragment; `audience` must hold everything of
+    the viewer that the fragment shows or depends on (say, role and agency)."""
     locale = get_locale()
-    key = ("fragment", version, request.full_path, locale.language if locale else "id", is_htmx(), audience)
+    return ("fragment", version, request.full_path, locale.language if locale else "id", is_htmx(), audience)
+
+
+def cached_fragment(key: tuple) -> str | None:
     pages = _pages()
     with _lock:
         html = pages.get(key)
         if html is not None:
             pages.move_to_end(key)
-            return html
-    html = render()
+        return html
+
+
+def keep_fragment(key: tuple, html: str) -> str:
+    pages = _pages()
     with _lock:
         pages[key] = html
         while len(pages) > MAX_PAGES:
             pages.popitem(last=False)
     return html
+
+
+def fragment(version: str, audience: tuple, render: Callable[[], str]) -> str:
+    """The part of this request's page that everyone of `audience` sees alike,
+    rendered by `render()` once per data version."""
+    key = fragment_key(version, audience)
+    html = cached_fragment(key)
+    return html if html is not None else keep_fragment(key, render())

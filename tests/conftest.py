@@ -145,6 +145,15 @@ def login(client, user_or_email, password: str = factories.PASSWORD):
     return response
 
 
+def clients_of(app, *users):
+    """A test client per user, each logged in as that user (people who share a page)."""
+    clients = []
+    for user in users:
+        clients.append(app.test_client())
+        login(clients[-1], user)
+    return clients
+
+
 @pytest.fixture
 def login_as(client, make):
     """Create a user of a role, commit, log the test client in as them."""

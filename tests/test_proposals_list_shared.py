@@ -3,7 +3,7 @@ each audience (role and agency) and shared within it (app.page_cache.fragment):
 no one sees another audience's list, nor a list older than the data."""
 from app.extensions import db
 from tests import factories_reviews as fr
-from tests.conftest import login
+from tests.conftest import clients_of, login
 from tests.factories_proposals import proposal_in, quick_user
 
 HX = {"HX-Request": "true"}
@@ -20,9 +20,7 @@ def test_colleagues_share_the_results_but_each_page_is_their_own(app, make, coun
     second = quick_user("innovator", agency_=agency, name="Pegawai Kedua")
     proposal_in("draft", agency_=agency, author=first, title="Draf Milik Dinas")
     db.session.commit()
-    one, two = app.test_client(), app.test_client()
-    login(one, first)
-    login(two, second)
+    one, two = clients_of(app, first, second)
     html_one = one.get("/proposals/").get_data(as_text=True)
     with count_queries() as counter:
         html_two = two.get("/proposals/").get_data(as_text=True)
@@ -40,9 +38,7 @@ def test_another_agency_never_gets_a_shared_list_with_a_draft_it_may_not_see(app
     outsider = quick_user("innovator", agency_=other)
     proposal_in("draft", agency_=own, author=author, title="Draf Rahasia Dinas")
     db.session.commit()
-    mine, theirs = app.test_client(), app.test_client()
-    login(mine, author)
-    login(theirs, outsider)
+    mine, theirs = clients_of(app, author, outsider)
     for headers in ({}, HX):
         assert "Draf Rahasia Dinas" in mine.get("/proposals/", headers=headers).get_data(as_text=True)
         assert "Draf Rahasia Dinas" not in theirs.get("/proposals/", headers=headers).get_data(as_text=True)
@@ -55,9 +51,7 @@ def test_a_blind_reviewer_after_an_admin_still_sees_no_identity(app, make):
     admin = make.user(role="admin")
     reviewer = make.user(role="reviewer")
     db.session.commit()
-    admin_client, reviewer_client = app.test_client(), app.test_client()
-    login(admin_client, admin)
-    login(reviewer_client, reviewer)
+    admin_client, reviewer_client = clients_of(app, admin, reviewer)
     assert "Dinas Rahasia Sekali" in results(admin_client.get("/proposals/").get_data(as_text=True))
     table = results(reviewer_client.get("/proposals/").get_data(as_text=True))
     assert "Inovasi Buta" in table and "Dinas Rahasia Sekali" not in table

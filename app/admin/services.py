@@ -64,6 +64,7 @@ def update_user(user: User, *, email: str, name: str, role: str, agency: Agency 
         audit.record("password_reset", target=user, summary=user.email)
     audit.record("user_updated", target=user, summary=user.email)
     db.session.flush()
+    live.touch()  # proposal pages name authors and who moved a status
     return user
 
 

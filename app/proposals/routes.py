@@ -257,7 +257,7 @@ def _status_label(code: str) -> str:
 
 def _load_full(proposal_id: int) -> Proposal:
     """The proposal with everything its page shows, in a fixed number of queries."""
-    proposal = db.session.scalar(
+    return _checked(db.session.scalar(
         select(Proposal).where(Proposal.id == proposal_id).options(
             joinedload(Proposal.agency), joinedload(Proposal.author), joinedload(Proposal.cycle),
             joinedload(Proposal.replicates).joinedload(Proposal.agency),
@@ -265,7 +265,21 @@ def _load_full(proposal_id: int) -> Proposal:
             selectinload(Proposal.status_changes).joinedload(StatusChange.actor),
             selectinload(Proposal.comments).joinedload(Comment.author),
         )
-    )
+    ))
+
+
+def _load_for_actions(proposal_id: int) -> Proposal:
+    """The proposal with what its page shows around the shared main part: the
+    heading, the discussion and the actions."""
+    return _checked(db.session.scalar(
+        select(Proposal).where(Proposal.id == proposal_id).options(
+            joinedload(Proposal.agency), joinedload(Proposal.cycle),
+            selectinload(Proposal.comments).joinedload(Comment.author),
+        )
+    ))
+
+
+def _checked(proposal: Proposal | None) -> Proposal:
     if proposal is None:
         abort(404)
     if not can_view(current_user, proposal):
@@ -273,12 +287,15 @@ def _load_full(proposal_id: int) -> Proposal:
     return proposal
 
 
-def _detail(proposal: Proposal, code: int = 200, **forms):
-    moves = allowed_moves(current_user, proposal)
-    replicated_by = db.session.scalars(
+def _replicated_by(proposal: Proposal) -> list[Proposal]:
+    return db.session.scalars(
         select(Proposal).where(Proposal.replicates_id == proposal.id, visible_to(current_user))
         .options(joinedload(Proposal.agency)).order_by(Proposal.title)
     ).all()
+
+
+def _detail(proposal: Proposal, code: int = 200, shared_main: str | None = None, **forms):
+    moves = allowed_moves(current_user, proposal)
     context = dict(
         proposal=proposal,
         moves=moves,
@@ -286,7 +303,8 @@ def _detail(proposal: Proposal, code: int = 200, **forms):
         may_comment=can_comment(current_user, proposal),
         may_upload=can_upload(current_user, proposal),
         problems=submission_problems(proposal) if "submitted" in moves else [],
-        replicated_by=replicated_by,
+        replicated_by=_replicated_by(proposal) if shared_main is None else None,
+        shared_main=Markup(shared_main) if shared_main is not None else None,
         comment_form=forms.get("comment_form") or CommentForm(formdata=None),
         attachment_form=forms.get("attachment_form") or AttachmentForm(formdata=None),
         submit_form=forms.get("submit_form") or SubmitForm(formdata=None),
@@ -298,8 +316,21 @@ def _detail(proposal: Proposal, code: int = 200, **forms):
 
 @bp.route("/<int:proposal_id>")
 def detail(proposal_id: int):
-    """Every field, the evidence, the timeline of status changes, comments and actions."""
-    return _detail(_load_full(proposal_id))
+    """Every field, the evidence, the timeline of status changes, comments and actions.
+
+    The fields, evidence, maturity box and timeline are the same for everyone
+    of one role and agency (blind review and which replications they may see
+    depend on nothing else), so that part is rendered once per data version
+    for each such audience; the rest of the page is this person's. Access is
+    checked on every request."""
+    key = page_cache.fragment_key(live.version(), (current_user.role, current_user.agency_id))
+    shared_main = page_cache.cached_fragment(key)
+    if shared_main is not None:
+        return _detail(_load_for_actions(proposal_id), shared_main=shared_main)
+    proposal = _load_full(proposal_id)
+    shared_main = page_cache.keep_fragment(key, render_block(
+        "proposals/detail.html", "proposal_main", proposal=proposal, replicated_by=_replicated_by(proposal)))
+    return _detail(proposal, shared_main=shared_main)
 
 
 @bp.route("/<int:proposal_id>/submit", methods=["POST"])

@@ -253,6 +253,7 @@ def add_attachment(proposal: Proposal, uploader: User, filename: str | None, str
     db.session.flush()
     audit.record("attachment_added", target=proposal, actor=uploader, summary=attachment.original_name,
                  attachment_id=attachment.id, sha256=attachment.sha256, size=attachment.size)
+    live.touch()  # the proposal page lists its evidence
     return attachment
 
 
