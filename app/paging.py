@@ -4,7 +4,9 @@ Flask-SQLAlchemy's paginate() runs the filtered query twice: once for the
 page, once to count. Where the filter is costly (a full-text search over
 thousands of proposals), the total rides along instead as a window function,
 ``count(*) OVER ()``, computed over the rows the database matches for the
-page anyway.
+page anyway. Where many rows match cheaply (a list without a search), a
+separate count is better: the window makes the database find and sort every
+match before it cuts the page.
 """
 import math
 from dataclasses import dataclass
@@ -45,17 +47,24 @@ class Page:
         return self.page + 1 if self.has_next else None
 
 
-def paginate(stmt: Select, per_page: int, as_rows: bool = False) -> Page:
+def paginate(stmt: Select, per_page: int, as_rows: bool = False, total: Select | None = None) -> Page:
     """The page named by ?page= (1 if missing or invalid) of an ORM select of one entity,
-    or, with `as_rows`, of a select of columns (the items are then its rows)."""
+    or, with `as_rows`, of a select of columns (the items are then its rows).
+
+    The total rides along with the page (one query) unless `total`, a select
+    of the count, is given."""
     number = request.args.get("page", 1, type=int)
     number = number if number and number > 0 else 1
-    rows = db.session.execute(
-        stmt.add_columns(func.count().over().label("total")).limit(per_page).offset((number - 1) * per_page)
-    ).all()
+    limited = stmt.limit(per_page).offset((number - 1) * per_page)
+    if total is not None:
+        rows = db.session.execute(limited).all()
+        return Page(items=rows if as_rows else [row[0] for row in rows], total=db.session.scalar(total) or 0,
+                    page=number, per_page=per_page)
+    rows = db.session.execute(limited.add_columns(func.count().over().label("total"))).all()
     if rows:
-        return Page(items=rows if as_rows else [row[0] for row in rows], total=rows[0].total, page=number, per_page=per_page)
+        return Page(items=rows if as_rows else [row[0] for row in rows], total=rows[0].total, page=number,
+                    per_page=per_page)
     # Past the last page (or nothing matched): the total needs a query of its own.
-    total = 0 if number == 1 else db.session.scalar(
+    total_count = 0 if number == 1 else db.session.scalar(
         select(func.count()).select_from(stmt.order_by(None).subquery()))
-    return Page(items=[], total=total, page=number, per_page=per_page)
+    return Page(items=[], total=total_count, page=number, per_page=per_page)

@@ -100,3 +100,18 @@ def test_list_sorts_and_pages(client, make, app):
     finally:
         app.config["PROPOSALS_PER_PAGE"] = 20
     assert "Cangkir" in second and ">Apel<" not in second and "Halaman 2 dari 2" in second
+
+
+def test_the_unfiltered_total_counts_only_what_the_person_may_see(client, make):
+    own, other = make.agency(), make.agency()
+    viewer = quick_user("innovator", agency_=own)
+    proposal_in("draft", agency_=own, author=viewer, title="Draf Sendiri")
+    proposal_in("submitted", agency_=other, title="Usulan Lain")
+    proposal_in("draft", agency_=other, title="Draf Dinas Lain")
+    db.session.commit()
+    login(client, viewer)
+    html = client.get("/proposals/").get_data(as_text=True)
+    assert "2 usulan" in html and "3 usulan" not in html
+    assert "Draf Sendiri" in html and "Usulan Lain" in html and "Draf Dinas Lain" not in html
+    page_two = client.get("/proposals/?page=2").get_data(as_text=True)
+    assert "2 usulan" in page_two and "Draf Sendiri" not in page_two

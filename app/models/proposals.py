@@ -47,6 +47,9 @@ class Proposal(db.Model):
         Index("ix_proposal_showcase", "published", "published_at", "status", "updated_at"),
         # The leaderboard's per-agency counts of one cycle.
         Index("ix_proposal_cycle_status_agency", "cycle_id", "status", "agency_id"),
+        # Covers the list's visibility rule (permissions.visible_to), so counting
+        # what a person may see reads the index alone, not every row.
+        Index("ix_proposal_visibility", "agency_id", "status", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
