@@ -12,11 +12,12 @@ whichever app server made the change. People who are logged in see their own
 menu and are rendered afresh every time.
 
 Logged-in pages share what is the same for everyone of one *audience*: the
-proposal list's filters and results depend on the viewer only through their
-role and agency (which proposals they may see, whose identity blind review
-hides), so `fragment()` keeps that part per (data version, URL, language,
-page or fragment, audience), and the page around it (menu, notifications,
-form tokens) is rendered for the person. Such a fragment must hold no form
+proposal list's filters and results, and a proposal page's fields, evidence,
+maturity box and timeline, depend on the viewer only through their role and
+agency (which proposals they may see, whose identity blind review hides), so
+those parts are kept per (data version, URL, language, page or fragment,
+audience), and the page around them (menu, notifications, discussion,
+actions, form tokens) is rendered for the person. Such a fragment must hold no form
 token and nothing else of one person's.
 """
 import secrets
@@ -52,39 +53,14 @@ def clear() -> None:
         _pages().clear()
 
 
-def page(version: str, render: Callable[..., str]) -> str:
-    """The page for this request: shared when it can be, else rendered for this person.
-
-    `render(**context)` renders the page, passing `context` on to the template.
-    """
-    if not shareable():
-        return render()
+def _request_key(version: str) -> tuple:
+    """What every kept page or fragment of this request differs by."""
     locale = get_locale()
-    key = (version, request.full_path, locale.language if locale else "id", is_htmx())
-    pages = _pages()
-    with _lock:
-        html = pages.get(key)
-        if html is not None:
-            pages.move_to_end(key)
-    if html is None:
-        html = render(csrf_token=lambda: _TOKEN_PLACEHOLDER)
-        with _lock:
-            pages[key] = html
-            while len(pages) > MAX_PAGES:
-                pages.popitem(last=False)
-    if _TOKEN_PLACEHOLDER not in html:
-        return html
-    return html.replace(_TOKEN_PLACEHOLDER, generate_csrf())
+    return (version, request.full_path, locale.language if locale else "id", is_htmx())
 
 
-def fragment_key(version: str, audience: tuple) -> tuple:
-    """The key of this request's shared fragment; `audience` must hold everything of
-    the viewer that the fragment shows or depends on (say, role and agency)."""
-    locale = get_locale()
-    return ("fragment", version, request.full_path, locale.language if locale else "id", is_htmx(), audience)
-
-
-def cached_fragment(key: tuple) -> str | None:
+def cached(key: tuple) -> str | None:
+    """A kept page or fragment, or None."""
     pages = _pages()
     with _lock:
         html = pages.get(key)
@@ -93,7 +69,8 @@ def cached_fragment(key: tuple) -> str | None:
         return html
 
 
-def keep_fragment(key: tuple, html: str) -> str:
+def keep(key: tuple, html: str) -> str:
+    """Keep `html` under `key`, dropping the least recently used beyond MAX_PAGES."""
     pages = _pages()
     with _lock:
         pages[key] = html
@@ -102,9 +79,31 @@ def keep_fragment(key: tuple, html: str) -> str:
     return html
 
 
+def page(version: str, render: Callable[..., str]) -> str:
+    """The page for this request: shared when it can be, else rendered for this person.
+
+    `render(**context)` renders the page, passing `context` on to the template.
+    """
+    if not shareable():
+        return render()
+    key = _request_key(version)
+    html = cached(key)
+    if html is None:
+        html = keep(key, render(csrf_token=lambda: _TOKEN_PLACEHOLDER))
+    if _TOKEN_PLACEHOLDER not in html:
+        return html
+    return html.replace(_TOKEN_PLACEHOLDER, generate_csrf())
+
+
+def fragment_key(version: str, audience: tuple) -> tuple:
+    """The key of this request's shared fragment; `audience` must hold everything of
+    the viewer that the fragment shows or depends on (say, role and agency)."""
+    return ("fragment", *_request_key(version), audience)
+
+
 def fragment(version: str, audience: tuple, render: Callable[[], str]) -> str:
     """The part of this request's page that everyone of `audience` sees alike,
     rendered by `render()` once per data version."""
     key = fragment_key(version, audience)
-    html = cached_fragment(key)
-    return html if html is not None else keep_fragment(key, render())
+    html = cached(key)
+    return html if html is not None else keep(key, render())

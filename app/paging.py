@@ -56,15 +56,16 @@ def paginate(stmt: Select, per_page: int, as_rows: bool = False, total: Select |
     number = request.args.get("page", 1, type=int)
     number = number if number and number > 0 else 1
     limited = stmt.limit(per_page).offset((number - 1) * per_page)
+    if total is None:
+        limited = limited.add_columns(func.count().over().label("total"))
+    rows = db.session.execute(limited).all()
+    items = rows if as_rows else [row[0] for row in rows]
     if total is not None:
-        rows = db.session.execute(limited).all()
-        return Page(items=rows if as_rows else [row[0] for row in rows], total=db.session.scalar(total) or 0,
-                    page=number, per_page=per_page)
-    rows = db.session.execute(limited.add_columns(func.count().over().label("total"))).all()
-    if rows:
-        return Page(items=rows if as_rows else [row[0] for row in rows], total=rows[0].total, page=number,
-                    per_page=per_page)
-    # Past the last page (or nothing matched): the total needs a query of its own.
-    total_count = 0 if number == 1 else db.session.scalar(
-        select(func.count()).select_from(stmt.order_by(None).subquery()))
-    return Page(items=[], total=total_count, page=number, per_page=per_page)
+        count = db.session.scalar(total) or 0
+    elif rows:
+        count = rows[0].total
+    else:
+        # Past the last page (or nothing matched): the total needs a query of its own.
+        count = 0 if number == 1 else db.session.scalar(
+            select(func.count()).select_from(stmt.order_by(None).subquery()))
+    return Page(items=items, total=count, page=number, per_page=per_page)

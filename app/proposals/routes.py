@@ -342,11 +342,11 @@ def detail(proposal_id: int):
     for each such audience; the rest of the page is this person's. Access is
     checked on every request."""
     key = page_cache.fragment_key(live.version(), (current_user.role, current_user.agency_id))
-    shared_main = page_cache.cached_fragment(key)
+    shared_main = page_cache.cached(key)
     if shared_main is not None:
         return _detail(_load_for_actions(proposal_id), shared_main=shared_main)
     proposal = _load_full(proposal_id)
-    shared_main = page_cache.keep_fragment(key, render_block(
+    shared_main = page_cache.keep(key, render_block(
         "proposals/detail.html", "proposal_main", proposal=proposal, replicated_by=_replicated_by(proposal)))
     return _detail(proposal, shared_main=shared_main)
 
