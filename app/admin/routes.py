@@ -11,6 +11,7 @@ from app.admin import bp, services
 from app.admin.forms import AgencyForm, CycleForm, UserForm
 from app.extensions import db
 from app.htmx import render_page_or_block
+from app.inputs import form_status
 from app.models import AGENCY_KINDS, ROLES, Agency, AuditEntry, Cycle, User
 
 
@@ -70,7 +71,7 @@ def user_new():
                 db.session.commit()
                 flash(_("Akun %(email)s dibuat.", email=user.email), "success")
                 return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=None)
+    return render_template("admin/user_form.html", form=form, user=None), form_status(form)
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
@@ -92,7 +93,7 @@ def user_edit(user_id: int):
             db.session.commit()
             flash(_("Akun %(email)s disimpan.", email=user.email), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user)
+    return render_template("admin/user_form.html", form=form, user=user), form_status(form)
 
 
 # --- agencies ------------------------------------------------------------
@@ -145,7 +146,7 @@ def agency_form(agency_id: int | None = None):
             db.session.commit()
             flash(_("Perangkat daerah %(name)s disimpan.", name=saved.name), "success")
             return redirect(url_for("admin.agencies"))
-    return render_template("admin/agency_form.html", form=form, agency=agency)
+    return render_template("admin/agency_form.html", form=form, agency=agency), form_status(form)
 
 
 # --- cycles --------------------------------------------------------------
@@ -175,7 +176,7 @@ def cycle_form(cycle_id: int | None = None):
             db.session.commit()
             flash(_("Siklus %(year)s disimpan.", year=saved.year), "success")
             return redirect(url_for("admin.cycles"))
-    return render_template("admin/cycle_form.html", form=form, cycle=cycle)
+    return render_template("admin/cycle_form.html", form=form, cycle=cycle), form_status(form)
 
 
 # --- audit log -----------------------------------------------------------

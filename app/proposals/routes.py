@@ -17,6 +17,7 @@ from app import live, page_cache, paging
 from app.cycles import current_cycle
 from app.extensions import db, login_manager
 from app.htmx import is_htmx, render_block, render_page_or_block
+from app.inputs import form_status
 from app.main.routes import dashboard_panel
 from app.models import INNOVATION_TYPES, LAB_STAGES, STATUSES, Agency, Attachment, Comment, Cycle, Proposal, StatusChange
 from app.proposals import bp, services
@@ -190,7 +191,7 @@ def new():
             db.session.commit()
             flash(_("Draf usulan disimpan."), "success")
             return redirect(url_for("proposals.detail", proposal_id=proposal.id))
-    return render_template("proposals/form.html", form=form, proposal=None, cycle=cycle), 422 if form.errors else 200
+    return render_template("proposals/form.html", form=form, proposal=None, cycle=cycle), form_status(form)
 
 
 def _save_then_submit(proposal: Proposal, form: ProposalForm):
@@ -262,7 +263,7 @@ def edit(proposal_id: int):
     similar = services.suggestions(current_user, f"{proposal.title} {proposal.summary}", proposal.agency_id,
                                    exclude_id=proposal.id)
     return render_template("proposals/form.html", form=form, proposal=proposal, cycle=proposal.cycle,
-                           suggestions=similar), 422 if form.errors else 200
+                           suggestions=similar), form_status(form)
 
 
 def _status_label(code: str) -> str:
@@ -416,7 +417,7 @@ def comments(proposal_id: int):
     if is_htmx():
         html = render_block("proposals/detail.html", "comments", proposal=proposal, comment_form=form,
                             may_comment=True, swapped=True)
-        return html, 200 if not form.errors else 422, {"HX-Trigger": json.dumps({"announce": announce})}
+        return html, form_status(form), {"HX-Trigger": json.dumps({"announce": announce})}
     return _detail(proposal, 422, comment_form=form)
 
 

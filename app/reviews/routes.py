@@ -156,7 +156,7 @@ def review(proposal_id: int):
     panel = build_panel(proposal, current_user, review_form=form, editing=True)
     if is_htmx():
         return announced(fragment("review", rp=panel, autofocus=True),
-                         _("Penilaian belum tersimpan: ada yang perlu diperbaiki."))
+                         _("Penilaian belum tersimpan: ada yang perlu diperbaiki."), 422)
     return full_page(panel, 422)
 
 
@@ -169,24 +169,20 @@ def conflict(proposal_id: int):
         abort(403)
     form = ConflictForm(prefix=f"c{proposal.id}")
     from_queue = request.form.get("from") == "queue"
-    error = ""
     if form.validate():
         try:
             services.declare_conflict(proposal, current_user, form.reason.data or "")
             db.session.commit()
         except services.NotAllowed:
             abort(403)
-        except services.ReviewError as exc:
+        except services.ReviewError as error:
             db.session.rollback()
-            error = str(exc)
-    else:
-        error = "; ".join(form.reason.errors)
-    if error:
+            form.reason.errors = [str(error)]
+    if form.errors:
+        panel = build_panel(proposal, current_user, conflict_form=form)
         if is_htmx():
-            form.reason.errors = [error]
-            return announced(fragment("panel", rp=build_panel(proposal, current_user, conflict_form=form)), error)
-        flash(error, "error")
-        return redirect(url_for("reviews.queue") if from_queue else proposal_url(proposal))
+            return announced(fragment("panel", rp=panel), "; ".join(form.reason.errors), 422)
+        return full_page(panel, 422)
     message = _("Konflik kepentingan dicatat. Usulan ini dikeluarkan dari antrean penilaian Anda.")
     if is_htmx():
         if from_queue:
@@ -260,7 +256,7 @@ def decision(proposal_id: int):
     panel = build_panel(proposal, current_user, decision_form=form)
     if is_htmx():
         return announced(fragment("panel", rp=panel, autofocus=True),
-                         _("Keputusan belum tersimpan: ada yang perlu diperbaiki."))
+                         _("Keputusan belum tersimpan: ada yang perlu diperbaiki."), 422)
     return full_page(panel, 422)
 
 
