@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from app.inputs import DateInRange
 from app.labels import choices
 
 
@@ -59,8 +60,10 @@ class CycleForm(FlaskForm):
         _l("Tahun"),
         validators=[InputRequired(_l("Isi tahun.")), NumberRange(2000, 2100, _l("Tahun antara 2000 dan 2100."))],
     )
-    submission_opens = DateField(_l("Pengajuan dibuka"), validators=[InputRequired(_l("Isi tanggal dibuka."))])
-    submission_closes = DateField(_l("Pengajuan ditutup"), validators=[InputRequired(_l("Isi tanggal ditutup."))])
+    submission_opens = DateField(_l("Pengajuan dibuka"),
+                                 validators=[InputRequired(_l("Isi tanggal dibuka.")), DateInRange()])
+    submission_closes = DateField(_l("Pengajuan ditutup"),
+                                  validators=[InputRequired(_l("Isi tanggal ditutup.")), DateInRange()])
     target_per_agency = IntegerField(
         _l("Target inovasi per perangkat daerah"),
         default=1,

@@ -11,7 +11,7 @@ from app.admin import bp, services
 from app.admin.forms import AgencyForm, CycleForm, UserForm
 from app.extensions import db
 from app.htmx import render_page_or_block
-from app.inputs import form_status
+from app.inputs import date_arg, form_status, page_number
 from app.models import AGENCY_KINDS, ROLES, Agency, AuditEntry, Cycle, User
 
 
@@ -39,7 +39,7 @@ def users():
         stmt = stmt.where(or_(func.lower(User.name).like(like), func.lower(User.email).like(like)))
     if role in ROLES:
         stmt = stmt.where(User.role == role)
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    page = db.paginate(stmt, page=page_number(), per_page=50, error_out=False)
     return render_page_or_block("admin/users.html", "results", page=page, q=q, role=role, roles=ROLES)
 
 
@@ -184,20 +184,13 @@ def cycle_form(cycle_id: int | None = None):
 CITY_TZ = ZoneInfo("Asia/Jakarta")  # audit days are the city's days
 
 
-def _parse_day(value: str):
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        return None
-
-
 @bp.route("/audit")
 def audit_log():
     """The audit log, newest first, filtered by action, person and dates."""
     action = request.args.get("action", "").strip()
     actor = request.args.get("actor", "").strip()
-    day_from = _parse_day(request.args.get("from", ""))
-    day_to = _parse_day(request.args.get("to", ""))
+    day_from = date_arg("from")
+    day_to = date_arg("to")
     stmt = select(AuditEntry).options(joinedload(AuditEntry.actor)).order_by(AuditEntry.id.desc())
     if action:
         stmt = stmt.where(AuditEntry.action == action)
@@ -209,7 +202,7 @@ def audit_log():
     if day_to:
         stmt = stmt.where(AuditEntry.created_at <= datetime.combine(day_to, time.max, CITY_TZ))
     actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    page = db.paginate(stmt, page=page_number(), per_page=50, error_out=False)
     return render_page_or_block(
         "admin/audit.html", "results", page=page, actions=actions, action=action, actor=actor,
         day_from=request.args.get("from", ""), day_to=request.args.get("to", ""),

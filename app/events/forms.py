@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.inputs import DateInRange
 from app.labels import choices
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -14,11 +15,11 @@ class EventForm(FlaskForm):
     kind = SelectField(_l("Jenis kegiatan"), choices=choices("event_kind"))
     starts_at = DateTimeLocalField(
         _l("Mulai"), format=LOCAL_FORMAT, description=_l("Waktu Indonesia Barat (WIB)."),
-        validators=[InputRequired(_l("Isi tanggal dan jam mulai."))],
+        validators=[InputRequired(_l("Isi tanggal dan jam mulai.")), DateInRange()],
     )
     ends_at = DateTimeLocalField(
         _l("Selesai"), format=LOCAL_FORMAT, description=_l("Waktu Indonesia Barat (WIB)."),
-        validators=[InputRequired(_l("Isi tanggal dan jam selesai."))],
+        validators=[InputRequired(_l("Isi tanggal dan jam selesai.")), DateInRange()],
     )
     place = StringField(_l("Tempat"), validators=[DataRequired(_l("Isi tempat kegiatan.")), Length(max=200)])
     capacity = IntegerField(

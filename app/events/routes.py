@@ -19,7 +19,7 @@ from app.events.forms import EventForm, LinkProposalForm
 from app.events.services import EventError
 from app.extensions import db, login_manager
 from app.htmx import is_htmx, render_block, render_page_or_block
-from app.inputs import form_status
+from app.inputs import form_status, int_arg, page_number
 from app.main.routes import dashboard_panel
 from app.models import EVENT_KINDS, SHOWCASE_STATUSES, Agency, Event, Proposal, Registration, Signature, User
 from app.models._types import utcnow
@@ -70,7 +70,8 @@ def index():
     if kind in EVENT_KINDS:
         base = base.where(Event.kind == kind)
     upcoming = db.session.scalars(base.where(Event.ends_at >= now).order_by(Event.starts_at).limit(100)).all()
-    past = db.paginate(base.where(Event.ends_at < now).order_by(Event.starts_at.desc()), per_page=20, error_out=False)
+    past = db.paginate(base.where(Event.ends_at < now).order_by(Event.starts_at.desc()), page=page_number(),
+                       per_page=20, error_out=False)
     ids = [e.id for e in upcoming] + [e.id for e in past.items]
     taken = services.seat_counts(ids)
     mine = {}
@@ -329,7 +330,7 @@ def attendance(event_id: int):
     """Check-in list: admins mark each registered person present (or undo it)."""
     event = db.get_or_404(Event, event_id)
     if request.method == "POST":
-        registration = db.session.get(Registration, request.form.get("registration_id", type=int) or 0)
+        registration = db.session.get(Registration, int_arg("registration_id", request.form) or 0)
         if registration is None or registration.event_id != event.id:
             abort(404)
         try:
@@ -426,7 +427,7 @@ def _link_form_error(event: Event, message: str):
 def link_proposal(event_id: int):
     """Say that a proposal was born at this event (its agency or an admin)."""
     event = load_event(event_id)
-    proposal = db.session.get(Proposal, request.form.get("proposal_id", type=int) or 0)
+    proposal = db.session.get(Proposal, int_arg("proposal_id", request.form) or 0)
     if proposal is None:
         return _link_form_error(event, _("Pilih usulan."))
     if not services.can_link(current_user, proposal):

@@ -12,6 +12,7 @@ from app import live, page_cache
 from app.cycles import current_cycle
 from app.extensions import db
 from app.htmx import is_htmx, render_page_or_block
+from app.inputs import int_arg
 from app.leaderboard import bp
 from app.leaderboard.chart import points_chart
 from app.leaderboard.report import annual_report
@@ -79,7 +80,7 @@ def board_etag(version: str, year: int | None, kind: str | None, language: str |
 def requested_board(args) -> tuple[int | None, str | None]:
     """(cycle year, agency kind) asked for by ?cycle= and ?kind=; unknown kinds mean all."""
     kind = args.get("kind")
-    return args.get("cycle", type=int), kind if kind in AGENCY_KINDS else None
+    return int_arg("cycle", args), kind if kind in AGENCY_KINDS else None
 
 
 @bp.route("/leaderboard")

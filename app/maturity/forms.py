@@ -6,6 +6,8 @@ from wtforms import BooleanField, FieldList, Form, FormField, IntegerField, Radi
     TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from app.inputs import INT_MAX
+
 DECISION_LABELS = {
     "accept": _l("Terima level yang diklaim"),
     "downgrade": _l("Tetapkan level lebih rendah"),
@@ -17,8 +19,9 @@ class ClaimForm(FlaskForm):
     """The level an agency claims on one indicator, with its evidence."""
 
     level = SelectField(_l("Level yang diklaim"), coerce=int, validators=[InputRequired(_l("Pilih level yang diklaim."))])
+    # Not checked against its choices (a new upload may come instead); kept to what an id can be.
     attachment_id = SelectField(_l("Dokumen bukti dari lampiran usulan"), coerce=int, validate_choice=False,
-                                default=0)
+                                default=0, validators=[NumberRange(0, INT_MAX)])
     file = FileField(_l("Atau unggah dokumen bukti baru"), description=_l("PDF, PNG, JPEG, DOCX atau XLSX."))
     note = TextAreaField(_l("Catatan untuk verifikator"), validators=[Optional(), Length(max=2000)],
                          description=_l("Misalnya halaman dokumen yang memuat buktinya."))
@@ -29,7 +32,8 @@ class VerifyForm(FlaskForm):
 
     decision = RadioField(_l("Hasil verifikasi"), choices=list(DECISION_LABELS.items()),
                           validators=[InputRequired(_l("Pilih hasil verifikasi."))])
-    level = SelectField(_l("Level yang diverifikasi (jika lebih rendah)"), coerce=int, validate_choice=False, default=0)
+    level = SelectField(_l("Level yang diverifikasi (jika lebih rendah)"), coerce=int, validate_choice=False, default=0,
+                        validators=[NumberRange(0, INT_MAX)])
     reason = TextAreaField(_l("Alasan"), validators=[Optional(), Length(max=2000)],
                            description=_l("Wajib jika level diturunkan atau bukti diminta lagi."))
 

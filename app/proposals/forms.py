@@ -6,6 +6,7 @@ from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaFi
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.affairs import affair_choices
+from app.inputs import DateInRange
 from app.labels import choices
 
 
@@ -46,9 +47,9 @@ class ProposalForm(FlaskForm):
     lab_stage = SelectField(_l("Tahap laboratorium"), validators=[InputRequired()],
                             description=_l("Tahap metode Laboratorium Inovasi LAN yang sedang dijalani."))
     # Dates and contact
-    trial_date = DateField(_l("Tanggal uji coba"), validators=[Optional()],
+    trial_date = DateField(_l("Tanggal uji coba"), validators=[Optional(), DateInRange()],
                            description=_l("Wajib bila tahapan inovasi uji coba atau penerapan."))
-    implementation_date = DateField(_l("Tanggal penerapan"), validators=[Optional()],
+    implementation_date = DateField(_l("Tanggal penerapan"), validators=[Optional(), DateInRange()],
                                     description=_l("Wajib bila tahapan inovasi penerapan."))
     contact = StringField(_l("Kontak"), validators=[Optional(), Length(max=200)],
                           description=_l("Nama, telepon atau email yang dapat dihubungi."))

@@ -17,7 +17,7 @@ from app import live, page_cache, paging
 from app.cycles import current_cycle
 from app.extensions import db, login_manager
 from app.htmx import is_htmx, render_block, render_page_or_block
-from app.inputs import form_status
+from app.inputs import form_status, int_arg
 from app.main.routes import dashboard_panel
 from app.models import INNOVATION_TYPES, LAB_STAGES, STATUSES, Agency, Attachment, Comment, Cycle, Proposal, StatusChange
 from app.proposals import bp, services
@@ -42,11 +42,6 @@ def require_login():
         return login_manager.unauthorized()
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 # --- list -------------------------------------------------------------------
 
 @bp.route("/")
@@ -67,7 +62,7 @@ def _render_listing() -> str:
     """The filter form and the results (only the results for an HTMX request)."""
     filters = {
         "q": request.args.get("q", "").strip()[:200],
-        "cycle": _int_arg("cycle"),
+        "cycle": int_arg("cycle"),
         "agency": request.args.get("agency", ""),
         "status": request.args.get("status", ""),
         "lab_stage": request.args.get("lab_stage", ""),
@@ -473,7 +468,7 @@ def download(proposal_id: int, attachment_id: int):
 def suggest():
     """Similar existing innovations of other agencies, while a title or summary is typed."""
     typed = " ".join([request.args.get("title", ""), request.args.get("summary", "")])[:2000]
-    proposal_id = _int_arg("proposal_id")
+    proposal_id = int_arg("proposal_id")
     agency_id = current_user.agency_id
     if proposal_id:
         own = db.session.get(Proposal, proposal_id)

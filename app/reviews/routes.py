@@ -20,6 +20,7 @@ from app.auth.routes import safe_next_url
 from app.cycles import current_cycle
 from app.extensions import db
 from app.htmx import is_htmx, render_page_or_block
+from app.inputs import page_number
 from app.labels import label
 from app.main.routes import dashboard_panel
 from app.models import ConflictDeclaration, Notification, Proposal, Review
@@ -352,7 +353,7 @@ def notifications_list():
     page = db.paginate(
         select(Notification).where(Notification.user_id == current_user.id)
         .order_by(Notification.created_at.desc(), Notification.id.desc()),
-        per_page=30, error_out=False)
+        page=page_number(), per_page=30, error_out=False)
     return render_page_or_block("reviews/notifications.html", "results", page=page,
                                 unread=notifications.unread_count(current_user))
 

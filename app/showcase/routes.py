@@ -11,6 +11,7 @@ from app import live, page_cache
 from app.affairs import affair_choices, all_affairs
 from app.extensions import db
 from app.htmx import is_htmx, render_page_or_block
+from app.inputs import int_arg, page_number
 from app.labels import LABELS
 from app.models import INNOVATION_TYPES, LAB_STAGES
 from app.showcase import bp
@@ -77,7 +78,7 @@ def _filters_from_request() -> ShowcaseFilters:
     innovation_type = args.get("type") if args.get("type") in INNOVATION_TYPES else None
     affair = args.get("affair") if args.get("affair") in all_affairs() else None
     return ShowcaseFilters(
-        year=args.get("year", type=int), agency=(args.get("agency") or "").strip()[:40] or None,
+        year=int_arg("year"), agency=(args.get("agency") or "").strip()[:40] or None,
         affair=affair, stage=stage, innovation_type=innovation_type, q=(args.get("q") or "").strip()[:100],
     )
 
@@ -86,12 +87,12 @@ def _filters_from_request() -> ShowcaseFilters:
 def index():
     """Showcase of published innovations: filters, search and paging; HTMX gets the results only."""
     filters = _filters_from_request()
-    page_number = request.args.get("page", 1, type=int)
+    number = page_number()
     version = live.version()
     etag = _page_etag("showcase", version)
 
     def render(**extra):
-        page = db.paginate(showcase_query(filters), page=page_number, per_page=PER_PAGE, error_out=False)
+        page = db.paginate(showcase_query(filters), page=number, per_page=PER_PAGE, error_out=False)
         return render_page_or_block(
             "showcase/index.html", "results", page=page, filters=filters, choices=filter_choices(),
             affairs=affair_choices(), stages=LAB_STAGES, types=INNOVATION_TYPES, **extra,
