@@ -9,6 +9,9 @@
 - Dates people type lie between 1900 and 2100 (`DateInRange`), so year 1 or
   9999 is a message beside the field, not an overflow in the time zone
   conversion.
+- Text. Each free-text column carries its maximum length
+  (app.models._types.typed_text); `text_limit` makes the form's validator
+  from it and `length_hint` says it under the field's label.
 - A form sent back with errors answers 422 (`form_status`), the messages
   beside their fields.
 """
@@ -16,9 +19,12 @@ import re
 from datetime import date, datetime
 
 from flask import Flask, request
+from flask_babel import format_number
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, ValidationError
+
+from app.models._types import MAX_LENGTH
 
 INT_MIN = -(2**31)
 INT_MAX = 2**31 - 1
@@ -80,11 +86,52 @@ class DateInRange:
                                     first=DATE_MIN.year, last=DATE_MAX.year))
 
 
+class TextLimit(Length):
+    """Length(max=…) whose message gives the limit and the length typed, as the locale writes numbers.
+
+    No `maxlength` attribute is put on the input: a browser would cut a pasted
+    text short without a word, where the message says how much to shorten."""
+
+    def __init__(self, limit: int):
+        super().__init__(max=limit)
+        self.field_flags = {}
+
+    def __call__(self, form, field):
+        length = len(field.data or "")
+        if length > self.max:
+            raise ValidationError(_("Paling banyak %(max)s karakter; isian ini %(length)s karakter.",
+                                    max=format_number(self.max), length=format_number(length)))
+
+
+def max_length(column) -> int:
+    """The maximum length of a model's free-text column (an attribute such as Proposal.summary)."""
+    return column.info[MAX_LENGTH]
+
+
+def too_long(column, value: str | None) -> bool:
+    """Is `value` longer than `column` holds? For services that take text from elsewhere than a form."""
+    return len(value or "") > max_length(column)
+
+
+def text_limit(column) -> TextLimit:
+    """The form validator for a field that fills `column`: at most its maximum length."""
+    return TextLimit(max_length(column))
+
+
+def length_hint(field) -> str:
+    """"Paling banyak 2.000 karakter." for a form field with a TextLimit, else ""."""
+    for validator in field.validators:
+        if isinstance(validator, TextLimit):
+            return _("Paling banyak %(max)s karakter.", max=format_number(validator.max))
+    return ""
+
+
 def form_status(form) -> int:
     """The status of a form page: 422 when the form came back with errors to fix, else 200."""
     return 422 if form.errors else 200
 
 
 def register(app: Flask) -> None:
-    """Install the bounded `int` converter (before any route is added)."""
+    """Install the bounded `int` converter (before any route is added) and the length hint for templates."""
     app.url_map.converters["int"] = BoundedIntegerConverter
+    app.jinja_env.globals["length_hint"] = length_hint

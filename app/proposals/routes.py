@@ -192,7 +192,7 @@ def new():
 def _save_then_submit(proposal: Proposal, form: ProposalForm):
     """After a save, submit at once; if something is missing, keep the save and say what."""
     try:
-        services.submit_proposal(proposal, current_user, request.form.get("note", ""))
+        services.submit_proposal(proposal, current_user, form.note.data or "")
     except TransitionError:
         problems = submission_problems(proposal)
         db.session.commit()
