@@ -100,12 +100,15 @@ def index():
             return cached
 
     cycle = _selected_cycle(year)
+    # A poll sends the order it shows; its answer depends only on whether that changed.
+    previous_order = request.args.get("previous_order") if fragment else None
+    order_changed = (previous_order is not None and cycle is not None
+                     and previous_order != _board_and_chart(etag, cycle, kind)[0].order)
 
     def render(**extra):
         board, chart = _board_and_chart(etag, cycle, kind) if cycle else (None, None)
         announcement = None
-        previous_order = request.args.get("previous_order")
-        if fragment and board is not None and previous_order is not None and previous_order != board.order:
+        if order_changed:
             leader = board.standings[0].name if board.standings else ""
             announcement = _("Peringkat berubah. Peringkat pertama sekarang: %(name)s.", name=leader)
         return render_page_or_block(
@@ -117,7 +120,8 @@ def index():
             **extra,
         )
 
-    response = make_response(page_cache.page(version, render))
+    args = {"cycle": year, "kind": kind, "order_changed": order_changed or None}
+    response = make_response(page_cache.page(version, render, args))
     # Only the fragment carries the ETag: the whole page also holds the
     # person's menu and form token, which the counter knows nothing about.
     return finish(response, etag if fragment else None, BOARD_CACHE_CONTROL)
