@@ -24,6 +24,7 @@ from app.models import EVENT_KINDS, SHOWCASE_STATUSES, Agency, Event, Proposal, 
 from app.models._types import utcnow
 from app.models.events import SEAT_STATUSES
 from app.proposals.permissions import visible_to
+from app.reviews.services import shown_agency
 
 DETAIL = "events/detail.html"
 
@@ -154,7 +155,8 @@ def _link_form(event: Event) -> LinkProposalForm | None:
     if not proposals:
         return None
     form = LinkProposalForm(formdata=None)
-    label = (lambda p: f"{p.title} ({p.agency.name})") if current_user.is_admin else (lambda p: p.title)
+    # Others link their own agency's proposals only: no agency to name.
+    label = (lambda p: f"{p.title} ({shown_agency(current_user, p)})") if current_user.is_admin else (lambda p: p.title)
     form.proposal_id.choices = [(0, _("— pilih usulan —"))] + [(p.id, label(p)) for p in proposals]
     return form
 

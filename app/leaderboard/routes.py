@@ -131,7 +131,7 @@ def report(year: int):
         abort(404)
     if not current_user.is_admin:
         abort(403)
-    stream = annual_report(cycle)
+    stream = annual_report(cycle, current_user)
     response = send_file(
         stream, as_attachment=True, download_name=f"apusida-laporan-{cycle.year}.xlsx",
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -374,7 +374,8 @@ def _level_values(form: LevelsForm) -> tuple[list[tuple[str, int]], str | None]:
 def export(year: int):
     """Every innovation × indicator of the cycle, ready to transcribe into the national system."""
     cycle = _cycle_or_404(year)
-    return send_file(report.workbook(cycle), as_attachment=True, download_name=f"kematangan-inovasi-{year}.xlsx",
+    return send_file(report.workbook(cycle, current_user), as_attachment=True,
+                     download_name=f"kematangan-inovasi-{year}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", max_age=0)
 
 

@@ -25,7 +25,7 @@ from app.proposals.permissions import (
     can_comment, can_edit, can_upload, can_view, is_member, load_proposal, visible_to,
 )
 from app.proposals.status import TransitionError, allowed_moves, may_move, submission_problems
-from app.reviews.services import identity_hidden_condition
+from app.reviews.services import identity_hidden_condition, shown_agency, shown_agency_sql
 
 SORTS = {
     "newest": (Proposal.updated_at.desc(), Proposal.id.desc()),
@@ -76,10 +76,10 @@ def _render_listing() -> str:
     }
     # Plain rows of the columns the table shows: no ORM objects to build, and the
     # narrative texts (most of a row's size) are never read. Blind review is
-    # decided in the query too (identity_hidden_condition needs Cycle joined).
+    # decided in the query too (shown_agency_sql needs Agency and Cycle joined).
     stmt = (
-        select(Proposal.id, Proposal.title, Proposal.status, Proposal.lab_stage, Agency.name.label("agency_name"),
-               Cycle.year.label("year"), identity_hidden_condition(current_user).label("identity_hidden"))
+        select(Proposal.id, Proposal.title, Proposal.status, Proposal.lab_stage,
+               shown_agency_sql(current_user).label("agency_name"), Cycle.year.label("year"))
         .join(Agency, Agency.id == Proposal.agency_id).join(Cycle, Cycle.id == Proposal.cycle_id)
     )
     conditions = [visible_to(current_user)]  # on Proposal's own columns
@@ -147,7 +147,8 @@ def _prepare_form(form: ProposalForm, agency_id: int | None, exclude_id: int | N
         .order_by(Proposal.title)
     ).all()
     form.replicates.choices = [(0, _("— bukan replikasi —"))] + [
-        (p.id, f"{p.title} — {p.agency.name} ({p.cycle.year})") for p in candidates if p.id != exclude_id
+        (p.id, f"{p.title} — {shown_agency(current_user, p)} ({p.cycle.year})") for p in candidates
+        if p.id != exclude_id
     ]
 
 
@@ -475,8 +476,10 @@ def suggest():
     proposal_id = _int_arg("proposal_id")
     agency_id = current_user.agency_id
     if proposal_id:
+        # Only the proposal being written stands for its agency: for one the person
+        # merely may read, leaving its agency out would tell a blind reviewer who made it.
         own = db.session.get(Proposal, proposal_id)
-        if own is not None and can_view(current_user, own):
+        if own is not None and can_edit(current_user, own):
             agency_id = own.agency_id
     found = services.suggestions(current_user, typed, agency_id, exclude_id=proposal_id)
     return render_template("proposals/_suggestions.html", suggestions=found)

@@ -101,10 +101,19 @@ def agency_members(proposal: Proposal) -> list[User]:
 
 
 def notify_submitted(proposal: Proposal) -> None:
-    """Tell the admins that a proposal was submitted (or resubmitted after revision)."""
+    """Tell the admins that a proposal was submitted (or resubmitted after revision).
+
+    The agency is named as each recipient may read it (blind review), so those
+    told alike share one message."""
+    from app.reviews.services import shown_agency  # imported here: services imports this module
+
     admins = _active(select(User).where(User.role == "admin").order_by(User.id))
-    notify(admins, _("Usulan diajukan: \u201c%(title)s\u201d dari %(agency)s.",
-                     title=proposal.title, agency=proposal.agency.name), proposal_link(proposal))
+    by_agency_shown: dict[str, list[User]] = {}
+    for admin in admins:
+        by_agency_shown.setdefault(shown_agency(admin, proposal), []).append(admin)
+    for agency, recipients in by_agency_shown.items():
+        notify(recipients, _("Usulan diajukan: \u201c%(title)s\u201d dari %(agency)s.",
+                             title=proposal.title, agency=agency), proposal_link(proposal))
 
 
 def notify_reviewed(proposal: Proposal) -> None:
