@@ -6,6 +6,7 @@ from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from app import database  # SQLite files are opened, never created, by connecting
 from app import database_pool  # noqa: F401  (tests pooled connections after idling)
 from app.config import DEFAULTS, load_config
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -78,7 +79,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.session_interface = HttpsAwareSessionInterface()
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True)
+    with app.app_context():
+        database.warn_if_missing(db.engine.url)
+    # An absolute path: /healthz reads the head revision whatever the working directory.
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+                     render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_timezone=app.config["BABEL_DEFAULT_TIMEZONE"])
     limiter.init_app(app)

@@ -24,7 +24,7 @@ from app.proposals.forms import AttachmentForm, CommentForm, ProposalForm, Submi
 from app.proposals.permissions import (
     can_comment, can_edit, can_upload, can_view, is_member, load_proposal, visible_to,
 )
-from app.proposals.status import TransitionError, allowed_moves, may_move, submission_problems
+from app.proposals.status import TransitionError, allowed_moves, may_move, submission_problems, window_refusal
 from app.reviews.services import identity_hidden_condition, shown_agency, shown_agency_sql
 
 SORTS = {
@@ -199,7 +199,7 @@ def _save_then_submit(proposal: Proposal, form: ProposalForm):
     try:
         services.submit_proposal(proposal, current_user, request.form.get("note", ""))
     except TransitionError:
-        problems = submission_problems(proposal)
+        problems = submission_problems(proposal, current_user)
         db.session.commit()
         _apply_problems(form, problems)
         form.version.data = proposal.version
@@ -322,6 +322,8 @@ def _detail(proposal: Proposal, code: int = 200, shared_main: str | None = None,
         may_comment=can_comment(current_user, proposal),
         may_upload=can_upload(current_user, proposal),
         problems=submission_problems(proposal) if "submitted" in moves else [],
+        # Outside the cycle's window the page gives its dates instead of a submit button that would fail.
+        window_closed=window_refusal(proposal, current_user) if "submitted" in moves else None,
         replicated_by=_replicated_by(proposal) if shared_main is None else None,
         shared_main=Markup(shared_main) if shared_main is not None else None,
         comment_form=forms.get("comment_form") or CommentForm(formdata=None),
@@ -370,7 +372,7 @@ def submit(proposal_id: int):
             edit_form.version.data = proposal.version
             edit_form.replicates.data = proposal.replicates_id or 0
             _prepare_form(edit_form, proposal.agency_id, exclude_id=proposal.id)
-            _apply_problems(edit_form, submission_problems(proposal))
+            _apply_problems(edit_form, submission_problems(proposal, current_user))
             return render_template("proposals/form.html", form=edit_form, proposal=proposal, cycle=proposal.cycle,
                                    submitting=True), 422
         db.session.commit()
