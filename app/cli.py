@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.admin import services as admin_services
 from app.extensions import db
 from app.models import ROLES, Agency
+from app.proposals import storage
 
 
 def register(app: Flask) -> None:
@@ -17,6 +18,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(import_agencies)
     app.cli.add_command(demo_data)
     app.cli.add_command(backup)
+    app.cli.add_command(cleanup_uploads)
 
 
 @click.command("create-user")
@@ -120,3 +122,26 @@ def backup(path: Path):
     else:
         (path / "uploads").mkdir()
     click.echo(f"Backup written to {path}.")
+
+
+@click.command("cleanup-uploads")
+@click.option("--delete-unreferenced", is_flag=True, help="Also delete stored files that no attachment names.")
+def cleanup_uploads(delete_unreferenced):
+    """Delete unfinished uploads older than an hour; list the stored files no attachment names
+    (and delete them with --delete-unreferenced)."""
+    stale = storage.stale_temporary_files()
+    for path in stale:
+        path.unlink(missing_ok=True)
+    click.echo(f"Deleted {len(stale)} unfinished upload(s) older than an hour.")
+    unreferenced = storage.unreferenced_files()
+    for path in unreferenced:
+        if delete_unreferenced:
+            path.unlink(missing_ok=True)
+        click.echo(f"  {'deleted' if delete_unreferenced else 'not named by any attachment'}: {path.name}")
+    if not unreferenced:
+        click.echo("Every stored file belongs to an attachment.")
+    elif delete_unreferenced:
+        click.echo(f"Deleted {len(unreferenced)} file(s) that no attachment names.")
+    else:
+        click.echo(f"{len(unreferenced)} file(s) that no attachment names; "
+                   "run again with --delete-unreferenced to delete them.")

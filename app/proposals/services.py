@@ -22,7 +22,7 @@ from sqlalchemy import and_, func, select
 from app import audit, live
 from app.extensions import db
 from app.models import Attachment, AuditEntry, Comment, Proposal, User
-from app.proposals import search
+from app.proposals import search, storage
 from app.proposals.permissions import visible_to
 from app.proposals.status import REQUIRED_FIELDS, change_status
 
@@ -307,12 +307,12 @@ def safe_display_name(filename: str | None, extension: str) -> str:
     return name
 
 
-def upload_path(stored_name: str) -> str:
-    return os.path.join(current_app.config["UPLOAD_DIR"], stored_name)
-
-
 def add_attachment(proposal: Proposal, uploader: User, filename: str | None, stream) -> Attachment:
-    """Store an evidence file under a generated name, after checking its size and real type."""
+    """Store an evidence file under a generated name, after checking its size and real type.
+
+    The file takes that name when the caller's transaction commits and is gone if it does not
+    (app.proposals.storage).
+    """
     limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
     data = stream.read(limit + 1)
     if not data:
@@ -330,9 +330,7 @@ def add_attachment(proposal: Proposal, uploader: User, filename: str | None, str
         raise ServiceError(_("Isi berkas adalah %(kind)s, tetapi namanya berakhiran \"%(ext)s\". Simpan berkas "
                              "dengan jenis yang benar lalu unggah lagi.", kind=KIND_NAMES[kind], ext=extension or "—"))
     stored_name = f"{uuid.uuid4().hex}{extensions[0]}"
-    os.makedirs(current_app.config["UPLOAD_DIR"], exist_ok=True)
-    with open(upload_path(stored_name), "xb") as handle:
-        handle.write(data)
+    storage.store_after_commit(data, stored_name)  # named stored_name once the row is committed
     attachment = Attachment(
         proposal=proposal, uploaded_by_id=uploader.id, original_name=safe_display_name(filename, extensions[0]),
         stored_name=stored_name, content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
@@ -343,14 +341,6 @@ def add_attachment(proposal: Proposal, uploader: User, filename: str | None, str
                  attachment_id=attachment.id, sha256=attachment.sha256, size=attachment.size)
     live.touch()  # the proposal page lists its evidence
     return attachment
-
-
-def remove_stored_file(stored_name: str) -> None:
-    """Delete a stored file whose row was not committed (a failed request)."""
-    try:
-        os.remove(upload_path(stored_name))
-    except FileNotFoundError:
-        pass
 
 
 # --- queries ------------------------------------------------------------------
