@@ -47,9 +47,9 @@ def create_user(email, name, role, agency_code, password):
 
 
 @click.command("import-agencies")
-@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+@click.argument("csv_file", type=click.File("rb"))
 def import_agencies(csv_file):
-    """Create or update agencies from a CSV (code,name,kind,parent_code); all or nothing."""
+    """Create or update agencies from a UTF-8 CSV (code,name,kind,parent_code); all or nothing."""
     try:
         result = admin_services.import_agencies(csv_file.read())
     except admin_services.ImportError_ as error:
