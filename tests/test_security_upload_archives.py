@@ -14,6 +14,7 @@ from app.extensions import db
 from app.maturity import services as maturity_services
 from app.models import Attachment, Claim
 from app.proposals.services import UnsafeArchive, _check_declared_sizes
+from tests import factories_maturity as fm
 from tests import factories_proposals as fp
 from tests.conftest import login
 
@@ -84,25 +85,11 @@ BOMBS = {"content_types": content_types_bomb, "part": part_bomb, "lying_header":
 
 
 @pytest.fixture
-def routes(make):
+def routes(client, make):
     """Both upload routes of one implemented proposal, and its innovator."""
     cycle = make.cycle()
     maturity_services.load_indicators()
-    innovator = fp.quick_user("innovator")
-    proposal = fp.proposal_in("implemented", agency_=innovator.agency, author=innovator, cycle_=cycle)
-    db.session.commit()
-    indicator = maturity_services.scale_for(cycle).indicators[0]
-
-    def proposal_upload(client, data, name):
-        return client.post(f"/proposals/{proposal.id}/attachments", data={"file": (io.BytesIO(data), name)},
-                           content_type="multipart/form-data")
-
-    def maturity_upload(client, data, name):
-        return client.post(f"/proposals/{proposal.id}/maturity/{indicator.id}/claim", data={
-            f"c{indicator.id}-level": "2", f"c{indicator.id}-file": (io.BytesIO(data), name)},
-            content_type="multipart/form-data")
-
-    return {"proposal": proposal_upload, "maturity": maturity_upload, "innovator": innovator}
+    return fm.upload_routes(client, cycle)
 
 
 def stored_files(app) -> list[str]:
@@ -129,10 +116,10 @@ def test_a_zip_bomb_is_refused_within_a_few_mb_and_leaves_nothing(app, client, r
     assert len(data) < 1024 * 1024  # under one MB uploaded, 48 MB unpacked
     login(client, routes["innovator"])
     upload = routes[route]
-    assert upload(client, fp.EXE_BYTES, "bukti.docx").status_code == 422  # templates compiled before measuring
+    assert upload(fp.EXE_BYTES, "bukti.docx").status_code == 422  # templates compiled before measuring
     before = stored_files(app)
 
-    response, grown = peak_memory_of(lambda: upload(client, data, "bukti.docx"))
+    response, grown = peak_memory_of(lambda: upload(data, "bukti.docx"))
 
     assert grown < MEMORY_ALLOWED, f"the upload held {grown / 2**20:.1f} MB"
     assert response.status_code == 422
@@ -145,7 +132,7 @@ def test_a_zip_bomb_is_refused_within_a_few_mb_and_leaves_nothing(app, client, r
 @pytest.mark.parametrize("route", ["proposal", "maturity"])
 def test_an_archive_of_more_parts_than_any_office_file_is_refused(client, routes, route):
     login(client, routes["innovator"])
-    response = routes[route](client, many_members(), "bukti.docx")
+    response = routes[route](many_members(), "bukti.docx")
     assert response.status_code == 422 and REFUSED in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Attachment.id))) == 0
 
@@ -154,7 +141,7 @@ def test_an_archive_of_more_parts_than_any_office_file_is_refused(client, routes
 @pytest.mark.parametrize("kind", ["docx", "xlsx"])
 def test_real_small_office_files_are_still_accepted(client, routes, route, kind):
     login(client, routes["innovator"])
-    response = routes[route](client, fp.office_file(kind), f"bukti.{kind}")
+    response = routes[route](fp.office_file(kind), f"bukti.{kind}")
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     assert db.session.scalars(select(Attachment)).one().original_name == f"bukti.{kind}"
 

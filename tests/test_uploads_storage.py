@@ -1,7 +1,6 @@
 """An evidence file is on disk under its final name only once its row is committed: a request
 that fails or rolls back after the upload leaves no file, on both upload routes; savepoints
 and sessions closed without a commit are followed; `cleanup-uploads` clears what a crash leaves."""
-import io
 import os
 import time
 
@@ -14,6 +13,7 @@ from app.maturity import services as maturity_services
 from app.models import Attachment
 from app.proposals import services as proposal_services
 from app.proposals import storage
+from tests import factories_maturity as fm
 from tests import factories_proposals as fp
 from tests.conftest import login
 
@@ -32,22 +32,9 @@ def routes(client, make):
     """Both upload routes of one implemented proposal, with its innovator logged in."""
     cycle = make.cycle()
     maturity_services.load_indicators()
-    innovator = fp.quick_user("innovator")
-    proposal = fp.proposal_in("implemented", agency_=innovator.agency, author=innovator, cycle_=cycle)
-    db.session.commit()
-    login(client, innovator)
-    indicator = maturity_services.scale_for(cycle).indicators[0]
-
-    def proposal_upload(data=fp.PDF_BYTES, name="bukti.pdf"):
-        return client.post(f"/proposals/{proposal.id}/attachments", data={"file": (io.BytesIO(data), name)},
-                           content_type="multipart/form-data")
-
-    def maturity_upload(data=fp.PDF_BYTES, name="bukti.pdf"):
-        return client.post(f"/proposals/{proposal.id}/maturity/{indicator.id}/claim", data={
-            f"c{indicator.id}-level": "2", f"c{indicator.id}-file": (io.BytesIO(data), name)},
-            content_type="multipart/form-data")
-
-    return {"proposal": proposal_upload, "maturity": maturity_upload}
+    routes = fm.upload_routes(client, cycle)
+    login(client, routes["innovator"])
+    return routes
 
 
 def files_in(app) -> set[str]:
