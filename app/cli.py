@@ -12,6 +12,7 @@ from app.admin import services as admin_services
 from app.database import UPGRADE_COMMAND, database_revisions, migration_heads, sqlite_file
 from app.extensions import db
 from app.models import ROLES, Agency
+from app.proposals import storage
 
 
 def register(app: Flask) -> None:
@@ -20,6 +21,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_data)
     app.cli.add_command(backup)
     app.cli.add_command(restore)
+    app.cli.add_command(cleanup_uploads)
 
 
 @click.command("create-user")
@@ -48,9 +50,9 @@ def create_user(email, name, role, agency_code, password):
 
 
 @click.command("import-agencies")
-@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+@click.argument("csv_file", type=click.File("rb"))
 def import_agencies(csv_file):
-    """Create or update agencies from a CSV (code,name,kind,parent_code); all or nothing."""
+    """Create or update agencies from a UTF-8 CSV (code,name,kind,parent_code); all or nothing."""
     try:
         result = admin_services.import_agencies(csv_file.read())
     except admin_services.ImportError_ as error:
@@ -212,3 +214,24 @@ def restore(path: Path, force: bool):
     if revisions != migration_heads():
         click.echo(f"The backup's schema is at {', '.join(revisions) or 'no revision'}; "
                    f"run `{UPGRADE_COMMAND}` to bring it to this version.")
+@click.command("cleanup-uploads")
+@click.option("--delete-unreferenced", is_flag=True, help="Also delete stored files that no attachment names.")
+def cleanup_uploads(delete_unreferenced):
+    """Delete unfinished uploads older than an hour; list the stored files no attachment names
+    (and delete them with --delete-unreferenced)."""
+    stale = storage.stale_temporary_files()
+    for path in stale:
+        path.unlink(missing_ok=True)
+    click.echo(f"Deleted {len(stale)} unfinished upload(s) older than an hour.")
+    unreferenced = storage.unreferenced_files()
+    for path in unreferenced:
+        if delete_unreferenced:
+            path.unlink(missing_ok=True)
+        click.echo(f"  {'deleted' if delete_unreferenced else 'not named by any attachment'}: {path.name}")
+    if not unreferenced:
+        click.echo("Every stored file belongs to an attachment.")
+    elif delete_unreferenced:
+        click.echo(f"Deleted {len(unreferenced)} file(s) that no attachment names.")
+    else:
+        click.echo(f"{len(unreferenced)} file(s) that no attachment names; "
+                   "run again with --delete-unreferenced to delete them.")

@@ -49,6 +49,34 @@ def test_import_agencies_good_file(runner, app_ctx, tmp_path):
     assert kelurahan.parent.code == "KEC-A"
 
 
+@pytest.mark.parametrize("encoding,problem", [
+    ("latin-1", "Baris 3: berkas bukan teks UTF-8 (byte 0xE9"),
+    ("cp1252", "Baris 3: berkas bukan teks UTF-8 (byte 0xE9"),
+    ("utf-16", "Berkas tersimpan sebagai UTF-16, bukan UTF-8"),
+    ("utf-16-le", "Berkas tersimpan sebagai UTF-16, bukan UTF-8"),
+])
+def test_import_agencies_refuses_a_file_that_is_not_utf8_and_imports_nothing(runner, app_ctx, tmp_path,
+                                                                              encoding, problem):
+    csv_file = tmp_path / "agencies.csv"
+    csv_file.write_bytes("code,name,kind,parent_code\nKEC-A,Kecamatan A,kecamatan,\n"
+                         "KEL-B,Kelurahan Jati Asri Café,kelurahan,KEC-A\n".encode(encoding))
+    result = runner.invoke(args=["import-agencies", str(csv_file)])
+    assert result.exit_code == 1
+    assert problem in result.output and "Simpan ulang sebagai \"CSV UTF-8\"" in result.output
+    assert "Nothing was imported" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)  # an answer, not a traceback
+    db.session.expire_all()
+    assert agency_count() == 0
+
+
+def test_import_agencies_reads_utf8_with_a_bom_and_windows_line_ends(runner, app_ctx, tmp_path):
+    csv_file = tmp_path / "agencies.csv"
+    csv_file.write_bytes("code,name,kind,parent_code\r\nKEC-A,Kecamatan Café,kecamatan,\r\n".encode("utf-8-sig"))
+    result = runner.invoke(args=["import-agencies", str(csv_file)])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(Agency.name).where(Agency.code == "KEC-A")) == "Kecamatan Café"
+
+
 def test_demo_data_twice_does_not_duplicate(runner, app_ctx):
     first = runner.invoke(args=["demo-data"])
     assert first.exit_code == 0, first.output

@@ -2,6 +2,7 @@
 
 Services flush but never commit: the view (or CLI command) commits once.
 """
+import codecs
 import csv
 import io
 from dataclasses import dataclass
@@ -118,12 +119,28 @@ class ImportError_(ServiceError):
         self.problems = problems
 
 
-def import_agencies(text: str) -> ImportResult:
-    """Create or update agencies from CSV `code,name,kind,parent_code`, all or nothing.
+def csv_text(data: bytes) -> str:
+    """The text of a CSV file to import, which must be UTF-8 (with or without a BOM)."""
+    # UTF-16 (what "Unicode text" in some spreadsheet programs saves) starts with a BOM, or
+    # without one has a NUL beside each ASCII letter, which UTF-8 would read without complaint.
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or data[:2].count(0) == 1:
+        raise ImportError_([_("Berkas tersimpan sebagai UTF-16, bukan UTF-8. Simpan ulang sebagai \"CSV UTF-8\" "
+                              "lalu coba lagi.")])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportError_([_("Baris %(line)d: berkas bukan teks UTF-8 (byte %(byte)s tidak dapat dibaca; mungkin "
+                              "tersimpan sebagai Latin-1 atau Windows-1252). Simpan ulang sebagai \"CSV UTF-8\" "
+                              "lalu coba lagi.", line=data[:error.start].count(b"\n") + 1,
+                              byte=f"0x{data[error.start]:02X}")]) from error
+
+
+def import_agencies(data: bytes) -> ImportResult:
+    """Create or update agencies from CSV `code,name,kind,parent_code` (UTF-8), all or nothing.
 
     Parents may be defined anywhere in the file or already be in the database.
     """
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(csv_text(data)))
     expected = ["code", "name", "kind", "parent_code"]
     if reader.fieldnames is None or [f.strip() for f in reader.fieldnames] != expected:
         raise ImportError_([_("Baris 1: kolom harus %(cols)s", cols=",".join(expected))])

@@ -19,7 +19,7 @@ from app.extensions import db, login_manager
 from app.htmx import is_htmx, render_block, render_page_or_block
 from app.main.routes import dashboard_panel
 from app.models import INNOVATION_TYPES, LAB_STAGES, STATUSES, Agency, Attachment, Comment, Cycle, Proposal, StatusChange
-from app.proposals import bp, services
+from app.proposals import bp, services, storage
 from app.proposals.forms import AttachmentForm, CommentForm, ProposalForm, SubmitForm, WithdrawForm
 from app.proposals.permissions import (
     can_comment, can_edit, can_upload, can_view, is_member, load_proposal, visible_to,
@@ -433,19 +433,12 @@ def attachments(proposal_id: int):
         if not upload or not getattr(upload, "filename", None):
             form.file.errors = [_("Pilih berkas yang akan diunggah.")]
         else:
-            stored = None
             try:
                 attachment = services.add_attachment(proposal, current_user, upload.filename, upload.stream)
-                stored = attachment.stored_name
                 db.session.commit()
             except services.ServiceError as error:
                 db.session.rollback()
                 form.file.errors = [str(error)]
-            except Exception:
-                db.session.rollback()
-                if stored:
-                    services.remove_stored_file(stored)
-                raise
             else:
                 flash(_("Berkas %(name)s diunggah.", name=attachment.original_name), "success")
                 return redirect(url_for("proposals.detail", proposal_id=proposal_id, _anchor="attachments"))
@@ -459,7 +452,7 @@ def download(proposal_id: int, attachment_id: int):
     attachment = db.get_or_404(Attachment, attachment_id)
     if attachment.proposal_id != proposal_id:
         abort(404)
-    path = services.upload_path(attachment.stored_name)
+    path = storage.upload_path(attachment.stored_name)
     try:
         response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
                              download_name=attachment.original_name, max_age=0, etag=attachment.sha256)

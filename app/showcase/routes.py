@@ -1,6 +1,4 @@
 """The public showcase, innovation pages, open data and the Atom feed (no login anywhere)."""
-import csv
-import io
 import json
 
 from flask import Response, abort, make_response, render_template, request, session, url_for
@@ -9,6 +7,7 @@ from flask_login import current_user
 
 from app import live, page_cache
 from app.affairs import affair_choices, all_affairs
+from app.csv_export import to_csv
 from app.extensions import db
 from app.htmx import is_htmx, render_page_or_block
 from app.labels import LABELS
@@ -144,12 +143,7 @@ def _open_data_response(kind: str, build, mimetype: str, filename: str | None = 
 def innovations_csv():
     """Every published innovation as CSV (UTF-8, header row with DESIGN's field names)."""
     def build():
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=OPEN_DATA_FIELDS, lineterminator="\r\n")
-        writer.writeheader()
-        for row in open_data_rows():
-            writer.writerow({key: "" if value is None else value for key, value in row.items()})
-        return buffer.getvalue()
+        return to_csv(OPEN_DATA_FIELDS, ([row[field] for field in OPEN_DATA_FIELDS] for row in open_data_rows()))
 
     return _open_data_response("csv", build, "text/csv", "inovasi-kota-probolinggo.csv")
 
