@@ -1,19 +1,43 @@
 """Response headers that every page carries."""
-from urllib.parse import urlsplit
+import re
+from urllib.parse import quote, urlsplit
 
 from flask import Flask
 
 
-def content_security_policy(htmx_url: str) -> str:
-    """Only this site, plus the origin htmx is loaded from."""
-    script_src = "'self'"
+# What a CSP hash-source may name (CSP3 hash-algorithm), as SRI writes them.
+_SRI_HASH = re.compile(r"^(sha256|sha384|sha512)-[A-Za-z0-9+/]+={0,2}$")
+
+
+def script_sources(htmx_url: str, htmx_sri: str = "") -> list[str]:
+    """This site, the one htmx file by its exact URL, and its integrity hash(es).
+
+    A CSP host-source whose path does not end in "/" matches that one file
+    only (CSP3 "path-part matching"; the query is never compared), so no other
+    script of the CDN may run. A path is percent-decoded before comparing, and
+    ";" and "," would end the source list, so they are written encoded. A
+    relative HTMX_URL is covered by 'self'. With an integrity hash (HTMX_SRI)
+    the hash is allowed as well, which CSP3 browsers match against the
+    script's integrity attribute.
+    """
+    sources = ["'self'"]
     parts = urlsplit(htmx_url)
-    if parts.scheme and parts.netloc:
-        script_src += f" {parts.scheme}://{parts.netloc}"
+    if parts.netloc and parts.scheme in ("http", "https", ""):
+        path = quote(parts.path or "/", safe="/:@!$&()*+=-._~%")
+        sources.append(f"{parts.scheme}://{parts.netloc}{path}" if parts.scheme else f"{parts.netloc}{path}")
+    for token in (htmx_sri or "").split():
+        digest = token.split("?", 1)[0]  # SRI allows options after "?"; CSP does not
+        if _SRI_HASH.match(digest):
+            sources.append(f"'{digest}'")
+    return sources
+
+
+def content_security_policy(htmx_url: str, htmx_sri: str = "") -> str:
+    """Only this site, plus the one htmx file (its exact URL and integrity hash)."""
     return "; ".join(
         [
             "default-src 'self'",
-            f"script-src {script_src}",
+            "script-src " + " ".join(script_sources(htmx_url, htmx_sri)),
             "style-src 'self'",
             "img-src 'self' data:",
             "connect-src 'self'",
@@ -33,7 +57,7 @@ def _has_nul(pairs) -> bool:
 def default_headers(app: Flask) -> tuple[tuple[str, str], ...]:
     """The headers every answer carries unless its view set its own."""
     return (
-        ("Content-Security-Policy", content_security_policy(app.config["HTMX_URL"])),
+        ("Content-Security-Policy", content_security_policy(app.config["HTMX_URL"], app.config["HTMX_SRI"])),
         ("X-Content-Type-Options", "nosniff"),
         ("X-Frame-Options", "DENY"),
         ("Referrer-Policy", "same-origin"),
