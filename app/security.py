@@ -3,6 +3,8 @@ import re
 from urllib.parse import quote, urlsplit
 
 from flask import Flask
+from flask_babel import gettext as _
+from werkzeug.exceptions import SecurityError
 
 
 # What a CSP hash-source may name (CSP3 hash-algorithm), as SRI writes them.
@@ -82,6 +84,12 @@ def register(app: Flask) -> None:
     # Set unless a view chose its own. Checked against the names present rather
     # than with Headers.setdefault, which tests each name by raising a KeyError.
     defaults = default_headers(app)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        """A Host header outside TRUSTED_HOSTS: refused, in plain text (the site layout
+        cannot be drawn, since no URL of this site can be built for that host)."""
+        return _("Alamat situs ini tidak dikenal."), 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.after_request
     def add_security_headers(response):

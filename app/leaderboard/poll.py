@@ -12,6 +12,7 @@ view and after-request hook use, and a test holds both answers equal.
 """
 from flask import Flask
 from itsdangerous import BadSignature
+from werkzeug.exceptions import SecurityError
 from werkzeug.wrappers import Request
 
 from app import live
@@ -50,6 +51,8 @@ class PollShortcut:
         from app.security import default_headers
 
         app = self.app
+        if not self._host_is_trusted(request):
+            return None  # Flask refuses it (TRUSTED_HOSTS)
         session_data = self._session(request)
         if self._engine is None:
             with app.app_context():
@@ -64,6 +67,14 @@ class PollShortcut:
         # As Flask's answer: it varies on the fragment header and on the session (the language).
         headers.append(("Vary", "HX-Request, Cookie"))
         return headers
+
+    def _host_is_trusted(self, request: Request) -> bool:
+        """The Host header is one of TRUSTED_HOSTS (or none are configured), as Flask checks it."""
+        request.trusted_hosts = self.app.config.get("TRUSTED_HOSTS")
+        try:
+            return bool(request.host)
+        except SecurityError:
+            return False
 
     def _session(self, request: Request) -> dict:
         """The session's data as Flask would read it (an unreadable cookie reads as empty)."""
