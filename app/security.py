@@ -2,9 +2,11 @@
 import re
 from urllib.parse import quote, urlsplit
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import gettext as _
 from werkzeug.exceptions import SecurityError
+
+from app.auth import signed_in
 
 
 # What a CSP hash-source may name (CSP3 hash-algorithm), as SRI writes them.
@@ -52,6 +54,25 @@ def content_security_policy(htmx_url: str, htmx_sri: str = "") -> str:
     )
 
 
+# Every answer to someone who is logged in (pages, fragments, downloads,
+# exports) is theirs alone: no cache may keep it, the browser's included...
+PRIVATE_NO_STORE = "private, no-store"
+# ...except an answer that is polled, which their browser may keep as long as it
+# asks again each time (ETag, 304): a view says so with mark_polled().
+PRIVATE_POLLED = "private, no-cache"
+
+
+def mark_polled() -> None:
+    """Called by a view whose answer is polled (the live leaderboard): a logged-in
+    person's copy may be kept by their own browser and revalidated."""
+    g.apusida_polled = True
+
+
+def private_cache_control(polled: bool) -> str:
+    """The Cache-Control of an answer to someone logged in."""
+    return PRIVATE_POLLED if polled else PRIVATE_NO_STORE
+
+
 def _has_nul(pairs) -> bool:
     return any("\x00" in key or "\x00" in value for key, value in pairs)
 
@@ -93,9 +114,12 @@ def register(app: Flask) -> None:
 
     @app.after_request
     def add_security_headers(response):
-        from flask import request
+        from flask import request, session
 
         headers = response.headers
+        # Static files are the same for everyone and keep their own caching.
+        if request.endpoint != "static" and signed_in(session):
+            headers["Cache-Control"] = private_cache_control(g.get("apusida_polled", False))
         present = {name.lower() for name, _value in headers.items()}
         for name, value in defaults:
             if name.lower() not in present:
