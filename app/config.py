@@ -118,7 +118,12 @@ DEFAULTS = {
     "BABEL_DEFAULT_LOCALE": "id",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
     "LANGUAGES": ("id", "en"),
-    "LOGIN_RATE_LIMIT": "10 per minute",
+    # Failed logins only (app.auth.routes). Per e-mail, from any address: one
+    # account cannot be guessed at from many machines. Per address, for any
+    # e-mail: one password cannot be sprayed across accounts; higher, since the
+    # city's intranet reaches the app through one shared NAT address.
+    "LOGIN_LIMIT_PER_EMAIL": "10 per 15 minutes",
+    "LOGIN_LIMIT_PER_ADDRESS": "100 per 15 minutes",
     "RATELIMIT_HEADERS_ENABLED": True,
     "PROPOSALS_PER_PAGE": 20,
 }
