@@ -72,10 +72,16 @@ def create_app(config: dict | None = None) -> Flask:
     from app.leaderboard.poll import PollShortcut
 
     app.wsgi_app = PollShortcut(app, app.wsgi_app)
-    if app.config.get("TRUST_PROXY"):
+    proxies = app.config.get("TRUST_PROXY") or 0
+    if proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+        # Outermost, so everything after it (the poll shortcut too) sees the client's
+        # address and scheme. Only X-Forwarded-For and -Proto are taken, each from the
+        # `proxies` hops nearest the app: the Host header itself is passed on by the
+        # proxy and checked against TRUSTED_HOSTS, and links never use it (app.urls),
+        # so X-Forwarded-Host and -Port, which a client can send too, are not trusted.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0, x_prefix=0)
 
     app.session_interface = HttpsAwareSessionInterface()
     db.init_app(app)

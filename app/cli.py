@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from sqlalchemy import inspect, literal, select
 
 from app.admin import services as admin_services
+from app.auth.services import WeakPassword
 from app.database import UPGRADE_COMMAND, database_revisions, migration_heads, sqlite_file
 from app.extensions import db
 from app.models import ROLES, Agency
@@ -39,12 +40,12 @@ def create_user(email, name, role, agency_code, password):
             raise click.ClickException(f"No agency with code {agency_code}.")
     if not password:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < 10:
-        raise click.ClickException("The password must have at least 10 characters.")
     try:
         user = admin_services.create_user(email, name, role, agency, password)
     except admin_services.ServiceError as error:
         raise click.ClickException(str(error)) from error
+    except WeakPassword as error:  # the same policy as every other new password
+        raise click.ClickException("The password is refused: " + " ".join(error.problems)) from error
     db.session.commit()
     click.echo(f"Created {user.role} {user.email}.")
 

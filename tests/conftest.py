@@ -100,6 +100,19 @@ def app(tmp_path_factory):
     return application
 
 
+@pytest.fixture(scope="session")
+def proxied_app(tmp_path_factory, app):
+    """The app behind one proxy (TRUST_PROXY=1), over the main test app's database,
+    which `app` builds and cleans."""
+    return make_app(tmp_path_factory, TRUST_PROXY=1, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+@pytest.fixture
+def proxied(proxied_app, app_ctx):
+    """A client of proxied_app, which believes X-Forwarded-For and X-Forwarded-Proto."""
+    return proxied_app.test_client()
+
+
 def wipe_tables(application) -> None:
     """Empty every table (faster than re-creating the schema per test)."""
     with application.app_context():

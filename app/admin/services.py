@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app import audit, live
+from app.auth.services import require_good_password
 from app.extensions import db
 from app.models import AGENCY_KINDS, ROLES, Agency, Cycle, User
 
@@ -33,6 +34,7 @@ def create_user(email: str, name: str, role: str, agency: Agency | None, passwor
         raise ServiceError(_("Inovator harus terhubung dengan perangkat daerah."))
     if email_taken(email):
         raise ServiceError(_("Alamat email %(email)s sudah dipakai.", email=email))
+    require_good_password(password, email=email, name=name)  # WeakPassword
     user = User(email=email.strip().lower(), name=name.strip(), role=role, agency=agency, active=active)
     user.set_password(password)
     db.session.add(user)
@@ -49,6 +51,8 @@ def update_user(user: User, *, email: str, name: str, role: str, agency: Agency 
         raise ServiceError(_("Alamat email %(email)s sudah dipakai.", email=email))
     if acting_admin is not None and acting_admin.id == user.id and (role != "admin" or not active):
         raise ServiceError(_("Anda tidak dapat mencabut peran admin atau menonaktifkan akun Anda sendiri."))
+    if password:
+        require_good_password(password, email=email, name=name, user=user)  # WeakPassword
     if role != user.role:
         audit.record("role_changed", target=user, summary=user.email, old=user.role, new=role)
     if active != user.active:

@@ -24,6 +24,7 @@ from app.leaderboard.services import (
     cycles_newest_first,
 )
 from app.models import AGENCY_KINDS, Cycle
+from app.security import mark_polled
 from app.showcase.caching import finish, make_etag, not_modified
 
 # Polls revalidate every time: the browser may keep the fragment, but must ask.
@@ -94,6 +95,7 @@ def index():
     etag = board_etag(version, year, kind)
     fragment = is_htmx()
     if fragment:
+        mark_polled()  # a logged-in viewer's poll: private, no-cache (app.security)
         cached = not_modified(etag, BOARD_CACHE_CONTROL)
         if cached is not None:
             return cached

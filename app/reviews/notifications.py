@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
-from flask import current_app, has_app_context, has_request_context, request
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, event, func, inspect, select, update
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from app.extensions import db
 from app.labels import label
 from app.models import Notification, Proposal, StatusChange, User
 from app.models._types import utcnow
+from app.urls import site_root
 
 log = logging.getLogger(__name__)
 OUTBOX = "apusida_outbox"
@@ -89,7 +90,7 @@ def notify(users, message: str, link: str = "", subject: str | None = None) -> l
     rows = [Notification(user_id=user.id, message=message, link=link) for user in unique.values()]
     db.session.add_all(rows)
     if rows and has_app_context() and current_app.config.get("MAIL_SERVER"):
-        base = request.url_root.rstrip("/") if has_request_context() else ""
+        base = site_root()  # the configured host, never the request's (app.urls)
         config = current_app.config
         db.session.info.setdefault(OUTBOX, []).append(Mail(
             recipients=sorted(user.email for user in unique.values()),

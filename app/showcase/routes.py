@@ -1,7 +1,7 @@
 """The public showcase, innovation pages, open data and the Atom feed (no login anywhere)."""
 import json
 
-from flask import Response, abort, make_response, render_template, request, session, url_for
+from flask import Response, abort, make_response, render_template, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -25,6 +25,7 @@ from app.showcase.services import (
     showcase_query,
     vote_total,
 )
+from app.urls import absolute_url
 
 PER_PAGE = 12
 FEED_SIZE = 30
@@ -155,7 +156,7 @@ def innovations_json():
         rows = open_data_rows()
         document = {
             "source": "Apusida, Laboratorium Inovasi Kota Probolinggo",
-            "dictionary": url_for("showcase.open_data", _external=True),
+            "dictionary": absolute_url("showcase.open_data"),
             "fields": list(OPEN_DATA_FIELDS), "count": len(rows), "innovations": rows,
         }
         return json.dumps(document, ensure_ascii=False, indent=1)
@@ -172,7 +173,7 @@ def feed():
         return cached
     rows = open_data_rows(limit=FEED_SIZE)
     body = render_template("showcase/feed.xml", rows=rows, updated=rows[0]["published_at"] if rows else None,
-                           site_url=url_for("showcase.index", _external=True))
+                           site_url=absolute_url("showcase.index"))
     response = Response(body, mimetype="application/atom+xml")
     return finish(response, etag, OPEN_DATA_CACHE_CONTROL)
 
