@@ -101,6 +101,8 @@ def index():
             return cached
 
     cycle = _selected_cycle(year)
+    if fragment and cycle is None:
+        abort(404)  # no cycle yet: the page says so, and there is no board to send on its own
 
     def render(**extra):
         board, chart = _board_and_chart(etag, cycle, kind) if cycle else (None, None)
