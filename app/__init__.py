@@ -6,6 +6,7 @@ from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from app import database  # SQLite files are opened, never created, by connecting
 from app import database_pool  # noqa: F401  (tests pooled connections after idling)
 from app.config import DEFAULTS, load_config
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -71,14 +72,24 @@ def create_app(config: dict | None = None) -> Flask:
     from app.leaderboard.poll import PollShortcut
 
     app.wsgi_app = PollShortcut(app, app.wsgi_app)
-    if app.config.get("TRUST_PROXY"):
+    proxies = app.config.get("TRUST_PROXY") or 0
+    if proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+        # Outermost, so everything after it (the poll shortcut too) sees the client's
+        # address and scheme. Only X-Forwarded-For and -Proto are taken, each from the
+        # `proxies` hops nearest the app: the Host header itself is passed on by the
+        # proxy and checked against TRUSTED_HOSTS, and links never use it (app.urls),
+        # so X-Forwarded-Host and -Port, which a client can send too, are not trusted.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0, x_prefix=0)
 
     app.session_interface = HttpsAwareSessionInterface()
     db.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True)
+    with app.app_context():
+        database.warn_if_missing(db.engine.url)
+    # An absolute path: /healthz reads the head revision whatever the working directory.
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+                     render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_timezone=app.config["BABEL_DEFAULT_TIMEZONE"])
     limiter.init_app(app)

@@ -1,7 +1,8 @@
 """Configuration read from environment variables (DESIGN §6).
 
 Only what DESIGN names is read from the environment, plus APUSIDA_ENV, which
-tells development (make run) from production.
+tells development (make run) from production, and TRUST_PROXY and TRUSTED_HOSTS,
+which say how the app is reached behind a load balancer.
 """
 import os
 import secrets
@@ -37,6 +38,33 @@ def _development_secret(instance_path: str) -> str:
     return key
 
 
+def trusted_proxy_count(value: str | None) -> int:
+    """TRUST_PROXY: how many proxies stand in front of the app (absent or 0: none)."""
+    text = (value or "").strip()
+    if not text:
+        return 0
+    if not (text.isascii() and text.isdigit()):
+        raise ConfigError(
+            f"TRUST_PROXY must be the number of proxies in front of the app "
+            f"(0 or absent: none; 1: one load balancer), not {value!r}."
+        )
+    return int(text)
+
+
+def trusted_hosts(value: str | None) -> list[str] | None:
+    """TRUSTED_HOSTS: the host names the site answers to, comma-separated; the
+    first is the site's own address, used in every absolute URL (app.urls)."""
+    hosts = [host.strip().lower() for host in (value or "").split(",") if host.strip()]
+    if not hosts:
+        return None  # every Host is accepted (development)
+    if hosts[0].startswith("."):
+        raise ConfigError(
+            f"The first entry of TRUSTED_HOSTS is the site's own address and must be a full "
+            f"host name (for example apusida.probolinggokota.go.id), not the pattern {hosts[0]!r}."
+        )
+    return hosts
+
+
 def load_config(instance_path: str, env=os.environ) -> dict:
     """Build the config dict for create_app from the environment."""
     development = env.get("APUSIDA_ENV", "production") == "development"
@@ -54,6 +82,7 @@ def load_config(instance_path: str, env=os.environ) -> dict:
         "sqlite:///" + os.path.join(instance_path, "apusida.db")
     )
     max_upload_mb = int(env.get("MAX_UPLOAD_MB", "10"))
+    proxies = trusted_proxy_count(env.get("TRUST_PROXY"))
     return {
         "ENV_NAME": "development" if development else "production",
         "SECRET_KEY": secret_key,
@@ -70,6 +99,11 @@ def load_config(instance_path: str, env=os.environ) -> dict:
         "MAIL_SERVER": env.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
         "MAIL_SENDER": env.get("MAIL_SENDER", "apusida@localhost"),
+        "TRUST_PROXY": proxies,
+        # Flask refuses any other Host header with 400 (Flask >= 3.1 reads this key).
+        "TRUSTED_HOSTS": trusted_hosts(env.get("TRUSTED_HOSTS")),
+        # Behind a TLS load balancer the site's links are https (app.urls).
+        "PREFERRED_URL_SCHEME": "https" if proxies else "http",
     }
 
 
@@ -84,7 +118,12 @@ DEFAULTS = {
     "BABEL_DEFAULT_LOCALE": "id",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
     "LANGUAGES": ("id", "en"),
-    "LOGIN_RATE_LIMIT": "10 per minute",
+    # Failed logins only (app.auth.routes). Per e-mail, from any address: one
+    # account cannot be guessed at from many machines. Per address, for any
+    # e-mail: one password cannot be sprayed across accounts; higher, since the
+    # city's intranet reaches the app through one shared NAT address.
+    "LOGIN_LIMIT_PER_EMAIL": "10 per 15 minutes",
+    "LOGIN_LIMIT_PER_ADDRESS": "100 per 15 minutes",
     "RATELIMIT_HEADERS_ENABLED": True,
     "PROPOSALS_PER_PAGE": 20,
 }

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from app.cycles import city_today
 from app.extensions import db
 from app.models import Agency, Cycle, User
 
@@ -55,7 +56,7 @@ def load_users(agencies: dict[str, Agency]) -> list[User]:
 
 
 def load_cycle(today: date | None = None) -> Cycle:
-    year = (today or date.today()).year
+    year = (today or city_today()).year  # the city's year: its demo submissions fall within the window
     cycle = db.session.scalar(select(Cycle).where(Cycle.year == year))
     if cycle is None:
         cycle = Cycle(year=year, submission_opens=date(year, 1, 1), submission_closes=date(year, 12, 31),

@@ -6,6 +6,7 @@ from markupsafe import Markup, escape
 from app import i18n, page_cache
 from app.affairs import affair_choices, affair_name
 from app.labels import choices, label
+from app.urls import absolute_url
 
 
 def paragraphs(text: str | None) -> Markup:
@@ -109,8 +110,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
     app.jinja_env.filters["paragraphs"] = paragraphs
-    app.jinja_env.globals.update(url_with=url_with, current_path=current_path, current_url=current_url,
-                                 status_tag=status_tag, stage_tag=stage_tag,
+    app.jinja_env.globals.update(absolute_url=absolute_url, url_with=url_with, current_path=current_path,
+                                 current_url=current_url, status_tag=status_tag, stage_tag=stage_tag,
                                  select_options=select_options, fixed_options=fixed_options)
     # Lets the layout link to a feature only once that feature is registered.
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions

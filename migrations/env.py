@@ -20,6 +20,14 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def moves_to_a_revision() -> bool:
+    """upgrade, downgrade and stamp name a destination; current, history and autogenerate do not."""
+    try:
+        return context.get_revision_argument() is not None
+    except KeyError:  # Alembic keeps the destination in the context options only for those commands
+        return False
+
+
 def run_migrations_online() -> None:
     def skip_empty_revision(context_, revision, directives):
         # `flask db migrate` with no model change writes no empty revision.
@@ -33,6 +41,13 @@ def run_migrations_online() -> None:
 
     options.setdefault("include_name", include_name)
     options.setdefault("process_revision_directives", skip_empty_revision)
+    # The app never creates a SQLite file by connecting (app.database): the
+    # commands that bring a schema to a revision make it.
+    if moves_to_a_revision():
+        from app.database import create_sqlite_file
+
+        if create_sqlite_file(database.engine.url):
+            logger.info("Created the SQLite database file.")
     with database.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=database.metadata, **options)
         with context.begin_transaction():

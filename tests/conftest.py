@@ -6,6 +6,7 @@ schema there is dropped and rebuilt at the start of the run.
 import os
 
 import pytest
+from alembic.migration import MigrationContext
 from flask import has_request_context
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app import create_app, live, page_cache
 from app.config import normalise_database_url
+from app.database import create_sqlite_file, script_directory
 from app.extensions import db, limiter
 from tests import factories
 
@@ -76,14 +78,19 @@ def make_app(tmp_path_factory, **overrides):
 
 
 def reset_schema(application) -> None:
+    """Build the schema from the models, stamped with the migrations' head (as
+    `db upgrade` leaves it), so /healthz finds the database migrated."""
     with application.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
         else:
+            create_sqlite_file(db.engine.url)  # the app itself never creates the file
             db.drop_all()
         db.create_all()
+        with db.engine.begin() as conn:
+            MigrationContext.configure(conn).stamp(script_directory(), "heads")
 
 
 @pytest.fixture(scope="session")
@@ -91,6 +98,19 @@ def app(tmp_path_factory):
     application = make_app(tmp_path_factory)
     reset_schema(application)
     return application
+
+
+@pytest.fixture(scope="session")
+def proxied_app(tmp_path_factory, app):
+    """The app behind one proxy (TRUST_PROXY=1), over the main test app's database,
+    which `app` builds and cleans."""
+    return make_app(tmp_path_factory, TRUST_PROXY=1, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+@pytest.fixture
+def proxied(proxied_app, app_ctx):
+    """A client of proxied_app, which believes X-Forwarded-For and X-Forwarded-Proto."""
+    return proxied_app.test_client()
 
 
 def wipe_tables(application) -> None:

@@ -2,6 +2,7 @@
 import itertools
 from datetime import date
 
+from app.cycles import city_today
 from app.extensions import db
 from app.models import Agency, Cycle, User
 
@@ -35,8 +36,13 @@ def user(role: str = "innovator", agency_: Agency | None = None, password: str =
 
 
 def cycle(year: int | None = None, **fields) -> Cycle:
+    """A year's cycle; unless told otherwise its submission window spans the
+    year and, so that tests may submit in any cycle, today too."""
     year = year or date.today().year
-    obj = Cycle(year=year, submission_opens=date(year, 1, 1), submission_closes=date(year, 12, 31), **fields)
+    today = city_today()
+    fields.setdefault("submission_opens", min(date(year, 1, 1), today))
+    fields.setdefault("submission_closes", max(date(year, 12, 31), today))
+    obj = Cycle(year=year, **fields)
     db.session.add(obj)
     db.session.flush()
     return obj

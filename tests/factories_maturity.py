@@ -1,7 +1,9 @@
 """Factories for maturity tests: indicators, per-cycle levels and claims in any state."""
+import io
 import itertools
 
 from app.extensions import db
+from app.maturity import services as maturity_services
 from app.models import Claim, IndicatorLevel
 from app.models import Indicator as IndicatorModel
 from app.models._types import utcnow
@@ -40,3 +42,24 @@ def claim(proposal, indicator_, level: int, status: str = "pending", verified_le
     db.session.add(obj)
     db.session.flush()
     return obj
+
+
+def upload_routes(client, cycle) -> dict:
+    """The two routes that store evidence files, for one implemented proposal of a new innovator:
+    {"proposal": upload(data, name), "maturity": upload(data, name), "innovator": user}.
+    The national indicators must be loaded for the cycle."""
+    innovator = fp.quick_user("innovator")
+    proposal = fp.proposal_in("implemented", agency_=innovator.agency, author=innovator, cycle_=cycle)
+    db.session.commit()
+    indicator_ = maturity_services.scale_for(cycle).indicators[0]
+
+    def proposal_upload(data=fp.PDF_BYTES, name="bukti.pdf"):
+        return client.post(f"/proposals/{proposal.id}/attachments", data={"file": (io.BytesIO(data), name)},
+                           content_type="multipart/form-data")
+
+    def maturity_upload(data=fp.PDF_BYTES, name="bukti.pdf"):
+        return client.post(f"/proposals/{proposal.id}/maturity/{indicator_.id}/claim", data={
+            f"c{indicator_.id}-level": "2", f"c{indicator_.id}-file": (io.BytesIO(data), name)},
+            content_type="multipart/form-data")
+
+    return {"proposal": proposal_upload, "maturity": maturity_upload, "innovator": innovator}

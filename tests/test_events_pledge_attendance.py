@@ -2,6 +2,7 @@
 import csv
 import io
 
+import pytest
 from sqlalchemy import func, select
 
 from app.events import services
@@ -106,6 +107,20 @@ def test_attendance_csv_lists_people_and_neutralises_formulas(client, login_as, 
     assert rows[0] == ["name", "email", "agency", "status", "registered_at", "attended_at"]
     names = {row[0]: row[3] for row in rows[1:]}
     assert names == {"'=HYPERLINK(\"x\")": "attended", "Budi": "registered"}
+
+
+@pytest.mark.parametrize("name", ["+62 812", "-Budi", "@budi", "\t=1+1", "\r=1+1", "=1+1"])
+def test_attendance_csv_neutralises_every_formula_start(client, login_as, make, name):
+    login_as("admin")
+    event = fe.event()
+    fe.registration(event, make.user(name=name), "attended")
+    db.session.commit()
+    response = client.get(f"/events/{event.id}/attendance.csv")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeffname,email,") and "\r\n" in text
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
+    assert rows[1][0] == "'" + name and rows[1][3] == "attended"
 
 
 def test_toggle_of_another_events_registration_is_404(client, login_as, make):

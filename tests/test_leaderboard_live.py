@@ -100,3 +100,10 @@ def test_polling_script_respects_visibility_and_304(app):
         text = handle.read()
     assert 'document.visibilityState !== "visible"' in text
     assert "If-None-Match" in text and "xhr.status === 304" in text
+
+
+def test_board_fragment_without_any_cycle_is_not_found_not_an_error(client):
+    """With no cycle the page says there is no ranking yet; a fragment request has no board to send."""
+    page = client.get("/leaderboard")
+    assert page.status_code == 200
+    assert client.get("/leaderboard", headers={"HX-Request": "true"}).status_code == 404

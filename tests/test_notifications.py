@@ -1,12 +1,14 @@
 """Notifications: in-app bell and list, and e-mail after commit via a local SMTP server."""
+import logging
 import socket
+from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Notification
+from app.models import Notification, Proposal
 from app.proposals.status import change_status
 from app.reviews import notifications, services
 from tests import factories_reviews as fr
@@ -169,3 +171,72 @@ def test_mail_failure_keeps_the_in_app_notification(client, login_as, make, app,
     assert response.status_code == 302
     assert len(notes_for(proposal.author)) == 1
     assert "failed" in caplog.text
+
+
+def test_a_title_with_a_line_break_cannot_add_a_header(client, login_as, make, smtp):
+    proposal = fr.submitted(title="a\r\nBcc: x@evil")
+    db.session.commit()
+    login_as("admin")
+    response = client.post(f"/proposals/{proposal.id}/decision", data=decision_form(proposal.id, "approved"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).status == "approved"
+    assert len(smtp.messages) == 1
+    envelope = smtp.messages[0]
+    assert envelope.rcpt_tos == [proposal.author.email]
+    message = message_from_bytes(envelope.content, policy=policy.default)
+    assert message["Bcc"] is None and "x@evil" not in envelope.rcpt_tos
+    assert message["Subject"] == "Keputusan untuk usulan \u201ca Bcc: x@evil\u201d: Disetujui."
+    assert "\n" not in message["Subject"] and "\r" not in message["Subject"]
+
+
+@pytest.mark.parametrize("raw,clean", [
+    ("satu\ndua\rtiga\r\nempat", "satu dua tiga empat"),
+    ("baris\u2028pemisah\u2029paragraf\x85NEL", "baris pemisah paragraf NEL"),
+    ("kontrol\x00\x07\x1b[31m\ttab", "kontrol [31m tab"),
+    ("tersembunyi\u200b\u202ekanan", "tersembunyi kanan"),
+    ("Pelayanan Kelurahan Kanigaran \u2014 \u00e9\u00e8 \u4e2d\u6587", "Pelayanan Kelurahan Kanigaran \u2014 \u00e9\u00e8 \u4e2d\u6587"),
+])
+def test_header_text_is_one_clean_line(raw, clean):
+    assert notifications.header_text(raw) == clean
+
+
+def test_header_text_is_cut_to_a_sensible_length():
+    cut = notifications.header_text("kata " * 100)
+    assert len(cut) == notifications.SUBJECT_MAX and cut.endswith("\u2026")
+
+
+def test_odd_titles_build_a_message(app):
+    for title in ("x" * 5000, "\u2028" * 3, "Inovasi \U0001f600 \u0000 \ud800?", ""):
+        mail = notifications.Mail(recipients=["a@example.com", "bad\r\naddress@example.com"],
+                                  subject=f"Usulan \u201c{title}\u201d", body=f"Isi {title}",
+                                  server="127.0.0.1", port=25, sender="apusida@localhost")
+        message = notifications.build_message(mail)
+        assert message["To"] == "a@example.com"
+        assert len(message["Subject"]) <= notifications.SUBJECT_MAX
+        message.as_bytes()  # serialises
+
+
+def test_a_message_that_cannot_be_built_is_logged_and_the_decision_stands(client, login_as, make, smtp,
+                                                                          monkeypatch, caplog):
+    monkeypatch.setattr(notifications.log, "disabled", False)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("cannot build")
+
+    monkeypatch.setattr(notifications, "EmailMessage", broken)
+    proposal = fr.submitted(title="Rahasia isi badan")
+    db.session.commit()
+    login_as("admin")
+    response = client.post(f"/proposals/{proposal.id}/decision",
+                           data=decision_form(proposal.id, "rejected", "Belum matang sama sekali."))
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/proposals/{proposal.id}"
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).status == "rejected"
+    assert smtp.messages == []
+    note = notes_for(proposal.author)[0]
+    records = [r for r in caplog.records if r.name == notifications.log.name]
+    assert len(records) == 1 and records[0].levelno == logging.ERROR
+    assert f"notification(s) {note.id} could not be built" in records[0].getMessage()
+    assert "Rahasia" not in caplog.text and "Belum matang" not in caplog.text

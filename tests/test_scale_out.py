@@ -183,7 +183,7 @@ def test_the_login_rate_limit_is_shared_by_both_servers(servers, make):
     browser = Browser()
     token = browser.token(one.base + "/auth/login")
     answers = []
-    # 10 failed logins a minute per address and e-mail (LOGIN_RATE_LIMIT), split over both servers.
+    # 10 failed logins of one e-mail (LOGIN_LIMIT_PER_EMAIL), split over both servers.
     for attempt in range(11):
         base = (one, two)[attempt % 2].base
         status, _headers, _html = browser.request(

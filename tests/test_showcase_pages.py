@@ -142,7 +142,7 @@ def test_showcase_and_innovation_pages_answer_conditional_requests(client, innov
 
 def test_logged_in_pages_are_private(client, innovations, login_as):
     login_as("innovator")
-    assert client.get("/").headers["Cache-Control"] == "private, no-cache"
+    assert client.get("/").headers["Cache-Control"] == "private, no-store"
 
 
 def test_showcase_query_count_does_not_grow(client, make, count_queries):

@@ -22,10 +22,12 @@ class UserForm(FlaskForm):
         coerce=int,
     )
     active = BooleanField(_l("Akun aktif"), default=True)
+    # The rules themselves are app.auth.services.password_problems, checked by the service.
     password = PasswordField(
         _l("Kata sandi"),
-        description=_l("Paling sedikit 10 karakter. Kosongkan saat mengubah bila tidak diganti."),
-        validators=[Optional(), Length(min=10, max=200, message=_l("Kata sandi harus 10 sampai 200 karakter."))],
+        description=_l("Paling sedikit 10 karakter, tidak memuat nama atau email pemilik akun, dan bukan kata "
+                       "sandi yang umum. Kosongkan saat mengubah bila tidak diganti."),
+        validators=[Optional()],
     )
 
     def validate_agency_id(self, field):

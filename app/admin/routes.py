@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from app.admin import bp, services
 from app.admin.forms import AgencyForm, CycleForm, UserForm
+from app.auth.services import WeakPassword
 from app.extensions import db
 from app.htmx import render_page_or_block
 from app.inputs import date_arg, form_status, page_number
@@ -67,6 +68,8 @@ def user_new():
                 )
             except services.ServiceError as error:
                 form.email.errors.append(str(error))
+            except WeakPassword as error:
+                form.password.errors.extend(error.problems)
             else:
                 db.session.commit()
                 flash(_("Akun %(email)s dibuat.", email=user.email), "success")
@@ -89,6 +92,8 @@ def user_edit(user_id: int):
         except services.ServiceError as error:
             db.session.rollback()
             form.form_errors.append(str(error))
+        except WeakPassword as error:
+            form.password.errors.extend(error.problems)
         else:
             db.session.commit()
             flash(_("Akun %(email)s disimpan.", email=user.email), "success")

@@ -2,6 +2,7 @@
 
 Services flush but never commit: the view (or CLI command) commits once.
 """
+import codecs
 import csv
 import io
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app import audit, live
+from app.auth.services import require_good_password
 from app.extensions import db
 from app.inputs import max_length, too_long
 from app.models import AGENCY_KINDS, ROLES, Agency, Cycle, User
@@ -50,6 +52,7 @@ def create_user(email: str, name: str, role: str, agency: Agency | None, passwor
         raise ServiceError(_("Inovator harus terhubung dengan perangkat daerah."))
     if email_taken(email):
         raise ServiceError(_("Alamat email %(email)s sudah dipakai.", email=email))
+    require_good_password(password, email=email, name=name)  # WeakPassword
     user = User(email=email.strip().lower(), name=name.strip(), role=role, agency=agency, active=active)
     user.set_password(password)
     db.session.add(user)
@@ -67,6 +70,8 @@ def update_user(user: User, *, email: str, name: str, role: str, agency: Agency 
         raise ServiceError(_("Alamat email %(email)s sudah dipakai.", email=email))
     if acting_admin is not None and acting_admin.id == user.id and (role != "admin" or not active):
         raise ServiceError(_("Anda tidak dapat mencabut peran admin atau menonaktifkan akun Anda sendiri."))
+    if password:
+        require_good_password(password, email=email, name=name, user=user)  # WeakPassword
     if role != user.role:
         audit.record("role_changed", target=user, summary=user.email, old=user.role, new=role)
     if active != user.active:
@@ -138,12 +143,28 @@ class ImportError_(ServiceError):
         self.problems = problems
 
 
-def import_agencies(text: str) -> ImportResult:
-    """Create or update agencies from CSV `code,name,kind,parent_code`, all or nothing.
+def csv_text(data: bytes) -> str:
+    """The text of a CSV file to import, which must be UTF-8 (with or without a BOM)."""
+    # UTF-16 (what "Unicode text" in some spreadsheet programs saves) starts with a BOM, or
+    # without one has a NUL beside each ASCII letter, which UTF-8 would read without complaint.
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or data[:2].count(0) == 1:
+        raise ImportError_([_("Berkas tersimpan sebagai UTF-16, bukan UTF-8. Simpan ulang sebagai \"CSV UTF-8\" "
+                              "lalu coba lagi.")])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportError_([_("Baris %(line)d: berkas bukan teks UTF-8 (byte %(byte)s tidak dapat dibaca; mungkin "
+                              "tersimpan sebagai Latin-1 atau Windows-1252). Simpan ulang sebagai \"CSV UTF-8\" "
+                              "lalu coba lagi.", line=data[:error.start].count(b"\n") + 1,
+                              byte=f"0x{data[error.start]:02X}")]) from error
+
+
+def import_agencies(data: bytes) -> ImportResult:
+    """Create or update agencies from CSV `code,name,kind,parent_code` (UTF-8), all or nothing.
 
     Parents may be defined anywhere in the file or already be in the database.
     """
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(csv_text(data)))
     expected = ["code", "name", "kind", "parent_code"]
     if reader.fieldnames is None or [f.strip() for f in reader.fieldnames] != expected:
         raise ImportError_([_("Baris 1: kolom harus %(cols)s", cols=",".join(expected))])

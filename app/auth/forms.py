@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo
 
 
 class LoginForm(FlaskForm):
@@ -13,13 +13,12 @@ class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
         _l("Kata sandi sekarang"), validators=[DataRequired(_l("Isi kata sandi Anda yang sekarang."))]
     )
+    # The rules themselves are app.auth.services.password_problems, checked by the service.
     new_password = PasswordField(
         _l("Kata sandi baru"),
-        description=_l("Paling sedikit 10 karakter."),
-        validators=[
-            DataRequired(_l("Isi kata sandi baru.")),
-            Length(min=10, max=200, message=_l("Kata sandi baru harus 10 sampai 200 karakter.")),
-        ],
+        description=_l("Paling sedikit 10 karakter, tidak memuat nama atau email Anda, dan bukan kata sandi "
+                       "yang umum. Tiga atau empat kata yang tidak berhubungan mudah diingat dan sulit ditebak."),
+        validators=[DataRequired(_l("Isi kata sandi baru."))],
     )
     confirm_password = PasswordField(
         _l("Ulangi kata sandi baru"),

@@ -1,6 +1,6 @@
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -24,24 +24,32 @@ def safe_next_url(target: str | None) -> str | None:
     return target
 
 
-def _login_rate_key() -> str:
-    email = services.normalise_email(request.form.get("email", ""))
-    return f"{request.remote_addr}|{email}"
+def _email_key() -> str:
+    return "email:" + services.normalise_email(request.form.get("email", ""))
 
 
-def _failed_login(response) -> bool:
-    # Only failed attempts count toward the limit; a success redirects.
-    return response.status_code != 302
+def _address_key() -> str:
+    # The client's address; behind a proxy, ProxyFix has put it here (TRUST_PROXY).
+    return f"address:{request.remote_addr}"
+
+
+def _note_failed_login() -> None:
+    g.apusida_login_failed = True
+
+
+def _was_failed_login(response) -> bool:
+    # Only a wrong e-mail or password counts: not a success, not a form sent
+    # half-empty, and not an attempt already refused by a limit (that would
+    # stretch a lockout past its window).
+    return g.get("apusida_login_failed", False)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT"],
-    key_func=_login_rate_key,
-    methods=["POST"],
-    deduct_when=_failed_login,
-    scope="login",
-)
+# One account from any address, and one address (often a shared NAT) for any account.
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_EMAIL"], key_func=_email_key,
+               methods=["POST"], deduct_when=_was_failed_login, scope="login-email")
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], key_func=_address_key,
+               methods=["POST"], deduct_when=_was_failed_login, scope="login-address")
 def login():
     """Log in with email and password, then go back where the person was."""
     next_url = safe_next_url(request.args.get("next") or request.form.get("next"))
@@ -53,8 +61,12 @@ def login():
         if user is not None:
             db.session.commit()
             login_user(user)
+            # A new form token for the new session: one seen before logging in
+            # (on a shared computer, say) no longer works.
+            session.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
             flash(_("Selamat datang, %(name)s.", name=user.name), "success")
             return redirect(next_url or url_for("main.dashboard"))
+        _note_failed_login()
         db.session.commit()  # keep the audit entry of the failure
         form.password.errors.append(_("Email atau kata sandi salah, atau akun tidak aktif."))
     return render_template("auth/login.html", form=form, next_url=next_url)
@@ -62,7 +74,11 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Log out (POST only, so a link or image cannot log anyone out)."""
+    """Log out (POST only, so a link or image cannot log anyone out), ending the
+    session on the server too: a copy of the session cookie no longer works."""
+    if current_user.is_authenticated:
+        services.end_session(current_user)
+        db.session.commit()
     logout_user()
     flash(_("Anda sudah keluar."), "info")
     return redirect(url_for("showcase.index"))
@@ -74,10 +90,15 @@ def change_password():
     """Change one's own password; other sessions of this account end."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if services.change_password(current_user, form.current_password.data, form.new_password.data):
-            db.session.commit()
-            login_user(current_user)  # keep this session, with the new generation
-            flash(_("Kata sandi sudah diganti."), "success")
-            return redirect(url_for("main.dashboard"))
-        form.current_password.errors.append(_("Kata sandi sekarang salah."))
+        try:
+            changed = services.change_password(current_user, form.current_password.data, form.new_password.data)
+        except services.WeakPassword as error:
+            form.new_password.errors.extend(error.problems)
+        else:
+            if changed:
+                db.session.commit()
+                login_user(current_user)  # keep this session, with the new generation
+                flash(_("Kata sandi sudah diganti."), "success")
+                return redirect(url_for("main.dashboard"))
+            form.current_password.errors.append(_("Kata sandi sekarang salah."))
     return render_template("auth/password.html", form=form)

@@ -8,11 +8,11 @@ updates the copy instead of adding a second one.
 from datetime import date, datetime
 
 import icalendar
-from flask import url_for
 
 from app.events.services import JAKARTA
 from app.models import Event
 from app.models._types import utcnow
+from app.urls import absolute_url
 
 PRODID = "-//Bappeda Litbang Kota Probolinggo//Apusida Laboratorium Inovasi//ID"
 TZID = "Asia/Jakarta"
@@ -33,7 +33,7 @@ def _vevent(event: Event, stamp: datetime) -> icalendar.Event:
         component.add("location", event.place)
     if event.description:
         component.add("description", event.description)
-    component.add("url", url_for("events.detail", event_id=event.id, _external=True))
+    component.add("url", absolute_url("events.detail", event_id=event.id))
     component.add("sequence", event.sequence or 0)
     component.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
     component.add("class", "PUBLIC" if event.is_public else "PRIVATE")

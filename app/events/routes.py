@@ -1,6 +1,4 @@
 """Lab events: public calendar, event pages, registration, attendance, the pledge, linked ideas."""
-import csv
-import io
 import json
 from datetime import datetime
 from functools import wraps
@@ -13,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.csv_export import to_csv
 from app.events import bp, services
 from app.events.calendar import build_calendar
 from app.events.forms import EventForm, LinkProposalForm
@@ -25,6 +24,7 @@ from app.models import EVENT_KINDS, SHOWCASE_STATUSES, Agency, Event, Proposal, 
 from app.models._types import utcnow
 from app.models.events import SEAT_STATUSES
 from app.proposals.permissions import visible_to
+from app.reviews.services import shown_agency
 
 DETAIL = "events/detail.html"
 
@@ -156,7 +156,8 @@ def _link_form(event: Event) -> LinkProposalForm | None:
     if not proposals:
         return None
     form = LinkProposalForm(formdata=None)
-    label = (lambda p: f"{p.title} ({p.agency.name})") if current_user.is_admin else (lambda p: p.title)
+    # Others link their own agency's proposals only: no agency to name.
+    label = (lambda p: f"{p.title} ({shown_agency(current_user, p)})") if current_user.is_admin else (lambda p: p.title)
     form.proposal_id.choices = [(0, _("— pilih usulan —"))] + [(p.id, label(p)) for p in proposals]
     return form
 
@@ -356,31 +357,23 @@ def attendance(event_id: int):
     return render_template("events/attendance.html", **_attendance_context(event))
 
 
-def _csv_cell(value) -> str:
-    """Spreadsheet programs run cells starting with = + - @ as formulas; quote them."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @bp.route("/<int:event_id>/attendance.csv")
 @admin_required
 def attendance_csv(event_id: int):
     """The check-in list as CSV: name, email, agency, status, registered and checked-in times (WIB)."""
     event = db.get_or_404(Event, event_id)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["name", "email", "agency", "status", "registered_at", "attended_at"])
 
     def local(value: datetime | None) -> str:
         return value.astimezone(services.JAKARTA).strftime("%Y-%m-%d %H:%M") if value else ""
 
-    for registration in _attendees(event):
-        user = registration.user
-        writer.writerow([_csv_cell(v) for v in (
-            user.name, user.email, user.agency.name if user.agency else "", registration.status,
-            local(registration.created_at), local(registration.attended_at),
-        )])
-    response = make_response("\ufeff" + out.getvalue())  # BOM: Excel reads UTF-8 names correctly
+    rows = (
+        (registration.user.name, registration.user.email,
+         registration.user.agency.name if registration.user.agency else "", registration.status,
+         local(registration.created_at), local(registration.attended_at))
+        for registration in _attendees(event)
+    )
+    response = make_response(to_csv(["name", "email", "agency", "status", "registered_at", "attended_at"], rows,
+                                    bom=True))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="kehadiran-kegiatan-{event.id}.csv"'
     return response

@@ -12,6 +12,7 @@ view and after-request hook use, and a test holds both answers equal.
 """
 from flask import Flask
 from itsdangerous import BadSignature
+from werkzeug.exceptions import SecurityError
 from werkzeug.wrappers import Request
 
 from app import live
@@ -45,11 +46,14 @@ class PollShortcut:
     def _not_modified(self, request: Request) -> list[tuple[str, str]] | None:
         """The 304's headers when the client holds the current board, else None."""
         from app import language_of
+        from app.auth import signed_in
         from app.extensions import db
         from app.leaderboard.routes import BOARD_CACHE_CONTROL, board_etag, requested_board
-        from app.security import default_headers
+        from app.security import default_headers, private_cache_control
 
         app = self.app
+        if not self._host_is_trusted(request):
+            return None  # Flask refuses it (TRUSTED_HOSTS)
         session_data = self._session(request)
         if self._engine is None:
             with app.app_context():
@@ -58,12 +62,22 @@ class PollShortcut:
         etag = board_etag(live.version(engine=self._engine), year, kind, language_of(session_data, app.config))
         if not request.if_none_match.contains(etag):
             return None
-        headers = [("ETag", f'"{etag}"'), ("Cache-Control", BOARD_CACHE_CONTROL), *default_headers(app)]
+        # As Flask's after-request hook: a logged-in viewer's answer is private.
+        cache_control = private_cache_control(polled=True) if signed_in(session_data) else BOARD_CACHE_CONTROL
+        headers = [("ETag", f'"{etag}"'), ("Cache-Control", cache_control), *default_headers(app)]
         if request.is_secure:
             headers.append(("Strict-Transport-Security", "max-age=31536000"))
         # As Flask's answer: it varies on the fragment header and on the session (the language).
         headers.append(("Vary", "HX-Request, Cookie"))
         return headers
+
+    def _host_is_trusted(self, request: Request) -> bool:
+        """The Host header is one of TRUSTED_HOSTS (or none are configured), as Flask checks it."""
+        request.trusted_hosts = self.app.config.get("TRUSTED_HOSTS")
+        try:
+            return bool(request.host)
+        except SecurityError:
+            return False
 
     def _session(self, request: Request) -> dict:
         """The session's data as Flask would read it (an unreadable cookie reads as empty)."""

@@ -10,11 +10,13 @@ from app.extensions import db
 from app.xlsx import append_row, header_row
 from app.labels import label
 from app.leaderboard.services import compute_board, weighted_score
-from app.models import Agency, Cycle, Proposal, Review, Vote
+from app.models import Agency, Cycle, Proposal, Review, User, Vote
+from app.reviews.services import shown_agency_sql
 
 
-def proposal_rows(cycle: Cycle):
-    """Every proposal of the cycle with its agency, review count, mean score and votes (one query)."""
+def proposal_rows(cycle: Cycle, viewer: User):
+    """Every proposal of the cycle with its agency (as `viewer` may read it), review count,
+    mean score and votes (one query)."""
     reviews = (
         select(Review.proposal_id.label("proposal_id"), func.count(Review.id).label("reviews"),
                func.avg(weighted_score()).label("mean_score"))
@@ -27,10 +29,12 @@ def proposal_rows(cycle: Cycle):
     stmt = (
         select(Proposal.id, Proposal.title, Proposal.status, Proposal.published, Proposal.affair,
                Proposal.innovation_type, Proposal.lab_stage, Proposal.submitted_at,
-               Agency.code.label("agency_code"), Agency.name.label("agency_name"),
+               shown_agency_sql(viewer, Agency.code).label("agency_code"),
+               shown_agency_sql(viewer).label("agency_name"),
                func.coalesce(reviews.c.reviews, 0).label("reviews"), reviews.c.mean_score,
                func.coalesce(votes.c.votes, 0).label("votes"))
         .join(Agency, Agency.id == Proposal.agency_id)
+        .join(Cycle, Cycle.id == Proposal.cycle_id)
         .outerjoin(reviews, reviews.c.proposal_id == Proposal.id)
         .outerjoin(votes, votes.c.proposal_id == Proposal.id)
         .where(Proposal.cycle_id == cycle.id)
@@ -39,8 +43,8 @@ def proposal_rows(cycle: Cycle):
     return db.session.execute(stmt)
 
 
-def annual_report(cycle: Cycle) -> BytesIO:
-    """Workbook with a sheet of the cycle's proposals and a sheet of the leaderboard."""
+def annual_report(cycle: Cycle, viewer: User) -> BytesIO:
+    """Workbook with a sheet of the cycle's proposals and a sheet of the leaderboard, for `viewer`."""
     workbook = Workbook()
     proposals = workbook.active
     proposals.title = _("Usulan")
@@ -49,7 +53,7 @@ def annual_report(cycle: Cycle) -> BytesIO:
         _("Urusan"), _("Jenis"), _("Tahap lab"), _("Diajukan (UTC)"), _("Jumlah penilaian"),
         _("Rerata skor tertimbang"), _("Dukungan"),
     ])
-    for row in proposal_rows(cycle):
+    for row in proposal_rows(cycle, viewer):
         append_row(proposals, [
             row.id, row.title, row.agency_code, row.agency_name, label("status", row.status),
             _("Ya") if row.published else _("Tidak"), affair_name(row.affair),

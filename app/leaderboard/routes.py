@@ -25,6 +25,7 @@ from app.leaderboard.services import (
     cycles_newest_first,
 )
 from app.models import AGENCY_KINDS, Cycle
+from app.security import mark_polled
 from app.showcase.caching import finish, make_etag, not_modified
 
 # Polls revalidate every time: the browser may keep the fragment, but must ask.
@@ -95,15 +96,17 @@ def index():
     etag = board_etag(version, year, kind)
     fragment = is_htmx()
     if fragment:
+        mark_polled()  # a logged-in viewer's poll: private, no-cache (app.security)
         cached = not_modified(etag, BOARD_CACHE_CONTROL)
         if cached is not None:
             return cached
 
     cycle = _selected_cycle(year)
+    if fragment and cycle is None:
+        abort(404)  # no cycle yet: the page says so, and there is no board to send on its own
     # A poll sends the order it shows; its answer depends only on whether that changed.
     previous_order = request.args.get("previous_order") if fragment else None
-    order_changed = (previous_order is not None and cycle is not None
-                     and previous_order != _board_and_chart(etag, cycle, kind)[0].order)
+    order_changed = previous_order is not None and previous_order != _board_and_chart(etag, cycle, kind)[0].order
 
     def render(**extra):
         board, chart = _board_and_chart(etag, cycle, kind) if cycle else (None, None)
@@ -136,7 +139,7 @@ def report(year: int):
         abort(404)
     if not current_user.is_admin:
         abort(403)
-    stream = annual_report(cycle)
+    stream = annual_report(cycle, current_user)
     response = send_file(
         stream, as_attachment=True, download_name=f"apusida-laporan-{cycle.year}.xlsx",
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

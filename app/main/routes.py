@@ -1,9 +1,10 @@
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from app.auth.routes import safe_next_url
 from app.cycles import current_cycle
+from app.database import health_problem
 from app.extensions import db
 from app.main import bp
 from app.models import SUBMITTED_STATUSES, Proposal
@@ -11,13 +12,11 @@ from app.models import SUBMITTED_STATUSES, Proposal
 
 @bp.route("/healthz")
 def healthz():
-    """200 "ok" when the database answers, 503 otherwise (for load balancers)."""
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:  # any database failure means "not healthy"
-        db.session.rollback()
-        return "database unavailable", 503, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
-    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+    """200 "ok" when the database is reachable, migrated to head and writable;
+    503 with the reason otherwise (for load balancers and operators)."""
+    problem = health_problem()
+    headers = {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+    return (problem, 503, headers) if problem else ("ok", 200, headers)
 
 
 @bp.route("/language", methods=["POST"])

@@ -11,10 +11,11 @@ from app.extensions import db
 from app.xlsx import append_row, header_row
 from app.labels import label
 from app.maturity import services
-from app.models import Claim, Cycle
+from app.models import Claim, Cycle, User
+from app.reviews.services import shown_agency
 
 
-def workbook(cycle: Cycle) -> BytesIO:
+def workbook(cycle: Cycle, viewer: User) -> BytesIO:
     """Sheet 1: every innovation × indicator (claimed and verified level, points, evidence file).
     Sheet 2: one row per innovation with its score and readiness. A constant number of queries."""
     scale = services.scale_for(cycle)
@@ -37,7 +38,8 @@ def workbook(cycle: Cycle) -> BytesIO:
         for indicator in scale.indicators:
             claim = claims.get((proposal.id, indicator.id))
             append_row(detail, [
-                proposal.id, proposal.title, proposal.agency.code, proposal.agency.name, indicator.code,
+                proposal.id, proposal.title, shown_agency(viewer, proposal, code=True), shown_agency(viewer, proposal),
+                indicator.code,
                 indicator.name, claim.claimed_level if claim else None,
                 label("claim_status", claim.status) if claim else _("Belum ada bukti"),
                 claim.verified_level if claim else None, claim.verified_points if claim else None,
@@ -57,7 +59,7 @@ def workbook(cycle: Cycle) -> BytesIO:
     for proposal in proposals:
         score = services.score_claims(proposal, scale, by_proposal.get(proposal.id, []))
         append_row(summary, [
-            proposal.id, proposal.title, proposal.agency.name, score.verified_points, score.max_points,
+            proposal.id, proposal.title, shown_agency(viewer, proposal), score.verified_points, score.max_points,
             round(score.score, 2), score.verified, score.indicators, _("Ya") if score.ready else _("Tidak"),
         ])
 

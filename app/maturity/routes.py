@@ -18,7 +18,6 @@ from app.main.routes import dashboard_panel
 from app.maturity import bp, permissions, report, services
 from app.maturity.forms import ClaimForm, IndicatorForm, LevelsForm, PublicForm, VerifyForm
 from app.models import Claim, Cycle, Indicator, Proposal
-from app.proposals.services import remove_stored_file
 
 
 @dataclass
@@ -152,23 +151,15 @@ def claim(proposal_id: int, indicator_id: int):
     if form.validate_on_submit():
         upload = form.file.data
         filename = upload.filename if upload is not None and getattr(upload, "filename", None) else None
-        stored = None
         try:
             saved = services.claim_level(item, indicator, current_user, level=form.level.data, note=form.note.data,
                                          attachment_id=form.attachment_id.data or None, filename=filename,
                                          stream=upload.stream if filename else None)
-            if filename:
-                stored = saved.attachment.stored_name
             db.session.commit()
         except services.ServiceError as error:
             db.session.rollback()
             field = getattr(error, "field", None) or ("file" if filename else "attachment_id")
             form[field].errors = [str(error)]
-        except Exception:
-            db.session.rollback()
-            if stored:
-                remove_stored_file(stored)
-            raise
         else:
             message = _("Klaim %(name)s level %(level)d disimpan dan menunggu verifikasi.",
                         name=indicator.name, level=saved.claimed_level)
@@ -376,7 +367,8 @@ def _level_values(form: LevelsForm) -> tuple[list[tuple[str, int]], str | None]:
 def export(year: int):
     """Every innovation × indicator of the cycle, ready to transcribe into the national system."""
     cycle = _cycle_or_404(year)
-    return send_file(report.workbook(cycle), as_attachment=True, download_name=f"kematangan-inovasi-{year}.xlsx",
+    return send_file(report.workbook(cycle, current_user), as_attachment=True,
+                     download_name=f"kematangan-inovasi-{year}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", max_age=0)
 
 

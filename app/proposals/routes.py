@@ -21,13 +21,13 @@ from app.htmx import is_htmx, render_block, render_page_or_block
 from app.inputs import form_status, int_arg, max_length, page_number
 from app.main.routes import dashboard_panel
 from app.models import INNOVATION_TYPES, LAB_STAGES, STATUSES, Agency, Attachment, Comment, Cycle, Proposal, StatusChange
-from app.proposals import bp, services
+from app.proposals import bp, services, storage
 from app.proposals.forms import AttachmentForm, CommentForm, ProposalForm, SubmitForm, WithdrawForm
 from app.proposals.permissions import (
     can_comment, can_edit, can_upload, can_view, is_member, load_proposal, visible_to,
 )
-from app.proposals.status import TransitionError, allowed_moves, may_move, submission_problems
-from app.reviews.services import identity_hidden_condition
+from app.proposals.status import TransitionError, allowed_moves, may_move, submission_problems, window_refusal
+from app.reviews.services import identity_hidden_condition, shown_agency, shown_agency_sql
 
 SORTS = {
     "newest": (Proposal.updated_at.desc(), Proposal.id.desc()),
@@ -88,10 +88,10 @@ def _render_listing(filters: dict) -> str:
     """The filter form and the results (only the results for an HTMX request)."""
     # Plain rows of the columns the table shows: no ORM objects to build, and the
     # narrative texts (most of a row's size) are never read. Blind review is
-    # decided in the query too (identity_hidden_condition needs Cycle joined).
+    # decided in the query too (shown_agency_sql needs Agency and Cycle joined).
     stmt = (
-        select(Proposal.id, Proposal.title, Proposal.status, Proposal.lab_stage, Agency.name.label("agency_name"),
-               Cycle.year.label("year"), identity_hidden_condition(current_user).label("identity_hidden"))
+        select(Proposal.id, Proposal.title, Proposal.status, Proposal.lab_stage,
+               shown_agency_sql(current_user).label("agency_name"), Cycle.year.label("year"))
         .join(Agency, Agency.id == Proposal.agency_id).join(Cycle, Cycle.id == Proposal.cycle_id)
     )
     conditions = [visible_to(current_user)]  # on Proposal's own columns
@@ -157,7 +157,8 @@ def _prepare_form(form: ProposalForm, agency_id: int | None, exclude_id: int | N
         .order_by(Proposal.title)
     ).all()
     form.replicates.choices = [(0, _("— bukan replikasi —"))] + [
-        (p.id, f"{p.title} — {p.agency.name} ({p.cycle.year})") for p in candidates if p.id != exclude_id
+        (p.id, f"{p.title} — {shown_agency(current_user, p)} ({p.cycle.year})") for p in candidates
+        if p.id != exclude_id
     ]
 
 
@@ -208,7 +209,7 @@ def _save_then_submit(proposal: Proposal, form: ProposalForm):
     try:
         services.submit_proposal(proposal, current_user, form.note.data or "")
     except TransitionError:
-        problems = submission_problems(proposal)
+        problems = submission_problems(proposal, current_user)
         db.session.commit()
         _apply_problems(form, problems)
         form.version.data = proposal.version
@@ -331,6 +332,8 @@ def _detail(proposal: Proposal, code: int = 200, shared_main: str | None = None,
         may_comment=can_comment(current_user, proposal),
         may_upload=can_upload(current_user, proposal),
         problems=submission_problems(proposal) if "submitted" in moves else [],
+        # Outside the cycle's window the page gives its dates instead of a submit button that would fail.
+        window_closed=window_refusal(proposal, current_user) if "submitted" in moves else None,
         replicated_by=_replicated_by(proposal) if shared_main is None else None,
         shared_main=Markup(shared_main) if shared_main is not None else None,
         comment_form=forms.get("comment_form") or CommentForm(formdata=None),
@@ -379,7 +382,7 @@ def submit(proposal_id: int):
             edit_form.version.data = proposal.version
             edit_form.replicates.data = proposal.replicates_id or 0
             _prepare_form(edit_form, proposal.agency_id, exclude_id=proposal.id)
-            _apply_problems(edit_form, submission_problems(proposal))
+            _apply_problems(edit_form, submission_problems(proposal, current_user))
             return render_template("proposals/form.html", form=edit_form, proposal=proposal, cycle=proposal.cycle,
                                    submitting=True), 422
         db.session.commit()
@@ -440,19 +443,12 @@ def attachments(proposal_id: int):
         if not upload or not getattr(upload, "filename", None):
             form.file.errors = [_("Pilih berkas yang akan diunggah.")]
         else:
-            stored = None
             try:
                 attachment = services.add_attachment(proposal, current_user, upload.filename, upload.stream)
-                stored = attachment.stored_name
                 db.session.commit()
             except services.ServiceError as error:
                 db.session.rollback()
                 form.file.errors = [str(error)]
-            except Exception:
-                db.session.rollback()
-                if stored:
-                    services.remove_stored_file(stored)
-                raise
             else:
                 flash(_("Berkas %(name)s diunggah.", name=attachment.original_name), "success")
                 return redirect(url_for("proposals.detail", proposal_id=proposal_id, _anchor="attachments"))
@@ -466,7 +462,7 @@ def download(proposal_id: int, attachment_id: int):
     attachment = db.get_or_404(Attachment, attachment_id)
     if attachment.proposal_id != proposal_id:
         abort(404)
-    path = services.upload_path(attachment.stored_name)
+    path = storage.upload_path(attachment.stored_name)
     try:
         response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
                              download_name=attachment.original_name, max_age=0, etag=attachment.sha256)
@@ -485,8 +481,10 @@ def suggest():
     proposal_id = int_arg("proposal_id")
     agency_id = current_user.agency_id
     if proposal_id:
+        # Only the proposal being written stands for its agency: for one the person
+        # merely may read, leaving its agency out would tell a blind reviewer who made it.
         own = db.session.get(Proposal, proposal_id)
-        if own is not None and can_view(current_user, own):
+        if own is not None and can_edit(current_user, own):
             agency_id = own.agency_id
     found = services.suggestions(current_user, typed, agency_id, exclude_id=proposal_id)
     return render_template("proposals/_suggestions.html", suggestions=found)

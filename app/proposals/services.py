@@ -10,6 +10,7 @@ import re
 import unicodedata
 import uuid
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,7 +22,7 @@ from sqlalchemy import and_, func, select
 from app import audit, live
 from app.extensions import db
 from app.models import Attachment, AuditEntry, Comment, Proposal, User
-from app.proposals import search
+from app.proposals import search, storage
 from app.proposals.permissions import visible_to
 from app.proposals.status import REQUIRED_FIELDS, change_status
 
@@ -182,8 +183,47 @@ ALLOWED_TYPES = {
 KIND_NAMES = {"pdf": "PDF", "png": "PNG", "jpeg": "JPEG", "docx": "Word (DOCX)", "xlsx": "Excel (XLSX)"}
 
 
+# Limits for a DOCX or XLSX, far above any real office file, so that a ZIP built to unpack
+# to gigabytes (a "zip bomb") is refused from its directory alone, before anything is unpacked,
+# and the one part that is read is read a chunk at a time.
+#
+# Parts: a document has a few dozen; a workbook of hundreds of sheets, each with its relations,
+# drawings and images, a few thousand. Counted in the raw bytes before zipfile reads the
+# directory, since parsing 100,000 empty entries (10 MB of them) costs zipfile about 60 MB.
+OFFICE_MAX_MEMBERS = 5000
+# What the parts say they unpack to, each and all together: a full Excel sheet (1,048,576
+# rows) is a few hundred MB of XML, far more than any evidence file of a few MB holds.
+# Nothing but [Content_Types].xml is unpacked here; these protect whoever opens the file later.
+OFFICE_MAX_MEMBER_BYTES = 512 * 1024 * 1024
+OFFICE_MAX_TOTAL_BYTES = 1024 * 1024 * 1024
+# XML deflates 5 to 20 times; a repetitive sheet, drawing or blank image now and then passes 100
+# (Apache POI refuses 100 above 100 KB by default, and its users meet real files just over it).
+# Bombs sit near deflate's ceiling of about 1,030. Parts under 1 MB are left out: their ratio
+# says nothing (a 2 KB part of spaces shrinks 100 times).
+OFFICE_MAX_RATIO = 250
+OFFICE_RATIO_FROM_BYTES = 1024 * 1024
+# The one part that is read: [Content_Types].xml is 1 to 3 KB; one override per part of
+# OFFICE_MAX_MEMBERS parts stays under 1 MB. Read in chunks, and the actual bytes are counted,
+# since a part's header may lie about its size.
+CONTENT_TYPES = "[Content_Types].xml"
+CONTENT_TYPES_MAX_BYTES = 1024 * 1024
+READ_CHUNK_BYTES = 64 * 1024
+OFFICE_MARKERS = {"docx": (b"wordprocessingml", "word/"), "xlsx": (b"spreadsheetml", "xl/")}
+
+
+class UnsafeArchive(ServiceError):
+    """A ZIP that no real office file resembles: damaged, or unpacking to far too much."""
+
+    def __init__(self):
+        super().__init__(_("Berkas Word atau Excel ini ditolak: arsipnya tampak rusak atau isinya membengkak "
+                           "terlalu besar bila dibuka. Simpan ulang berkas dari Word atau Excel lalu unggah lagi."))
+
+
 def detect_kind(data: bytes) -> str | None:
-    """The file's real type from its first bytes (and, for Office files, its ZIP directory)."""
+    """The file's real type from its first bytes (and, for Office files, its ZIP directory).
+
+    None for a type that is not allowed; UnsafeArchive for a ZIP over the limits above.
+    """
     if data.startswith(b"%PDF-"):
         return "pdf"
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -191,19 +231,67 @@ def detect_kind(data: bytes) -> str | None:
     if data.startswith(b"\xff\xd8\xff"):
         return "jpeg"
     if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = archive.namelist()
-                if "[Content_Types].xml" not in names:
-                    return None
-                types = archive.read("[Content_Types].xml")
-        except (zipfile.BadZipFile, KeyError, RuntimeError, OSError):
-            return None
-        if any(n.startswith("word/") for n in names) and b"wordprocessingml" in types:
-            return "docx"
-        if any(n.startswith("xl/") for n in names) and b"spreadsheetml" in types:
-            return "xlsx"
+        return _office_kind(data)
     return None
+
+
+def _office_kind(data: bytes) -> str | None:
+    """"docx" or "xlsx" when the ZIP names that kind's parts and content type, within the limits."""
+    # Every directory entry zipfile accepts starts with this signature, so its count bounds theirs.
+    if data.count(b"PK\x01\x02") > OFFICE_MAX_MEMBERS:
+        raise UnsafeArchive()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            _check_declared_sizes(members)
+            names = {member.filename for member in members}
+            if CONTENT_TYPES not in names:
+                return None
+            found = _markers_in(archive, archive.getinfo(CONTENT_TYPES))
+    except UnsafeArchive:
+        raise
+    except (zipfile.BadZipFile, ValueError, RuntimeError, NotImplementedError, OSError, EOFError, zlib.error):
+        return None  # not a ZIP that can be read (a bad offset, name, method or password)
+    for kind, (marker, folder) in OFFICE_MARKERS.items():
+        if marker in found and any(name.startswith(folder) for name in names):
+            return kind
+    return None
+
+
+def _check_declared_sizes(members: list[zipfile.ZipInfo]) -> None:
+    """Refuse by the directory's word alone: the count of parts, each one's size, the total, the ratio."""
+    if len(members) > OFFICE_MAX_MEMBERS:
+        raise UnsafeArchive()
+    total = 0
+    for member in members:
+        total += member.file_size
+        if member.file_size > OFFICE_MAX_MEMBER_BYTES or total > OFFICE_MAX_TOTAL_BYTES:
+            raise UnsafeArchive()
+        if member.file_size > OFFICE_RATIO_FROM_BYTES and member.file_size > OFFICE_MAX_RATIO * member.compress_size:
+            raise UnsafeArchive()
+
+
+def _markers_in(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> set[bytes]:
+    """Which of the kinds' content-type markers one part holds, read a chunk at a time."""
+    if member.file_size > CONTENT_TYPES_MAX_BYTES:
+        raise UnsafeArchive()
+    markers = [marker for marker, _folder in OFFICE_MARKERS.values()]
+    overlap = max(len(marker) for marker in markers) - 1
+    found: set[bytes] = set()
+    read = 0
+    tail = b""
+    try:
+        with archive.open(member) as part:
+            while chunk := part.read(READ_CHUNK_BYTES):
+                read += len(chunk)
+                if read > CONTENT_TYPES_MAX_BYTES:
+                    raise UnsafeArchive()
+                window = tail + chunk
+                found.update(marker for marker in markers if marker in window)
+                tail = window[-overlap:]
+    except (zipfile.BadZipFile, EOFError, zlib.error) as error:  # e.g. a CRC mismatch: the part is not what it says
+        raise UnsafeArchive() from error
+    return found
 
 
 def safe_display_name(filename: str | None, extension: str) -> str:
@@ -219,12 +307,12 @@ def safe_display_name(filename: str | None, extension: str) -> str:
     return name
 
 
-def upload_path(stored_name: str) -> str:
-    return os.path.join(current_app.config["UPLOAD_DIR"], stored_name)
-
-
 def add_attachment(proposal: Proposal, uploader: User, filename: str | None, stream) -> Attachment:
-    """Store an evidence file under a generated name, after checking its size and real type."""
+    """Store an evidence file under a generated name, after checking its size and real type.
+
+    The file takes that name when the caller's transaction commits and is gone if it does not
+    (app.proposals.storage).
+    """
     limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
     data = stream.read(limit + 1)
     if not data:
@@ -242,9 +330,7 @@ def add_attachment(proposal: Proposal, uploader: User, filename: str | None, str
         raise ServiceError(_("Isi berkas adalah %(kind)s, tetapi namanya berakhiran \"%(ext)s\". Simpan berkas "
                              "dengan jenis yang benar lalu unggah lagi.", kind=KIND_NAMES[kind], ext=extension or "—"))
     stored_name = f"{uuid.uuid4().hex}{extensions[0]}"
-    os.makedirs(current_app.config["UPLOAD_DIR"], exist_ok=True)
-    with open(upload_path(stored_name), "xb") as handle:
-        handle.write(data)
+    storage.store_after_commit(data, stored_name)  # named stored_name once the row is committed
     attachment = Attachment(
         proposal=proposal, uploaded_by_id=uploader.id, original_name=safe_display_name(filename, extensions[0]),
         stored_name=stored_name, content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
@@ -255,14 +341,6 @@ def add_attachment(proposal: Proposal, uploader: User, filename: str | None, str
                  attachment_id=attachment.id, sha256=attachment.sha256, size=attachment.size)
     live.touch()  # the proposal page lists its evidence
     return attachment
-
-
-def remove_stored_file(stored_name: str) -> None:
-    """Delete a stored file whose row was not committed (a failed request)."""
-    try:
-        os.remove(upload_path(stored_name))
-    except FileNotFoundError:
-        pass
 
 
 # --- queries ------------------------------------------------------------------

@@ -7,10 +7,14 @@ view commits.
 import re
 from dataclasses import dataclass
 
+from datetime import date
+
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app import audit, live
+from app.cycles import city_today
 from app.extensions import db
 from app.labels import label
 from app.models import Proposal, StatusChange, User
@@ -68,9 +72,30 @@ class Problem:
     message: str
 
 
-def submission_problems(proposal: Proposal) -> list[Problem]:
-    """Everything that keeps a proposal from being submitted, field by field."""
+def window_refusal(proposal: Proposal, actor: User, today: date | None = None) -> str | None:
+    """Why `actor` may not submit (or resubmit) this proposal today because of its
+    cycle's submission window, with the window's dates; None when they may.
+    Admins may move proposals whatever the dates."""
+    cycle = proposal.cycle
+    today = today or city_today()
+    if actor.is_admin or cycle.accepts_submissions(today):
+        return None
+    dates = dict(year=cycle.year, opens=format_date(cycle.submission_opens, "long"),
+                 closes=format_date(cycle.submission_closes, "long"))
+    if today < cycle.submission_opens and not cycle.closed:
+        return _("Masa pengajuan siklus %(year)s belum dibuka: usulan dapat diajukan mulai %(opens)s sampai "
+                 "%(closes)s (WIB).", **dates)
+    return _("Masa pengajuan siklus %(year)s sudah berakhir (%(opens)s sampai %(closes)s, WIB): usulan tidak "
+             "dapat diajukan lagi. Hubungi admin laboratorium bila perlu.", **dates)
+
+
+def submission_problems(proposal: Proposal, actor: User | None = None) -> list[Problem]:
+    """Everything that keeps a proposal from being submitted, field by field;
+    given the person submitting, also the cycle's submission window (field "cycle")."""
     problems = []
+    refusal = window_refusal(proposal, actor) if actor is not None else None
+    if refusal:
+        problems.append(Problem("cycle", refusal))
     for field, name in REQUIRED_FIELDS.items():
         value = getattr(proposal, field)
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -125,7 +150,7 @@ def change_status(proposal: Proposal, to_status: str, actor: User, note: str = "
     if to_status in NOTE_REQUIRED and not note:
         raise TransitionError(_("Tuliskan catatan: apa yang perlu diperbaiki atau mengapa usulan ditolak."))
     if to_status == "submitted":
-        problems = submission_problems(proposal)
+        problems = submission_problems(proposal, actor)
         if problems:
             raise TransitionError(" ".join(p.message for p in problems))
         proposal.submitted_at = utcnow()

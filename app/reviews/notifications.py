@@ -7,18 +7,20 @@ the in-app notification, which is already committed by then.
 """
 import logging
 import smtplib
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 
-from flask import current_app, has_app_context, has_request_context, request
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, event, func, select, update
+from sqlalchemy import bindparam, event, func, inspect, select, update
 from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.labels import label
 from app.models import Notification, Proposal, StatusChange, User
 from app.models._types import utcnow
+from app.urls import site_root
 
 log = logging.getLogger(__name__)
 OUTBOX = "apusida_outbox"
@@ -32,6 +34,49 @@ class Mail:
     server: str
     port: int
     sender: str
+    # The in-app rows this message goes with: the log names them, never the text.
+    notifications: list[Notification] = field(default_factory=list)
+
+    def notification_ids(self) -> str:
+        # Read from each row's identity, which needs no query after the commit expired the rows.
+        keys = (inspect(row).identity for row in self.notifications)
+        return ", ".join(str(key[0]) for key in keys if key) or "-"
+
+
+SUBJECT_MAX = 150
+ADDRESS_MAX = 254  # the longest an e-mail address can be (RFC 5321)
+
+
+def header_text(value: str, limit: int = SUBJECT_MAX) -> str:
+    """Text made fit for one e-mail header line: line breaks (CR, LF, U+2028 ...),
+    control and invisible format characters become spaces, runs of spaces
+    become one, and a text longer than `limit` is cut with an ellipsis.
+    Non-ASCII letters stay; EmailMessage encodes them."""
+    spaced = "".join(" " if unicodedata.category(char)[0] == "C" or unicodedata.category(char) in ("Zl", "Zp")
+                     else char for char in str(value))
+    text = " ".join(spaced.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
+
+
+def _address(value: str) -> str | None:
+    """An address fit for From or To, or None: one without spaces, breaks or control characters."""
+    address = header_text(value, ADDRESS_MAX + 1)
+    return address if address and " " not in address and "@" in address and len(address) <= ADDRESS_MAX else None
+
+
+def build_message(mail: Mail) -> EmailMessage:
+    """The e-mail of one Mail, its headers cleaned (a title may hold anything a form accepts)."""
+    sender = _address(mail.sender) or "apusida@localhost"
+    recipients = [address for address in map(_address, mail.recipients) if address]
+    if not recipients:
+        raise ValueError("no usable recipient address")
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = ", ".join(recipients)
+    message["Subject"] = header_text(mail.subject) or "Apusida"
+    # The body keeps its line breaks; a stray surrogate (no valid text has one) becomes "?".
+    message.set_content(mail.body.encode("utf-8", "replace").decode("utf-8"))
+    return message
 
 
 def proposal_link(proposal: Proposal) -> str:
@@ -45,7 +90,7 @@ def notify(users, message: str, link: str = "", subject: str | None = None) -> l
     rows = [Notification(user_id=user.id, message=message, link=link) for user in unique.values()]
     db.session.add_all(rows)
     if rows and has_app_context() and current_app.config.get("MAIL_SERVER"):
-        base = request.url_root.rstrip("/") if has_request_context() else ""
+        base = site_root()  # the configured host, never the request's (app.urls)
         config = current_app.config
         db.session.info.setdefault(OUTBOX, []).append(Mail(
             recipients=sorted(user.email for user in unique.values()),
@@ -54,22 +99,25 @@ def notify(users, message: str, link: str = "", subject: str | None = None) -> l
             + "\n\n-- \n" + _("Apusida, Laboratorium Inovasi Kota Probolinggo"),
             server=config["MAIL_SERVER"], port=int(config.get("MAIL_PORT") or 25),
             sender=config.get("MAIL_SENDER") or "apusida@localhost",
+            notifications=rows,
         ))
     return rows
 
 
 def deliver(mail: Mail) -> bool:
-    """Send one message; log and return False on any SMTP or network failure."""
-    message = EmailMessage()
-    message["From"] = mail.sender
-    message["To"] = ", ".join(mail.recipients)
-    message["Subject"] = mail.subject[:150]
-    message.set_content(mail.body)
+    """Build and send one message; on any failure log it (by notification id,
+    never the text) and return False. It runs after the person's change was
+    committed, so nothing here may raise into their request."""
+    try:
+        message = build_message(mail)
+    except Exception:
+        log.exception("Notification e-mail for notification(s) %s could not be built", mail.notification_ids())
+        return False
     try:
         with smtplib.SMTP(mail.server, mail.port, timeout=10) as smtp:
             smtp.send_message(message)
-    except (OSError, smtplib.SMTPException):
-        log.exception("Notification e-mail to %s failed", ", ".join(mail.recipients))
+    except Exception:
+        log.exception("Notification e-mail for notification(s) %s failed to send", mail.notification_ids())
         return False
     return True
 
@@ -101,10 +149,19 @@ def agency_members(proposal: Proposal) -> list[User]:
 
 
 def notify_submitted(proposal: Proposal) -> None:
-    """Tell the admins that a proposal was submitted (or resubmitted after revision)."""
+    """Tell the admins that a proposal was submitted (or resubmitted after revision).
+
+    The agency is named as each recipient may read it (blind review), so those
+    told alike share one message."""
+    from app.reviews.services import shown_agency  # imported here: services imports this module
+
     admins = _active(select(User).where(User.role == "admin").order_by(User.id))
-    notify(admins, _("Usulan diajukan: \u201c%(title)s\u201d dari %(agency)s.",
-                     title=proposal.title, agency=proposal.agency.name), proposal_link(proposal))
+    by_agency_shown: dict[str, list[User]] = {}
+    for admin in admins:
+        by_agency_shown.setdefault(shown_agency(admin, proposal), []).append(admin)
+    for agency, recipients in by_agency_shown.items():
+        notify(recipients, _("Usulan diajukan: \u201c%(title)s\u201d dari %(agency)s.",
+                             title=proposal.title, agency=agency), proposal_link(proposal))
 
 
 def notify_reviewed(proposal: Proposal) -> None:

@@ -30,7 +30,6 @@ class ReviewPanel:
     proposal: Proposal
     user: User
     vote: VoteState
-    hide_identity: bool
     own_agency: bool
     show_reviews: bool
     reviews: list[Review]
@@ -124,7 +123,7 @@ def build_panel(proposal: Proposal, user: User, *, review_form: ReviewForm | Non
 
     panel = ReviewPanel(
         proposal=proposal, user=user, vote=vote_state(proposal, user),
-        hide_identity=services.hides_identity(user, proposal), own_agency=own_agency,
+        own_agency=own_agency,
         show_reviews=show_reviews, reviews=reviews, summary=summary, my_review=my_review,
         may_review=may_review, conflict_declared=conflict,
         may_declare_conflict=is_reviewer and not own_agency and not conflict

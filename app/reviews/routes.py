@@ -98,6 +98,18 @@ def hides_identity_global(proposal: Proposal) -> bool:
     return services.hides_identity(current_user, proposal)
 
 
+@bp.app_template_global("shown_agency")
+def shown_agency_global(proposal: Proposal, code: bool = False) -> str:
+    """The proposal's agency as the current user may read it (services.shown_agency)."""
+    return services.shown_agency(current_user, proposal, code=code)
+
+
+@bp.app_template_global("shown_author")
+def shown_author_global(proposal: Proposal) -> str:
+    """The proposal's author as the current user may read it (services.shown_author)."""
+    return services.shown_author(current_user, proposal)
+
+
 @bp.app_template_global()
 def unread_notification_count() -> int:
     if not current_user.is_authenticated:
@@ -330,9 +342,8 @@ def queue():
             .where(Review.reviewer_id == current_user.id, Proposal.cycle_id == cycle.id)) or 0
         if current_user.is_admin:
             stats, overall = services.reviewer_stats(cycle.id)
-    hidden = {p.id for p in [*waiting, *reviewed] if services.hides_identity(current_user, p)}
     return render_template("reviews/queue.html", waiting=waiting, reviewed=reviewed, cycle=cycle,
-                           done_in_cycle=done_in_cycle, stats=stats, overall=overall, hidden=hidden)
+                           done_in_cycle=done_in_cycle, stats=stats, overall=overall)
 
 
 @dashboard_panel

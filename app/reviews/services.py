@@ -8,14 +8,17 @@ from dataclasses import dataclass
 from statistics import fmean, pstdev
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, delete, exists, false, func, or_, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, case, delete, exists, false, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, live
 from app.extensions import db
-from app.models import RECOMMENDATIONS, RUBRIC, ConflictDeclaration, Cycle, Proposal, Review, StatusChange, User, Vote
+from app.models import (
+    RECOMMENDATIONS, RUBRIC, Agency, ConflictDeclaration, Cycle, Proposal, Review, StatusChange, User, Vote,
+)
 from app.models._types import utcnow
 from app.proposals import permissions
 from app.proposals.status import change_status, set_published
@@ -65,6 +68,37 @@ def identity_hidden_condition(user: User):
     if user.agency_id is not None:
         condition = and_(condition, Proposal.agency_id != user.agency_id)
     return condition
+
+
+# What blind review shows in place of the name (a neutral label, never a hint).
+HIDDEN_AGENCY = _l("Perangkat daerah disembunyikan (penilaian tertutup)")
+HIDDEN_AUTHOR = _l("Pengusul disembunyikan (penilaian tertutup)")
+
+
+def shown_agency(viewer: User, proposal: Proposal, code: bool = False) -> str:
+    """The agency of `proposal` as `viewer` may read it next to the proposal: its name
+    (or its code), or a neutral label while blind review hides it.
+
+    Every page, fragment, form choice, notification and export that names a
+    proposal's agency goes through here (or shown_agency_sql for a query), as
+    the `shown_agency` template global. Like hides_identity it reads the viewer
+    only through role and agency, so page parts shared per (role, agency) stay
+    right (app.page_cache). Public pages and open data hold published
+    innovations only, decided by definition, so nothing is hidden there."""
+    if hides_identity(viewer, proposal):
+        return str(HIDDEN_AGENCY)
+    return proposal.agency.code if code else proposal.agency.name
+
+
+def shown_author(viewer: User, proposal: Proposal) -> str:
+    """The author's name as `viewer` may read it, or a neutral label (see shown_agency)."""
+    return str(HIDDEN_AUTHOR) if hides_identity(viewer, proposal) else proposal.author.name
+
+
+def shown_agency_sql(viewer: User, column=Agency.name):
+    """shown_agency as a SQL expression over Proposal (Agency and Cycle joined): the
+    agency's `column` (name or code), or the neutral label where the identity is hidden."""
+    return case((identity_hidden_condition(viewer), literal(str(HIDDEN_AGENCY))), else_=column)
 
 
 def declared_conflict(user: User, proposal: Proposal) -> bool:

@@ -1,14 +1,13 @@
 """The public showcase, innovation pages, open data and the Atom feed (no login anywhere)."""
-import csv
-import io
 import json
 
-from flask import Response, abort, make_response, render_template, request, session, url_for
+from flask import Response, abort, make_response, render_template, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
 from app import live, page_cache
 from app.affairs import affair_choices, all_affairs
+from app.csv_export import to_csv
 from app.extensions import db
 from app.htmx import is_htmx, render_page_or_block
 from app.inputs import DATE_MAX, DATE_MIN, int_arg, page_number
@@ -27,6 +26,7 @@ from app.showcase.services import (
     showcase_query,
     vote_total,
 )
+from app.urls import absolute_url
 
 PER_PAGE = 12
 FEED_SIZE = 30
@@ -147,12 +147,7 @@ def _open_data_response(kind: str, build, mimetype: str, filename: str | None = 
 def innovations_csv():
     """Every published innovation as CSV (UTF-8, header row with DESIGN's field names)."""
     def build():
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=OPEN_DATA_FIELDS, lineterminator="\r\n")
-        writer.writeheader()
-        for row in open_data_rows():
-            writer.writerow({key: "" if value is None else value for key, value in row.items()})
-        return buffer.getvalue()
+        return to_csv(OPEN_DATA_FIELDS, ([row[field] for field in OPEN_DATA_FIELDS] for row in open_data_rows()))
 
     return _open_data_response("csv", build, "text/csv", "inovasi-kota-probolinggo.csv")
 
@@ -164,7 +159,7 @@ def innovations_json():
         rows = open_data_rows()
         document = {
             "source": "Apusida, Laboratorium Inovasi Kota Probolinggo",
-            "dictionary": url_for("showcase.open_data", _external=True),
+            "dictionary": absolute_url("showcase.open_data"),
             "fields": list(OPEN_DATA_FIELDS), "count": len(rows), "innovations": rows,
         }
         return json.dumps(document, ensure_ascii=False, indent=1)
@@ -181,7 +176,7 @@ def feed():
         return cached
     rows = open_data_rows(limit=FEED_SIZE)
     body = render_template("showcase/feed.xml", rows=rows, updated=rows[0]["published_at"] if rows else None,
-                           site_url=url_for("showcase.index", _external=True))
+                           site_url=absolute_url("showcase.index"))
     response = Response(body, mimetype="application/atom+xml")
     return finish(response, etag, OPEN_DATA_CACHE_CONTROL)
 

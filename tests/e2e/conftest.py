@@ -78,7 +78,7 @@ def live_server(app, tmp_path_factory, htmx_file):
     """The app served by a real WSGI server on a free loopback port."""
     server_app = make_app(tmp_path_factory, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
                           HTMX_URL="/_e2e/htmx.min.js", HTMX_SRI="", TESTING=False,
-                          LOGIN_RATE_LIMIT="1000 per minute")
+                          LOGIN_LIMIT_PER_EMAIL="1000 per minute", LOGIN_LIMIT_PER_ADDRESS="1000 per minute")
     server_app.add_url_rule("/_e2e/htmx.min.js", "e2e_htmx",
                             lambda: send_file(htmx_file, mimetype="text/javascript"))
     server = make_server("127.0.0.1", 0, server_app, threaded=True)
