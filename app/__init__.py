@@ -111,7 +111,11 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_message = _l("Silakan masuk untuk membuka halaman ini.")
     login_manager.login_message_category = "info"
 
+    from app import inputs
     from app import models  # noqa: F401  (registers every table on the metadata)
+
+    inputs.register(app)  # the bounded <int:...> converter, before any route is added
+
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
     from app.events import bp as events_bp

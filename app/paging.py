@@ -11,10 +11,10 @@ match before it cuts the page.
 import math
 from dataclasses import dataclass
 
-from flask import request
 from sqlalchemy import Select, func, select
 
 from app.extensions import db
+from app.inputs import page_number
 
 
 @dataclass
@@ -53,8 +53,7 @@ def paginate(stmt: Select, per_page: int, as_rows: bool = False, total: Select |
 
     The total rides along with the page (one query) unless `total`, a select
     of the count, is given."""
-    number = request.args.get("page", 1, type=int)
-    number = number if number and number > 0 else 1
+    number = page_number()
     limited = stmt.limit(per_page).offset((number - 1) * per_page)
     if total is None:
         limited = limited.add_columns(func.count().over().label("total"))

@@ -3,7 +3,7 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from markupsafe import Markup, escape
 
-from app import i18n
+from app import i18n, page_cache
 from app.affairs import affair_choices, affair_name
 from app.labels import choices, label
 from app.urls import absolute_url
@@ -74,14 +74,33 @@ def fixed_options(kind: str, selected: str | None) -> Markup:
 
 
 def url_with(**changes) -> str:
-    """The current URL with some query arguments changed (for paging and sorting)."""
-    args = request.args.to_dict(flat=True)
+    """The current URL with some query arguments changed (for paging and sorting).
+
+    A page shared through app.page_cache starts from the arguments its view
+    read (page_cache.known_args), so an argument it ignored never finds its way
+    into the shared copy."""
+    known = page_cache.known_args()
+    args = dict(known) if known is not None else request.args.to_dict(flat=True)
     for key, value in changes.items():
         if value is None or value == "":
             args.pop(key, None)
         else:
             args[key] = value
     return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def current_path() -> str:
+    """This page's path (its route's own spelling of it), without the query."""
+    if request.endpoint is None:  # no route matched: the 404 page
+        return request.path
+    return url_for(request.endpoint, **(request.view_args or {}))
+
+
+def current_url() -> str:
+    """This page's path and query (as url_with), for the language switch to come back to."""
+    if request.endpoint is None:
+        return request.path
+    return url_with()
 
 
 def register(app: Flask) -> None:
@@ -91,7 +110,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
     app.jinja_env.filters["paragraphs"] = paragraphs
-    app.jinja_env.globals.update(absolute_url=absolute_url, url_with=url_with, status_tag=status_tag, stage_tag=stage_tag,
+    app.jinja_env.globals.update(absolute_url=absolute_url, url_with=url_with, current_path=current_path,
+                                 current_url=current_url, status_tag=status_tag, stage_tag=stage_tag,
                                  select_options=select_options, fixed_options=fixed_options)
     # Lets the layout link to a feature only once that feature is registered.
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions

@@ -11,9 +11,8 @@ Run it as `bench/run` (see README.md, "Benchmark"). For each database engine
 3. drives each page with wrk at 32 connections for a fixed time and prints
    requests per second, median and 95th-percentile latency, the ratio to the
    bare endpoint and the peak resident memory (VmHWM) of each worker;
-   the proposal list and page are also measured "rendered every time" (a
-   new ignored query argument per request, so no shared copy is ever found),
-   for reference: what they cost right after the data changed;
+   the proposal list and page are also measured "rendered every time", for
+   reference: what they cost right after the data changed (see UNCACHED_APP);
 4. toggles votes as many different people and then checks that no vote was
    lost or doubled;
 5. measures the showcase and the list again on a 1,000-proposal data set, to
@@ -272,9 +271,18 @@ def wrk(base: str, path: str, seconds: int, headers: dict | None = None, lua_ext
     }
 
 
-# The same page with an argument the app ignores and a new value every time:
-# the URL is part of the shared fragments' key, so each request renders the
-# page in full, as after a change of the data. wrk's own path is replaced.
+# The reference rows ("rendered every time") are measured on a second
+# gunicorn whose shared page store keeps nothing (PAGE_CACHE_MAX_BYTES=0, read
+# by app.page_cache), so every request renders the page in full, as right
+# after a change of the data, through the very same code otherwise. An ignored
+# query argument with a new value each time no longer does that: the store's
+# key holds only the arguments a page reads, as parsed, so such an argument
+# finds the same copy. LUA_FRESH still adds one, for a baseline from before
+# that change (--baseline), which keyed by the whole URL and does not read the
+# setting. gunicorn calls the factory with these literal arguments.
+UNCACHED_APP = "app:create_app({'PAGE_CACHE_MAX_BYTES': 0})"
+
+# A new ignored argument per request (wrk's own path is replaced); see UNCACHED_APP.
 LUA_FRESH = r"""
 ok, bad, counter = 0, 0, 0
 function init(args) counter = math.random(1, 1000000000) end
@@ -430,8 +438,8 @@ def measure_app(engine: str, url: str, seconds: int, full: bool, code: Path = RO
         list_path = "/proposals/?" + urllib.parse.urlencode(
             {"q": "sampah", "status": "in_review", "innovation_type": "digital", "sort": "newest"})
         results["list filter+search"] = wrk(base, list_path, seconds, {"Cookie": cookie})
-        results["list filter+search" + REFERENCE_SUFFIX] = wrk(base, list_path, seconds, {"Cookie": cookie},
-                                                                 lua_extra=LUA_FRESH)
+        results["list filter+search" + REFERENCE_SUFFIX] = None  # measured below, on UNCACHED_APP
+        proposal_id = None
         if full:
             current = database_rows(url, "SELECT id FROM cycle ORDER BY year DESC LIMIT 1")[0][0]
             proposal_id = database_rows(
@@ -439,8 +447,7 @@ def measure_app(engine: str, url: str, seconds: int, full: bool, code: Path = RO
                      "AND EXISTS (SELECT 1 FROM comment c WHERE c.proposal_id = p.id) ORDER BY p.id LIMIT 1",
                 {"c": current})[0][0]
             results["proposal page"] = wrk(base, f"/proposals/{proposal_id}", seconds, {"Cookie": cookie})
-            results["proposal page" + REFERENCE_SUFFIX] = wrk(base, f"/proposals/{proposal_id}", seconds,
-                                                                {"Cookie": cookie}, lua_extra=LUA_FRESH)
+            results["proposal page" + REFERENCE_SUFFIX] = None  # measured below
             results["leaderboard full"] = wrk(base, "/leaderboard", seconds)
             _status, headers, _body = fetch(base, "/leaderboard", {"HX-Request": "true"})
             etag = headers.get("ETag")
@@ -457,6 +464,14 @@ def measure_app(engine: str, url: str, seconds: int, full: bool, code: Path = RO
             vote["check_ok"] = ok and board_ok and vote["bad"] == 0
             results["vote toggle"] = vote
         results["_rss"] = server.peak_rss_mb()
+    with serving(UNCACHED_APP, app_env(url, code), code) as server:
+        base = server.base
+        cookie = login(base, *LIST_USER)
+        results["list filter+search" + REFERENCE_SUFFIX] = wrk(base, list_path, seconds, {"Cookie": cookie},
+                                                                 lua_extra=LUA_FRESH)
+        if proposal_id is not None:
+            results["proposal page" + REFERENCE_SUFFIX] = wrk(base, f"/proposals/{proposal_id}", seconds,
+                                                                {"Cookie": cookie}, lua_extra=LUA_FRESH)
     return results
 
 

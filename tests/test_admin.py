@@ -64,7 +64,7 @@ def test_user_form_errors_are_shown_beside_fields_and_nothing_saved(client, logi
     login_as("admin")
     response = client.post("/admin/users/new", data={"email": "not-an-email", "name": "", "role": "innovator", "agency_id": 0})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert 'class="error-summary"' in html
     assert "Alamat email tidak valid." in html and "Inovator harus terhubung dengan perangkat daerah." in html
     assert db.session.scalar(select(User).where(User.email == "not-an-email")) is None
@@ -83,7 +83,7 @@ def test_admin_cannot_demote_themselves(client, login_as):
     admin = login_as("admin")
     response = client.post(f"/admin/users/{admin.id}/edit", data={
         "email": admin.email, "name": admin.name, "role": "reviewer", "agency_id": 0, "active": "y"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     db.session.expire_all()
     assert db.session.get(User, admin.id).role == "admin"
 

@@ -195,13 +195,13 @@ def test_the_admins_user_form_applies_the_policy(client, login_as, make):
     response = client.post("/admin/users/new", data={
         "email": "joko@example.com", "name": "Joko Widodo", "role": "innovator",
         "agency_id": agency.id, "active": "y", "password": "Bismillah123"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "paling sering dipakai" in field_errors(response.get_data(as_text=True), "password")[0]
     assert db.session.scalar(select(User).where(User.email == "joko@example.com")) is None
     response = client.post(f"/admin/users/{other.id}/edit", data={
         "email": other.email, "name": other.name, "role": "reviewer", "agency_id": 0, "active": "y",
         "password": "lestari-pagi-hari"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "tidak boleh memuat nama" in field_errors(response.get_data(as_text=True), "password")[0]
     db.session.expire_all()
     refused = db.session.get(User, other.id)

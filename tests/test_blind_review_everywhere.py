@@ -84,7 +84,8 @@ PAGES = [
     # Events: the page that links the proposal, its HTMX fragment, the feeds.
     Page("GET", "/events", shown_to=None),
     Page("GET", "/events/{event}"),
-    Page("POST", "/events/{event}/proposals", htmx=True, data=lambda ids: {}),
+    # An empty link form: sent back (422) with the form, whose choices name the proposals.
+    Page("POST", "/events/{event}/proposals", status=422, htmx=True, data=lambda ids: {}, shown_status=422),
     Page("GET", "/events.ics", shown_to=None),
     Page("GET", "/events/{event}.ics", shown_to=None),
     # Exports and admin pages (a reviewer may download none of the admin ones).

@@ -75,7 +75,7 @@ def test_admin_creates_event_in_local_time_and_bad_input_changes_nothing(client,
         "title": "", "kind": "diagnose", "starts_at": "2030-03-10T13:00", "ends_at": "2030-03-10T09:00",
         "place": "Aula", "capacity": "0"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and 'class="error-summary"' in html
+    assert response.status_code == 422 and 'class="error-summary"' in html
     assert "Isi judul kegiatan." in html and "Waktu selesai tidak boleh sebelum waktu mulai." in html
     assert "Kapasitas antara 1 dan 10.000 orang." in html
     assert db.session.scalar(select(Event.id)) is None

@@ -5,7 +5,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import CheckConstraint, create_engine, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
 from app import create_app
 from app.extensions import db
@@ -47,4 +48,88 @@ def test_upgrade_builds_schema_identical_to_models(empty_database_url, tmp_path)
 
             diff = compare_metadata(MigrationContext.configure(conn, opts={"include_name": include_name}), db.metadata)
         assert diff == [], f"models and migrations differ; run flask db migrate: {diff}"
+        db.engine.dispose()
+
+
+def _migrated_app(url, tmp_path):
+    return create_app({
+        "TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": str(tmp_path / "uploads"),
+    })
+
+
+def _check_constraints(engine) -> dict[str, set[str]]:
+    inspector = inspect(engine)
+    return {table: {c["name"] for c in inspector.get_check_constraints(table)}
+            for table in inspector.get_table_names() if table != "alembic_version" and not table.startswith("proposal_fts")}
+
+
+def test_upgrade_builds_every_check_constraint_of_the_models(empty_database_url, tmp_path):
+    """compare_metadata does not compare CHECK constraints; the length limits among them are compared here."""
+    application = _migrated_app(empty_database_url, tmp_path)
+    with application.app_context():
+        upgrade()
+        expected = {table.name: {c.name for c in table.constraints if isinstance(c, CheckConstraint)}
+                    for table in db.metadata.sorted_tables}
+        assert "ck_proposal_summary_length" in expected["proposal"]
+        assert _check_constraints(db.engine) == expected
+        db.engine.dispose()
+
+
+def _row_counts(tables) -> dict[str, int]:
+    return {table: db.session.scalar(text(f"SELECT count(*) FROM {table}")) for table in tables}
+
+
+# From the revision before the length limits, and from one further back (several revisions in one run).
+@pytest.mark.parametrize("start", ["c41d7e2b9f10", "a5c742512fa6"])
+def test_upgrading_a_database_with_data_keeps_its_rows_and_search(empty_database_url, tmp_path, start):
+    from app.models import Proposal
+    from app.proposals.services import search_condition
+    from tests.factories_security import world
+
+    application = _migrated_app(empty_database_url, tmp_path)
+    with application.app_context():
+        upgrade(revision=start)
+        w = world()
+        w["draft"].title = "Bank sampah digital"
+        db.session.commit()
+        draft_id, submitted_id = w["draft"].id, w["submitted"].id
+        tables = [t.name for t in db.metadata.sorted_tables]
+        before = _row_counts(tables)
+        db.session.remove()
+
+        upgrade()
+        assert _row_counts(tables) == before
+        found = db.session.scalars(select(Proposal.id).where(search_condition("sampah"))).all()
+        assert found == [draft_id]  # the search still finds what was there before
+        db.session.get(Proposal, submitted_id).title = "Posyandu keliling"
+        db.session.commit()  # and follows a change made after the upgrade
+        assert db.session.scalars(select(Proposal.id).where(search_condition("posyandu"))).all() == [submitted_id]
+        proposal = db.session.get(Proposal, draft_id)
+        proposal.summary = "x" * 4001
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_upgrade_refuses_texts_over_the_limits_and_changes_nothing(empty_database_url, tmp_path):
+    from app.models import Proposal
+    from tests.factories_security import world
+
+    application = _migrated_app(empty_database_url, tmp_path)
+    with application.app_context():
+        upgrade(revision="c41d7e2b9f10")
+        w = world()
+        db.session.get(Proposal, w["draft"].id).design = "kata " * 7000  # 35,000 characters
+        db.session.commit()
+        db.session.remove()
+        from alembic import command
+
+        # Alembic itself (Flask-Migrate's upgrade() logs the error and exits).
+        with pytest.raises(RuntimeError, match=r"proposal\.design: 1 longer than 30000"):
+            command.upgrade(application.extensions["migrate"].migrate.get_config(), "head")
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "c41d7e2b9f10"
+        assert "ck_proposal_design_length" not in _check_constraints(db.engine)["proposal"]
         db.engine.dispose()

@@ -1,9 +1,11 @@
 """Public pages shared by anonymous visitors (app.page_cache) and the fast translations (app.i18n)."""
 import re
+import sys
 
 import pytest
 from flask_babel import force_locale
 
+from app import page_cache
 from app.extensions import db
 from app.i18n import gettext
 from app.labels import label
@@ -114,3 +116,89 @@ def test_translations_follow_a_locale_forced_within_a_request(app):
             assert label("status", "approved") == "Approved"
         assert gettext("Usulan") == "Usulan"
         assert label("status", "unknown-code") == "unknown-code"
+
+
+# --- the store's bound and key -------------------------------------------------------------
+
+def test_a_thousand_junk_query_arguments_make_at_most_one_entry(app, client, innovation):
+    for n in range(1000):
+        assert client.get(f"/?junk{n}=x&utm_source={n}").status_code == 200
+    assert page_cache.kept_bytes()[0] == 1
+    # Values the page does not understand count as not given, as does page 1.
+    for path in ("/?stage=bogus", "/?type=x", "/?affair=nothing", "/?page=abc", "/?page=1", "/?year=99999999999",
+                 "/?q=", "/?year=1"):
+        client.get(path)
+    assert page_cache.kept_bytes()[0] == 1
+
+
+def test_junk_on_the_proposal_list_and_the_board_polls_makes_no_new_entry(app, client, make, innovation):
+    person = make.user(role="innovator")
+    db.session.commit()
+    login(client, person)
+    client.get("/proposals/")
+    entries = page_cache.kept_bytes()[0]
+    for n in range(200):
+        client.get(f"/proposals/?status=junk{n}&sort=junk{n}&agency={'A' * 41}&affair=junk&extra{n}=1")
+    assert page_cache.kept_bytes()[0] == entries
+    visitor = app.test_client()
+    for n in range(200):
+        visitor.get(f"/leaderboard?previous_order=order-{n}&kind=junk{n}", headers=HX)
+    assert page_cache.kept_bytes()[0] == entries + 1  # one board fragment: "the order changed"
+
+
+def test_a_copy_shared_after_a_junk_url_holds_nothing_of_it(app, innovation):
+    marker = "ignoredMarker12345"
+    app.test_client().get(f"/?{marker}=1&q=&stage={marker}")
+    html = app.test_client().get("/").get_data(as_text=True)
+    assert marker not in html
+    assert 'name="next" value="/"' in html  # the language switch comes back to the page itself
+
+
+def test_each_host_has_its_own_copy(app, innovation):
+    visitor = app.test_client()
+    visitor.get("/", headers={"Host": "apusida.example.go.id"})
+    visitor.get("/", headers={"Host": "other.example"})
+    assert page_cache.kept_bytes()[0] == 2
+
+
+def _sized(n: int) -> str:
+    return "x" * n
+
+
+def test_the_store_is_bounded_by_bytes_least_recently_used_first_out(app, monkeypatch):
+    page_size = sys.getsizeof(_sized(100_000))  # the memory a str of 100,000 ASCII characters takes
+    monkeypatch.setitem(app.config, "PAGE_CACHE_MAX_BYTES", 3 * page_size)
+    with app.test_request_context("/"):
+        for n in range(10):
+            page_cache.keep(("page", n), _sized(100_000))
+            if n >= 1:
+                assert page_cache.cached(("page", 0)) is not None  # used again, so kept
+        count, size = page_cache.kept_bytes()
+        assert count == 3 and size <= 3 * page_size
+        assert page_cache.cached(("page", 0)) is not None and page_cache.cached(("page", 9)) is not None
+        assert page_cache.cached(("page", 1)) is None
+        # A text of two bytes a character counts double; one larger than the bound is never kept.
+        page_cache.keep(("wide",), "—" * 100_000)
+        assert page_cache.kept_bytes()[1] <= 3 * page_size
+        page_cache.keep(("huge",), _sized(4 * page_size))
+        assert page_cache.cached(("huge",)) is None
+
+
+def test_pages_beyond_the_bound_evict_the_oldest(app, monkeypatch, innovation):
+    visitor = app.test_client()
+    visitor.get("/")
+    one_page = page_cache.kept_bytes()[1]
+    monkeypatch.setitem(app.config, "PAGE_CACHE_MAX_BYTES", int(2.5 * one_page))
+    for stage in ("drum_up", "diagnose", "design", "deliver", "display"):
+        assert visitor.get(f"/?stage={stage}").status_code == 200
+    count, size = page_cache.kept_bytes()
+    assert count == 2 and size <= 2.5 * one_page
+
+
+def test_a_bound_of_nothing_keeps_nothing(app, monkeypatch, client, innovation, count_queries):
+    monkeypatch.setitem(app.config, "PAGE_CACHE_MAX_BYTES", 0)
+    client.get("/")
+    with count_queries() as counter:
+        assert "Posyandu Keliling" in client.get("/").get_data(as_text=True)
+    assert counter.count > 0  # rendered again
+    assert page_cache.kept_bytes() == (0, 0)

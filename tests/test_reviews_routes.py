@@ -81,7 +81,7 @@ def test_invalid_review_shows_messages_and_saves_nothing(client, login_as, propo
     data[f"r{proposal.id}-score_resources"] = "9"
     response = client.post(f"/proposals/{proposal.id}/review", headers=HX, data=data)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "error-summary" in html
+    assert response.status_code == 422 and "error-summary" in html
     assert "Beri nilai 1 sampai 5" in html and "Tuliskan komentar" in html
     assert client.post(f"/proposals/{proposal.id}/review", data=data).status_code == 422
     db.session.expire_all()
@@ -214,7 +214,7 @@ def test_revision_and_rejection_need_a_note(admin_client, decision):
     p = fr.submitted()
     db.session.commit()
     response = client.post(f"/proposals/{p.id}/decision", headers=HX, data=decision_form(p.id, decision, " "))
-    assert response.status_code == 200 and "Tuliskan catatan" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "Tuliskan catatan" in response.get_data(as_text=True)
     assert client.post(f"/proposals/{p.id}/decision", data=decision_form(p.id, decision)).status_code == 422
     db.session.expire_all()
     assert db.session.get(Proposal, p.id).status == "submitted"

@@ -3,15 +3,18 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from app.inputs import DateInRange, text_limit
 from app.labels import choices
+from app.models import Agency, User
 
 
 class UserForm(FlaskForm):
     email = EmailField(
         _l("Alamat email"),
-        validators=[DataRequired(_l("Isi alamat email.")), Email(_l("Alamat email tidak valid.")), Length(max=254)],
+        validators=[DataRequired(_l("Isi alamat email.")), Email(_l("Alamat email tidak valid.")),
+                    text_limit(User.email)],
     )
-    name = StringField(_l("Nama lengkap"), validators=[DataRequired(_l("Isi nama.")), Length(max=120)])
+    name = StringField(_l("Nama lengkap"), validators=[DataRequired(_l("Isi nama.")), text_limit(User.name)])
     role = SelectField(_l("Peran"), choices=choices("role"))
     agency_id = SelectField(
         _l("Perangkat daerah"),
@@ -38,11 +41,11 @@ class AgencyForm(FlaskForm):
         description=_l("Huruf besar, angka dan tanda hubung, misalnya DISKOMINFO."),
         validators=[
             DataRequired(_l("Isi kode.")),
-            Length(max=40),
+            text_limit(Agency.code),
             Regexp(r"^[A-Z0-9][A-Z0-9_-]*$", message=_l("Kode hanya boleh huruf besar, angka, _ dan -.")),
         ],
     )
-    name = StringField(_l("Nama"), validators=[DataRequired(_l("Isi nama.")), Length(max=200)])
+    name = StringField(_l("Nama"), validators=[DataRequired(_l("Isi nama.")), text_limit(Agency.name)])
     kind = SelectField(_l("Jenis"), choices=choices("agency_kind"))
     parent_id = SelectField(
         _l("Kecamatan induk"), description=_l("Hanya untuk kelurahan."), coerce=int
@@ -61,8 +64,10 @@ class CycleForm(FlaskForm):
         _l("Tahun"),
         validators=[InputRequired(_l("Isi tahun.")), NumberRange(2000, 2100, _l("Tahun antara 2000 dan 2100."))],
     )
-    submission_opens = DateField(_l("Pengajuan dibuka"), validators=[InputRequired(_l("Isi tanggal dibuka."))])
-    submission_closes = DateField(_l("Pengajuan ditutup"), validators=[InputRequired(_l("Isi tanggal ditutup."))])
+    submission_opens = DateField(_l("Pengajuan dibuka"),
+                                 validators=[InputRequired(_l("Isi tanggal dibuka.")), DateInRange()])
+    submission_closes = DateField(_l("Pengajuan ditutup"),
+                                  validators=[InputRequired(_l("Isi tanggal ditutup.")), DateInRange()])
     target_per_agency = IntegerField(
         _l("Target inovasi per perangkat daerah"),
         default=1,

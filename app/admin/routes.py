@@ -12,6 +12,7 @@ from app.admin.forms import AgencyForm, CycleForm, UserForm
 from app.auth.services import WeakPassword
 from app.extensions import db
 from app.htmx import render_page_or_block
+from app.inputs import date_arg, form_status, page_number
 from app.models import AGENCY_KINDS, ROLES, Agency, AuditEntry, Cycle, User
 
 
@@ -39,7 +40,7 @@ def users():
         stmt = stmt.where(or_(func.lower(User.name).like(like), func.lower(User.email).like(like)))
     if role in ROLES:
         stmt = stmt.where(User.role == role)
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    page = db.paginate(stmt, page=page_number(), per_page=50, error_out=False)
     return render_page_or_block("admin/users.html", "results", page=page, q=q, role=role, roles=ROLES)
 
 
@@ -73,7 +74,7 @@ def user_new():
                 db.session.commit()
                 flash(_("Akun %(email)s dibuat.", email=user.email), "success")
                 return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=None)
+    return render_template("admin/user_form.html", form=form, user=None), form_status(form)
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
@@ -97,7 +98,7 @@ def user_edit(user_id: int):
             db.session.commit()
             flash(_("Akun %(email)s disimpan.", email=user.email), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user)
+    return render_template("admin/user_form.html", form=form, user=user), form_status(form)
 
 
 # --- agencies ------------------------------------------------------------
@@ -150,7 +151,7 @@ def agency_form(agency_id: int | None = None):
             db.session.commit()
             flash(_("Perangkat daerah %(name)s disimpan.", name=saved.name), "success")
             return redirect(url_for("admin.agencies"))
-    return render_template("admin/agency_form.html", form=form, agency=agency)
+    return render_template("admin/agency_form.html", form=form, agency=agency), form_status(form)
 
 
 # --- cycles --------------------------------------------------------------
@@ -180,7 +181,7 @@ def cycle_form(cycle_id: int | None = None):
             db.session.commit()
             flash(_("Siklus %(year)s disimpan.", year=saved.year), "success")
             return redirect(url_for("admin.cycles"))
-    return render_template("admin/cycle_form.html", form=form, cycle=cycle)
+    return render_template("admin/cycle_form.html", form=form, cycle=cycle), form_status(form)
 
 
 # --- audit log -----------------------------------------------------------
@@ -188,20 +189,13 @@ def cycle_form(cycle_id: int | None = None):
 CITY_TZ = ZoneInfo("Asia/Jakarta")  # audit days are the city's days
 
 
-def _parse_day(value: str):
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        return None
-
-
 @bp.route("/audit")
 def audit_log():
     """The audit log, newest first, filtered by action, person and dates."""
     action = request.args.get("action", "").strip()
     actor = request.args.get("actor", "").strip()
-    day_from = _parse_day(request.args.get("from", ""))
-    day_to = _parse_day(request.args.get("to", ""))
+    day_from = date_arg("from")
+    day_to = date_arg("to")
     stmt = select(AuditEntry).options(joinedload(AuditEntry.actor)).order_by(AuditEntry.id.desc())
     if action:
         stmt = stmt.where(AuditEntry.action == action)
@@ -213,7 +207,7 @@ def audit_log():
     if day_to:
         stmt = stmt.where(AuditEntry.created_at <= datetime.combine(day_to, time.max, CITY_TZ))
     actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    page = db.paginate(stmt, page=page_number(), per_page=50, error_out=False)
     return render_page_or_block(
         "admin/audit.html", "results", page=page, actions=actions, action=action, actor=actor,
         day_from=request.args.get("from", ""), day_to=request.args.get("to", ""),

@@ -7,17 +7,34 @@ import csv
 import io
 from dataclasses import dataclass
 
+from flask_babel import format_number
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app import audit, live
 from app.auth.services import require_good_password
 from app.extensions import db
+from app.inputs import max_length, too_long
 from app.models import AGENCY_KINDS, ROLES, Agency, Cycle, User
 
 
 class ServiceError(ValueError):
     """A change that is refused; the message is shown to the person."""
+
+
+def length_problem(column, value: str, what: str) -> str | None:
+    """What the forms say of a too long text, for the command line and the CSV import too."""
+    if not too_long(column, value):
+        return None
+    return _("%(what)s lebih dari %(max)s karakter.", what=what, max=format_number(max_length(column)))
+
+
+def _check_lengths(*checks) -> None:
+    """Refuse the first too long text of (column, value, what) triples."""
+    for column, value, what in checks:
+        problem = length_problem(column, value, what)
+        if problem:
+            raise ServiceError(problem)
 
 
 def email_taken(email: str, except_user: User | None = None) -> bool:
@@ -28,6 +45,7 @@ def email_taken(email: str, except_user: User | None = None) -> bool:
 
 
 def create_user(email: str, name: str, role: str, agency: Agency | None, password: str, active: bool = True) -> User:
+    _check_lengths((User.email, email.strip(), _("Alamat email")), (User.name, name.strip(), _("Nama")))
     if role not in ROLES:
         raise ServiceError(_("Peran tidak dikenal: %(role)s", role=role))
     if role == "innovator" and agency is None:
@@ -45,6 +63,7 @@ def create_user(email: str, name: str, role: str, agency: Agency | None, passwor
 
 def update_user(user: User, *, email: str, name: str, role: str, agency: Agency | None, active: bool,
                 password: str | None = None, acting_admin: User | None = None) -> User:
+    _check_lengths((User.email, email.strip(), _("Alamat email")), (User.name, name.strip(), _("Nama")))
     if role == "innovator" and agency is None:
         raise ServiceError(_("Inovator harus terhubung dengan perangkat daerah."))
     if email_taken(email, except_user=user):
@@ -75,6 +94,7 @@ def update_user(user: User, *, email: str, name: str, role: str, agency: Agency 
 
 def save_agency(agency: Agency | None, *, code: str, name: str, kind: str, parent: Agency | None, active: bool) -> Agency:
     code = code.strip().upper()
+    _check_lengths((Agency.code, code, _("Kode")), (Agency.name, name.strip(), _("Nama")))
     clash = db.session.scalar(select(Agency).where(Agency.code == code))
     if clash is not None and clash is not agency:
         raise ServiceError(_("Kode %(code)s sudah dipakai.", code=code))
@@ -165,6 +185,10 @@ def import_agencies(data: bytes) -> ImportResult:
             continue
         if not name:
             problems.append(_("Baris %(line)d: nama kosong.", line=line_no))
+        for column, value, what in ((Agency.code, code, _("Kode")), (Agency.name, name, _("Nama"))):
+            problem = length_problem(column, value, what)
+            if problem:
+                problems.append(_("Baris %(line)d: %(problem)s", line=line_no, problem=problem))
         if kind not in AGENCY_KINDS:
             problems.append(_("Baris %(line)d: jenis %(kind)s tidak dikenal (opd, kecamatan, kelurahan).",
                               line=line_no, kind=kind or "—"))

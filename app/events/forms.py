@@ -2,30 +2,33 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
+from app.inputs import DateInRange, text_limit
 from app.labels import choices
+from app.models import Event
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 class EventForm(FlaskForm):
-    title = StringField(_l("Judul kegiatan"), validators=[DataRequired(_l("Isi judul kegiatan.")), Length(max=200)])
+    title = StringField(_l("Judul kegiatan"),
+                        validators=[DataRequired(_l("Isi judul kegiatan.")), text_limit(Event.title)])
     kind = SelectField(_l("Jenis kegiatan"), choices=choices("event_kind"))
     starts_at = DateTimeLocalField(
         _l("Mulai"), format=LOCAL_FORMAT, description=_l("Waktu Indonesia Barat (WIB)."),
-        validators=[InputRequired(_l("Isi tanggal dan jam mulai."))],
+        validators=[InputRequired(_l("Isi tanggal dan jam mulai.")), DateInRange()],
     )
     ends_at = DateTimeLocalField(
         _l("Selesai"), format=LOCAL_FORMAT, description=_l("Waktu Indonesia Barat (WIB)."),
-        validators=[InputRequired(_l("Isi tanggal dan jam selesai."))],
+        validators=[InputRequired(_l("Isi tanggal dan jam selesai.")), DateInRange()],
     )
-    place = StringField(_l("Tempat"), validators=[DataRequired(_l("Isi tempat kegiatan.")), Length(max=200)])
+    place = StringField(_l("Tempat"), validators=[DataRequired(_l("Isi tempat kegiatan.")), text_limit(Event.place)])
     capacity = IntegerField(
         _l("Kapasitas"), description=_l("Jumlah kursi. Kosongkan bila tidak dibatasi."),
         validators=[Optional(), NumberRange(1, 10000, _l("Kapasitas antara 1 dan 10.000 orang."))],
     )
-    description = TextAreaField(_l("Deskripsi"), validators=[Length(max=10000)])
+    description = TextAreaField(_l("Deskripsi"), validators=[text_limit(Event.description)])
     is_public = BooleanField(
         _l("Tampilkan untuk publik"),
         description=_l("Kegiatan internal hanya terlihat oleh pengguna yang masuk dan tidak masuk kalender publik."),
@@ -35,7 +38,7 @@ class EventForm(FlaskForm):
     declaration_text = TextAreaField(
         _l("Naskah deklarasi"),
         description=_l("Misalnya ikrar inovasi laboratorium. Peserta dapat menandatanganinya sekali."),
-        validators=[Length(max=5000)],
+        validators=[text_limit(Event.declaration_text)],
     )
 
     def validate_ends_at(self, field):

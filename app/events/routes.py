@@ -18,6 +18,7 @@ from app.events.forms import EventForm, LinkProposalForm
 from app.events.services import EventError
 from app.extensions import db, login_manager
 from app.htmx import is_htmx, render_block, render_page_or_block
+from app.inputs import form_status, int_arg, page_number
 from app.main.routes import dashboard_panel
 from app.models import EVENT_KINDS, SHOWCASE_STATUSES, Agency, Event, Proposal, Registration, Signature, User
 from app.models._types import utcnow
@@ -69,7 +70,8 @@ def index():
     if kind in EVENT_KINDS:
         base = base.where(Event.kind == kind)
     upcoming = db.session.scalars(base.where(Event.ends_at >= now).order_by(Event.starts_at).limit(100)).all()
-    past = db.paginate(base.where(Event.ends_at < now).order_by(Event.starts_at.desc()), per_page=20, error_out=False)
+    past = db.paginate(base.where(Event.ends_at < now).order_by(Event.starts_at.desc()), page=page_number(),
+                       per_page=20, error_out=False)
     ids = [e.id for e in upcoming] + [e.id for e in past.items]
     taken = services.seat_counts(ids)
     mine = {}
@@ -128,7 +130,7 @@ def _detail_context(event: Event, **extra) -> dict:
         signature=signature, signatures=signatures, signed=signed, signed_agencies=signed_agencies,
         agencies=agencies, proposals=proposals, link_form=_link_form(event),
         can_link=services.can_link, next_stage=services.next_stage,
-        swapped=False, error=None,
+        swapped=False, error=None, link_error=None,
     )
     context.update(extra)
     return context
@@ -213,7 +215,7 @@ def new():
         db.session.commit()
         flash(_("Kegiatan \"%(title)s\" dibuat.", title=event.title), "success")
         return redirect(url_for("events.detail", event_id=event.id))
-    return render_template("events/form.html", form=form, event=None)
+    return render_template("events/form.html", form=form, event=None), form_status(form)
 
 
 @bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
@@ -235,7 +237,7 @@ def edit(event_id: int):
             db.session.commit()
             flash(_("Kegiatan \"%(title)s\" disimpan.", title=event.title), "success")
             return redirect(url_for("events.detail", event_id=event.id))
-    return render_template("events/form.html", form=form, event=event)
+    return render_template("events/form.html", form=form, event=event), form_status(form)
 
 
 @bp.route("/<int:event_id>/cancel-event", methods=["POST"])
@@ -329,7 +331,7 @@ def attendance(event_id: int):
     """Check-in list: admins mark each registered person present (or undo it)."""
     event = db.get_or_404(Event, event_id)
     if request.method == "POST":
-        registration = db.session.get(Registration, request.form.get("registration_id", type=int) or 0)
+        registration = db.session.get(Registration, int_arg("registration_id", request.form) or 0)
         if registration is None or registration.event_id != event.id:
             abort(404)
         try:
@@ -405,14 +407,22 @@ def _proposals_answer(event: Event, message: str, category: str):
     return _block_answer(event, "proposals", message, category, "proposals_error", "#proposals")
 
 
+def _link_form_error(event: Event, message: str):
+    """The link form sent back with its message beside the select: 422, the block for HTMX, else the page."""
+    context = _detail_context(event, swapped=True, link_error=message)
+    if is_htmx():
+        return _announce(make_response(render_block(DETAIL, "proposals", **context), 422), message)
+    return render_template(DETAIL, **context), 422
+
+
 @bp.route("/<int:event_id>/proposals", methods=["POST"])
 @login_required
 def link_proposal(event_id: int):
     """Say that a proposal was born at this event (its agency or an admin)."""
     event = load_event(event_id)
-    proposal = db.session.get(Proposal, request.form.get("proposal_id", type=int) or 0)
+    proposal = db.session.get(Proposal, int_arg("proposal_id", request.form) or 0)
     if proposal is None:
-        return _proposals_answer(event, _("Pilih usulan."), "error")
+        return _link_form_error(event, _("Pilih usulan."))
     if not services.can_link(current_user, proposal):
         abort(403)
     try:

@@ -12,6 +12,7 @@ from app import live, page_cache
 from app.cycles import current_cycle
 from app.extensions import db
 from app.htmx import is_htmx, render_page_or_block
+from app.inputs import int_arg
 from app.leaderboard import bp
 from app.leaderboard.chart import points_chart
 from app.leaderboard.report import annual_report
@@ -80,7 +81,7 @@ def board_etag(version: str, year: int | None, kind: str | None, language: str |
 def requested_board(args) -> tuple[int | None, str | None]:
     """(cycle year, agency kind) asked for by ?cycle= and ?kind=; unknown kinds mean all."""
     kind = args.get("kind")
-    return args.get("cycle", type=int), kind if kind in AGENCY_KINDS else None
+    return int_arg("cycle", args), kind if kind in AGENCY_KINDS else None
 
 
 @bp.route("/leaderboard")
@@ -103,12 +104,14 @@ def index():
     cycle = _selected_cycle(year)
     if fragment and cycle is None:
         abort(404)  # no cycle yet: the page says so, and there is no board to send on its own
+    # A poll sends the order it shows; its answer depends only on whether that changed.
+    previous_order = request.args.get("previous_order") if fragment else None
+    order_changed = previous_order is not None and previous_order != _board_and_chart(etag, cycle, kind)[0].order
 
     def render(**extra):
         board, chart = _board_and_chart(etag, cycle, kind) if cycle else (None, None)
         announcement = None
-        previous_order = request.args.get("previous_order")
-        if fragment and board is not None and previous_order is not None and previous_order != board.order:
+        if order_changed:
             leader = board.standings[0].name if board.standings else ""
             announcement = _("Peringkat berubah. Peringkat pertama sekarang: %(name)s.", name=leader)
         return render_page_or_block(
@@ -120,7 +123,8 @@ def index():
             **extra,
         )
 
-    response = make_response(page_cache.page(version, render))
+    args = {"cycle": year, "kind": kind, "order_changed": order_changed or None}
+    response = make_response(page_cache.page(version, render, args))
     # Only the fragment carries the ETag: the whole page also holds the
     # person's menu and form token, which the counter knows nothing about.
     return finish(response, etag if fragment else None, BOARD_CACHE_CONTROL)

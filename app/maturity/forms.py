@@ -4,7 +4,10 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, FieldList, Form, FormField, IntegerField, RadioField, SelectField, StringField, \
     TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, Regexp
+
+from app.inputs import INT_MAX, text_limit
+from app.models import Claim, Indicator, IndicatorLevel
 
 DECISION_LABELS = {
     "accept": _l("Terima level yang diklaim"),
@@ -17,10 +20,11 @@ class ClaimForm(FlaskForm):
     """The level an agency claims on one indicator, with its evidence."""
 
     level = SelectField(_l("Level yang diklaim"), coerce=int, validators=[InputRequired(_l("Pilih level yang diklaim."))])
+    # Not checked against its choices (a new upload may come instead); kept to what an id can be.
     attachment_id = SelectField(_l("Dokumen bukti dari lampiran usulan"), coerce=int, validate_choice=False,
-                                default=0)
+                                default=0, validators=[NumberRange(0, INT_MAX)])
     file = FileField(_l("Atau unggah dokumen bukti baru"), description=_l("PDF, PNG, JPEG, DOCX atau XLSX."))
-    note = TextAreaField(_l("Catatan untuk verifikator"), validators=[Optional(), Length(max=2000)],
+    note = TextAreaField(_l("Catatan untuk verifikator"), validators=[Optional(), text_limit(Claim.note)],
                          description=_l("Misalnya halaman dokumen yang memuat buktinya."))
 
 
@@ -29,8 +33,9 @@ class VerifyForm(FlaskForm):
 
     decision = RadioField(_l("Hasil verifikasi"), choices=list(DECISION_LABELS.items()),
                           validators=[InputRequired(_l("Pilih hasil verifikasi."))])
-    level = SelectField(_l("Level yang diverifikasi (jika lebih rendah)"), coerce=int, validate_choice=False, default=0)
-    reason = TextAreaField(_l("Alasan"), validators=[Optional(), Length(max=2000)],
+    level = SelectField(_l("Level yang diverifikasi (jika lebih rendah)"), coerce=int, validate_choice=False, default=0,
+                        validators=[NumberRange(0, INT_MAX)])
+    reason = TextAreaField(_l("Alasan"), validators=[Optional(), text_limit(Claim.reason)],
                            description=_l("Wajib jika level diturunkan atau bukti diminta lagi."))
 
 
@@ -41,17 +46,18 @@ class PublicForm(FlaskForm):
 
 
 class IndicatorForm(FlaskForm):
-    code = StringField(_l("Kode"), validators=[DataRequired(_l("Isi kode indikator.")), Length(max=40),
+    code = StringField(_l("Kode"), validators=[DataRequired(_l("Isi kode indikator.")), text_limit(Indicator.code),
                                                Regexp(r"^[a-z0-9_]+$", message=_l("Huruf kecil, angka dan garis bawah saja."))])
-    name = StringField(_l("Nama indikator"), validators=[DataRequired(_l("Isi nama indikator.")), Length(max=200)])
-    evidence = TextAreaField(_l("Bukti yang membuktikan indikator ini"),
-                             validators=[DataRequired(_l("Jelaskan bukti yang diminta.")), Length(max=4000)])
+    name = StringField(_l("Nama indikator"),
+                       validators=[DataRequired(_l("Isi nama indikator.")), text_limit(Indicator.name)])
+    evidence = TextAreaField(_l("Bukti yang membuktikan indikator ini"), validators=[
+        DataRequired(_l("Jelaskan bukti yang diminta.")), text_limit(Indicator.evidence)])
     order = IntegerField(_l("Urutan"), validators=[InputRequired(_l("Isi urutan.")), NumberRange(min=0, max=1000)])
     active = BooleanField(_l("Aktif (dipakai pada siklus yang berjalan)"), default=True)
 
 
 class LevelRow(Form):
-    description = TextAreaField(_l("Uraian"), validators=[Optional(), Length(max=1000)])
+    description = TextAreaField(_l("Uraian"), validators=[Optional(), text_limit(IndicatorLevel.description)])
     points = IntegerField(_l("Poin"), validators=[Optional(), NumberRange(min=0, max=1000)])
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.cycles import current_cycle
 from app.extensions import db, login_manager
 from app.htmx import is_htmx
+from app.inputs import form_status
 from app.main.routes import dashboard_panel
 from app.maturity import bp, permissions, report, services
 from app.maturity.forms import ClaimForm, IndicatorForm, LevelsForm, PublicForm, VerifyForm
@@ -106,12 +107,13 @@ def _page(proposal: Proposal, forms: dict | None = None) -> dict:
     }
 
 
-def _row_response(proposal: Proposal, indicator_id: int, announce: str, forms: dict | None = None):
-    """The HTMX answer: the indicator's row, and the score summary out of band."""
+def _row_response(proposal: Proposal, indicator_id: int, announce: str, forms: dict | None = None,
+                  status: int = 200):
+    """The HTMX answer: the indicator's row, and the score summary out of band (422 with a form's errors)."""
     context = _page(proposal, forms)
     row = next(row for row in context["rows"] if row.indicator.id == indicator_id)
     html = render_template("maturity/_row_response.html", row=row, swapped=True, **context)
-    return html, 200, {"HX-Trigger": json.dumps({"announce": announce})}
+    return html, status, {"HX-Trigger": json.dumps({"announce": announce})}
 
 
 def _indicator(proposal: Proposal, indicator_id: int) -> Indicator:
@@ -167,7 +169,8 @@ def claim(proposal_id: int, indicator_id: int):
             return redirect(url_for("maturity.proposal", proposal_id=item.id, _anchor=f"indicator-{indicator.id}"))
     item = _load(proposal_id, permissions.can_claim)
     if is_htmx():
-        return _row_response(item, indicator.id, _("Klaim belum disimpan; periksa isiannya."), {("claim", indicator.id): form})
+        return _row_response(item, indicator.id, _("Klaim belum disimpan; periksa isiannya."),
+                             {("claim", indicator.id): form}, 422)
     return render_template("maturity/proposal.html", **_page(item, {("claim", indicator.id): form})), 422
 
 
@@ -196,7 +199,7 @@ def verify(proposal_id: int, indicator_id: int):
     item = _load(proposal_id, permissions.can_see)
     if is_htmx():
         return _row_response(item, indicator.id, _("Verifikasi belum disimpan; periksa isiannya."),
-                             {("verify", indicator.id): form})
+                             {("verify", indicator.id): form}, 422)
     return render_template("maturity/proposal.html", **_page(item, {("verify", indicator.id): form})), 422
 
 
@@ -280,7 +283,7 @@ def indicator_form(indicator_id: int | None = None):
             db.session.commit()
             flash(_("Indikator %(name)s disimpan.", name=saved.name), "success")
             return redirect(url_for("maturity.indicators"))
-    return render_template("maturity/indicator_form.html", form=form, indicator=indicator), 422 if form.errors else 200
+    return render_template("maturity/indicator_form.html", form=form, indicator=indicator), form_status(form)
 
 
 def _cycle_or_404(year: int) -> Cycle:
@@ -339,8 +342,7 @@ def level_form(year: int, indicator_id: int):
                 db.session.commit()
                 flash(_("Level %(name)s untuk %(year)d disimpan.", name=indicator.name, year=year), "success")
                 return redirect(url_for("maturity.levels", year=year, _anchor=f"indicator-{indicator.id}"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("maturity/level_form.html", form=form, cycle=cycle, indicator=indicator), status
+    return render_template("maturity/level_form.html", form=form, cycle=cycle, indicator=indicator), form_status(form)
 
 
 def _level_values(form: LevelsForm) -> tuple[list[tuple[str, int]], str | None]:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
-from app.models._types import UTCDateTime, enum_check, utcnow
+from app.models._types import UTCDateTime, enum_check, typed_text, utcnow
 
 AGENCY_KINDS = ("opd", "kecamatan", "kelurahan")
 ROLES = ("innovator", "reviewer", "admin")
@@ -21,8 +21,8 @@ class Agency(db.Model):
     __table_args__ = (enum_check("kind", AGENCY_KINDS, "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str] = typed_text(40, unique=True)
+    name: Mapped[str] = typed_text(200)
     kind: Mapped[str] = mapped_column(String(20))
     parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("agency.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -46,8 +46,8 @@ class User(UserMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = typed_text(254, unique=True)
+    name: Mapped[str] = typed_text(120)
     role: Mapped[str] = mapped_column(String(20), default="innovator")
     agency_id: Mapped[Optional[int]] = mapped_column(ForeignKey("agency.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

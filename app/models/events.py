@@ -2,11 +2,11 @@
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import UTCDateTime, enum_check, utcnow
+from app.models._types import UTCDateTime, enum_check, typed_text, utcnow
 from app.models.core import User
 
 EVENT_KINDS = ("sosialisasi", "drum_up", "diagnose", "design", "deliver", "display", "coaching")
@@ -24,16 +24,16 @@ class Event(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = typed_text(200)
     kind: Mapped[str] = mapped_column(String(20), index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    place: Mapped[str] = mapped_column(String(200), default="")
+    place: Mapped[str] = typed_text(200, default="")
     capacity: Mapped[Optional[int]] = mapped_column(Integer)  # None: no limit
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = typed_text(10000, default="")
     is_public: Mapped[bool] = mapped_column(Boolean, default=True)
     registration_open: Mapped[bool] = mapped_column(Boolean, default=True)
-    declaration_text: Mapped[str] = mapped_column(Text, default="")
+    declaration_text: Mapped[str] = typed_text(5000, default="")
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
     cancelled_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     # iCalendar SEQUENCE: bumped when time, place or state change, so calendar
@@ -89,8 +89,8 @@ class Signature(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
-    signer_name: Mapped[str] = mapped_column(String(120))
-    agency_name: Mapped[str] = mapped_column(String(200), default="")
+    signer_name: Mapped[str] = typed_text(120)
+    agency_name: Mapped[str] = typed_text(200, default="")
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship()

@@ -3,11 +3,11 @@ evidence an agency claims per indicator with its verification."""
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import UTCDateTime, enum_check, utcnow
+from app.models._types import UTCDateTime, enum_check, typed_text, utcnow
 from app.models.core import Cycle, User
 from app.models.proposals import Attachment, Proposal
 
@@ -22,9 +22,9 @@ class Indicator(db.Model):
     __tablename__ = "maturity_indicator"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    evidence: Mapped[str] = mapped_column(Text, default="")  # what evidence proves it
+    code: Mapped[str] = typed_text(40, unique=True)
+    name: Mapped[str] = typed_text(200)
+    evidence: Mapped[str] = typed_text(4000, default="")  # what evidence proves it
     order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -47,7 +47,7 @@ class IndicatorLevel(db.Model):
     cycle_id: Mapped[int] = mapped_column(ForeignKey("cycle.id"), index=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("maturity_indicator.id"), index=True)
     level: Mapped[int] = mapped_column(Integer)
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = typed_text(1000, default="")
     points: Mapped[int] = mapped_column(Integer)
 
     cycle: Mapped[Cycle] = relationship()
@@ -71,7 +71,7 @@ class Claim(db.Model):
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("maturity_indicator.id"), index=True)
     claimed_level: Mapped[int] = mapped_column(Integer)
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = typed_text(2000, default="")
     attachment_id: Mapped[Optional[int]] = mapped_column(ForeignKey("attachment.id"), index=True)
     claimant_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -79,7 +79,7 @@ class Claim(db.Model):
     verified_level: Mapped[Optional[int]] = mapped_column(Integer)
     verified_points: Mapped[Optional[int]] = mapped_column(Integer)
     verifier_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
-    reason: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = typed_text(2000, default="")
     verified_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     # Set by an admin: this verified evidence may appear on the public innovation page.
     public: Mapped[bool] = mapped_column(Boolean, default=False)

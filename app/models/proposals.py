@@ -2,11 +2,11 @@
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models._types import UTCDateTime, enum_check, utcnow
+from app.models._types import UTCDateTime, enum_check, typed_text, utcnow
 from app.models.core import Agency, Cycle, User
 
 MATURITIES = ("inisiatif", "uji_coba", "penerapan")
@@ -57,13 +57,15 @@ class Proposal(db.Model):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
 
-    title: Mapped[str] = mapped_column(String(200))
-    summary: Mapped[str] = mapped_column(Text, default="")
-    problem: Mapped[str] = mapped_column(Text, default="")
-    design: Mapped[str] = mapped_column(Text, default="")  # rancang bangun
-    goals: Mapped[str] = mapped_column(Text, default="")
-    benefits: Mapped[str] = mapped_column(Text, default="")
-    results: Mapped[str] = mapped_column(Text, default="")
+    # Limits far above what a real profile holds: the summary is at most 200
+    # words by design, a rancang bangun of a few thousand words is long.
+    title: Mapped[str] = typed_text(200)
+    summary: Mapped[str] = typed_text(4000, default="")
+    problem: Mapped[str] = typed_text(20000, default="")
+    design: Mapped[str] = typed_text(30000, default="")  # rancang bangun
+    goals: Mapped[str] = typed_text(10000, default="")
+    benefits: Mapped[str] = typed_text(10000, default="")
+    results: Mapped[str] = typed_text(10000, default="")
     maturity: Mapped[Optional[str]] = mapped_column(String(20))
     initiator: Mapped[Optional[str]] = mapped_column(String(20))
     innovation_type: Mapped[Optional[str]] = mapped_column(String(20), index=True)
@@ -71,7 +73,7 @@ class Proposal(db.Model):
     affair: Mapped[Optional[str]] = mapped_column(String(40), index=True)
     trial_date: Mapped[Optional[date]] = mapped_column(Date)
     implementation_date: Mapped[Optional[date]] = mapped_column(Date)
-    contact: Mapped[str] = mapped_column(String(200), default="")
+    contact: Mapped[str] = typed_text(200, default="")
     lab_stage: Mapped[str] = mapped_column(String(20), default="drum_up", index=True)
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     # Optimistic lock: forms carry the version they were read at, and the
@@ -139,7 +141,7 @@ class StatusChange(db.Model):
     actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
     from_status: Mapped[str] = mapped_column(String(20))
     to_status: Mapped[str] = mapped_column(String(20))
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = typed_text(5000, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     proposal: Mapped[Proposal] = relationship(back_populates="status_changes")
@@ -154,7 +156,7 @@ class Comment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = typed_text(5000)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     proposal: Mapped[Proposal] = relationship(back_populates="comments")

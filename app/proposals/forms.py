@@ -3,10 +3,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional
 
 from app.affairs import affair_choices
+from app.inputs import DateInRange, text_limit
 from app.labels import choices
+from app.models import Comment, Proposal, StatusChange
 
 
 def _blank(kind_choices, blank=_l("— pilih —")):
@@ -21,21 +23,22 @@ class ProposalForm(FlaskForm):
     """
 
     # Identity
-    title = StringField(_l("Judul inovasi"), validators=[DataRequired(_l("Isi judul inovasi.")), Length(max=200)])
+    title = StringField(_l("Judul inovasi"),
+                        validators=[DataRequired(_l("Isi judul inovasi.")), text_limit(Proposal.title)])
     agency = SelectField(_l("Perangkat daerah"), validators=[Optional()],
                          description=_l("Admin dapat menulis usulan atas nama perangkat daerah mana pun."))
-    summary = TextAreaField(_l("Ringkasan"), validators=[Optional()],
+    summary = TextAreaField(_l("Ringkasan"), validators=[Optional(), text_limit(Proposal.summary)],
                             description=_l("Paling banyak 200 kata: apa inovasinya, untuk siapa, apa bedanya."))
     replicates = SelectField(_l("Mereplikasi inovasi"), coerce=int, validators=[Optional()],
                              description=_l("Jika inovasi ini meniru inovasi perangkat daerah lain, pilih inovasi "
                                             "tersebut."))
     # Narrative
-    problem = TextAreaField(_l("Permasalahan / latar belakang"), validators=[Optional()])
-    design = TextAreaField(_l("Rancang bangun"), validators=[Optional()],
+    problem = TextAreaField(_l("Permasalahan / latar belakang"), validators=[Optional(), text_limit(Proposal.problem)])
+    design = TextAreaField(_l("Rancang bangun"), validators=[Optional(), text_limit(Proposal.design)],
                            description=_l("Paling sedikit 300 kata: cara kerja inovasi, tahapan, pelaku, sumber daya."))
-    goals = TextAreaField(_l("Tujuan"), validators=[Optional()])
-    benefits = TextAreaField(_l("Manfaat"), validators=[Optional()])
-    results = TextAreaField(_l("Hasil inovasi"), validators=[Optional()],
+    goals = TextAreaField(_l("Tujuan"), validators=[Optional(), text_limit(Proposal.goals)])
+    benefits = TextAreaField(_l("Manfaat"), validators=[Optional(), text_limit(Proposal.benefits)])
+    results = TextAreaField(_l("Hasil inovasi"), validators=[Optional(), text_limit(Proposal.results)],
                             description=_l("Hasil yang sudah atau akan dicapai, sebaiknya dengan angka."))
     # Classification
     maturity = SelectField(_l("Tahapan inovasi"), validators=[Optional()])
@@ -46,12 +49,15 @@ class ProposalForm(FlaskForm):
     lab_stage = SelectField(_l("Tahap laboratorium"), validators=[InputRequired()],
                             description=_l("Tahap metode Laboratorium Inovasi LAN yang sedang dijalani."))
     # Dates and contact
-    trial_date = DateField(_l("Tanggal uji coba"), validators=[Optional()],
+    trial_date = DateField(_l("Tanggal uji coba"), validators=[Optional(), DateInRange()],
                            description=_l("Wajib bila tahapan inovasi uji coba atau penerapan."))
-    implementation_date = DateField(_l("Tanggal penerapan"), validators=[Optional()],
+    implementation_date = DateField(_l("Tanggal penerapan"), validators=[Optional(), DateInRange()],
                                     description=_l("Wajib bila tahapan inovasi penerapan."))
-    contact = StringField(_l("Kontak"), validators=[Optional(), Length(max=200)],
+    contact = StringField(_l("Kontak"), validators=[Optional(), text_limit(Proposal.contact)],
                           description=_l("Nama, telepon atau email yang dapat dihubungi."))
+    # Sent with "Simpan dan ajukan" after a revision request (shown only then).
+    note = TextAreaField(_l("Apa yang sudah Anda perbaiki?"), validators=[Optional(), text_limit(StatusChange.note)],
+                         description=_l("Dikirim bersama usulan saat Anda menekan “Simpan dan ajukan”."))
     # The version this edit started from (optimistic lock).
     version = HiddenField()
 
@@ -75,7 +81,7 @@ class ProposalForm(FlaskForm):
 
 class CommentForm(FlaskForm):
     body = TextAreaField(_l("Komentar"), validators=[DataRequired(_l("Tulis komentar terlebih dahulu.")),
-                                                     Length(max=5000)])
+                                                     text_limit(Comment.body)])
 
 
 class AttachmentForm(FlaskForm):
@@ -83,9 +89,9 @@ class AttachmentForm(FlaskForm):
 
 
 class SubmitForm(FlaskForm):
-    note = TextAreaField(_l("Tanggapan atas permintaan revisi"), validators=[Optional(), Length(max=5000)],
+    note = TextAreaField(_l("Tanggapan atas permintaan revisi"), validators=[Optional(), text_limit(StatusChange.note)],
                          description=_l("Jelaskan apa yang sudah Anda perbaiki."))
 
 
 class WithdrawForm(FlaskForm):
-    note = TextAreaField(_l("Alasan penarikan"), validators=[Optional(), Length(max=5000)])
+    note = TextAreaField(_l("Alasan penarikan"), validators=[Optional(), text_limit(StatusChange.note)])

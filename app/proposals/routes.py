@@ -14,9 +14,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import live, page_cache, paging
+from app.affairs import all_affairs
 from app.cycles import current_cycle
 from app.extensions import db, login_manager
 from app.htmx import is_htmx, render_block, render_page_or_block
+from app.inputs import form_status, int_arg, max_length, page_number
 from app.main.routes import dashboard_panel
 from app.models import INNOVATION_TYPES, LAB_STAGES, STATUSES, Agency, Attachment, Comment, Cycle, Proposal, StatusChange
 from app.proposals import bp, services, storage
@@ -41,11 +43,6 @@ def require_login():
         return login_manager.unauthorized()
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 # --- list -------------------------------------------------------------------
 
 @bp.route("/")
@@ -56,24 +53,39 @@ def index():
     so they are rendered once per data version for each such audience
     (app.page_cache.fragment); the page around them is this person's."""
     audience = (current_user.role, current_user.agency_id)
-    listing = page_cache.fragment(live.version(), audience, _render_listing)
+    filters = _list_filters()
+    number = page_number()
+    args = {**filters, "sort": None if filters["sort"] == "newest" else filters["sort"],
+            "page": number if number > 1 else None}
+    listing = page_cache.fragment(live.version(), audience, lambda: _render_listing(filters), args)
     if is_htmx():
         return listing
     return render_template("proposals/index.html", listing=Markup(listing))
 
 
-def _render_listing() -> str:
-    """The filter form and the results (only the results for an HTMX request)."""
-    filters = {
-        "q": request.args.get("q", "").strip()[:200],
-        "cycle": _int_arg("cycle"),
-        "agency": request.args.get("agency", ""),
-        "status": request.args.get("status", ""),
-        "lab_stage": request.args.get("lab_stage", ""),
-        "affair": request.args.get("affair", ""),
-        "innovation_type": request.args.get("innovation_type", ""),
-        "sort": request.args.get("sort", "newest"),
+def _list_filters() -> dict:
+    """The list's filters as read from the query; a code the list does not know counts as not given."""
+    args = request.args
+
+    def known(name: str, codes) -> str:
+        value = args.get(name, "")
+        return value if value in codes else ""
+
+    agency = args.get("agency", "").strip()
+    return {
+        "q": args.get("q", "").strip()[:200],
+        "cycle": int_arg("cycle"),
+        "agency": agency if len(agency) <= max_length(Agency.code) else "",
+        "status": known("status", STATUSES),
+        "lab_stage": known("lab_stage", LAB_STAGES),
+        "affair": known("affair", all_affairs()),
+        "innovation_type": known("innovation_type", INNOVATION_TYPES),
+        "sort": known("sort", SORTS) or "newest",
     }
+
+
+def _render_listing(filters: dict) -> str:
+    """The filter form and the results (only the results for an HTMX request)."""
     # Plain rows of the columns the table shows: no ORM objects to build, and the
     # narrative texts (most of a row's size) are never read. Blind review is
     # decided in the query too (shown_agency_sql needs Agency and Cycle joined).
@@ -90,19 +102,17 @@ def _render_listing() -> str:
         # A blind reviewer's agency filter skips the proposals whose agency is hidden from them.
         agency_conditions = [Agency.code == filters["agency"], ~identity_hidden_condition(current_user)]
         stmt = stmt.where(*agency_conditions)
-    if filters["status"] in STATUSES:
+    if filters["status"]:
         conditions.append(Proposal.status == filters["status"])
-    if filters["lab_stage"] in LAB_STAGES:
+    if filters["lab_stage"]:
         conditions.append(Proposal.lab_stage == filters["lab_stage"])
     if filters["affair"]:
         conditions.append(Proposal.affair == filters["affair"])
-    if filters["innovation_type"] in INNOVATION_TYPES:
+    if filters["innovation_type"]:
         conditions.append(Proposal.innovation_type == filters["innovation_type"])
     # A search tests the other filters along with the match (see search.matching_ids).
     searched = services.search_condition(filters["q"], narrowing=conditions) if filters["q"] else None
     stmt = stmt.where(searched) if searched is not None else stmt.where(*conditions)
-    if filters["sort"] not in SORTS:
-        filters["sort"] = "newest"
     stmt = stmt.order_by(*SORTS[filters["sort"]])
     # Without a search, thousands may match (all of them when unfiltered, the
     # page everyone opens first). Counted on their own, the page query can stop
@@ -191,13 +201,13 @@ def new():
             db.session.commit()
             flash(_("Draf usulan disimpan."), "success")
             return redirect(url_for("proposals.detail", proposal_id=proposal.id))
-    return render_template("proposals/form.html", form=form, proposal=None, cycle=cycle), 422 if form.errors else 200
+    return render_template("proposals/form.html", form=form, proposal=None, cycle=cycle), form_status(form)
 
 
 def _save_then_submit(proposal: Proposal, form: ProposalForm):
     """After a save, submit at once; if something is missing, keep the save and say what."""
     try:
-        services.submit_proposal(proposal, current_user, request.form.get("note", ""))
+        services.submit_proposal(proposal, current_user, form.note.data or "")
     except TransitionError:
         problems = submission_problems(proposal, current_user)
         db.session.commit()
@@ -263,7 +273,7 @@ def edit(proposal_id: int):
     similar = services.suggestions(current_user, f"{proposal.title} {proposal.summary}", proposal.agency_id,
                                    exclude_id=proposal.id)
     return render_template("proposals/form.html", form=form, proposal=proposal, cycle=proposal.cycle,
-                           suggestions=similar), 422 if form.errors else 200
+                           suggestions=similar), form_status(form)
 
 
 def _status_label(code: str) -> str:
@@ -344,7 +354,7 @@ def detail(proposal_id: int):
     depend on nothing else), so that part is rendered once per data version
     for each such audience; the rest of the page is this person's. Access is
     checked on every request."""
-    key = page_cache.fragment_key(live.version(), (current_user.role, current_user.agency_id))
+    key = page_cache.fragment_key(live.version(), (current_user.role, current_user.agency_id), {})
     shared_main = page_cache.cached(key)
     if shared_main is not None:
         return _detail(_load_for_actions(proposal_id), shared_main=shared_main)
@@ -419,7 +429,7 @@ def comments(proposal_id: int):
     if is_htmx():
         html = render_block("proposals/detail.html", "comments", proposal=proposal, comment_form=form,
                             may_comment=True, swapped=True)
-        return html, 200 if not form.errors else 422, {"HX-Trigger": json.dumps({"announce": announce})}
+        return html, form_status(form), {"HX-Trigger": json.dumps({"announce": announce})}
     return _detail(proposal, 422, comment_form=form)
 
 
@@ -468,7 +478,7 @@ def download(proposal_id: int, attachment_id: int):
 def suggest():
     """Similar existing innovations of other agencies, while a title or summary is typed."""
     typed = " ".join([request.args.get("title", ""), request.args.get("summary", "")])[:2000]
-    proposal_id = _int_arg("proposal_id")
+    proposal_id = int_arg("proposal_id")
     agency_id = current_user.agency_id
     if proposal_id:
         # Only the proposal being written stands for its agency: for one the person

@@ -2,10 +2,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, TextAreaField
-from wtforms.validators import AnyOf, InputRequired, Length, Optional
+from wtforms.validators import AnyOf, InputRequired, Optional
 
+from app.inputs import text_limit
 from app.labels import choices
-from app.models import RUBRIC
+from app.models import RUBRIC, ConflictDeclaration, Review, StatusChange
 
 # Criteria of the KIPP 2023 rubric, in DESIGN order, with a hint on what to judge.
 CRITERIA = {
@@ -53,7 +54,7 @@ class ReviewForm(FlaskForm):
                                 validators=[InputRequired(_l("Pilih rekomendasi."))])
     comment = TextAreaField(_l("Komentar untuk tim lab"), description=_l(
         "Alasan penilaian Anda: kekuatan, kelemahan, dan saran perbaikan."),
-        validators=[InputRequired(_l("Tuliskan komentar untuk penilaian Anda.")), Length(max=5000)])
+        validators=[InputRequired(_l("Tuliskan komentar untuk penilaian Anda.")), text_limit(Review.comment)])
 
     def score_fields(self):
         return [getattr(self, f"score_{name}") for name in RUBRIC]
@@ -69,7 +70,7 @@ class DecisionForm(FlaskForm):
                           validators=[InputRequired(_l("Pilih keputusan."))])
     note = TextAreaField(_l("Catatan untuk perangkat daerah"), description=_l(
         "Wajib untuk permintaan revisi dan penolakan: apa yang perlu diperbaiki atau mengapa ditolak."),
-        validators=[Length(max=5000)])
+        validators=[text_limit(StatusChange.note)])
 
     def validate_note(self, field):
         from wtforms.validators import ValidationError
@@ -80,7 +81,7 @@ class DecisionForm(FlaskForm):
 
 class ConflictForm(FlaskForm):
     reason = TextAreaField(_l("Alasan"), description=_l("Misalnya: saya pernah mendampingi penyusunan usulan ini."),
-                           validators=[Optional(), Length(max=1000)])
+                           validators=[Optional(), text_limit(ConflictDeclaration.reason)])
 
 
 class VoteForm(FlaskForm):

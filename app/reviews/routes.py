@@ -20,6 +20,7 @@ from app.auth.routes import safe_next_url
 from app.cycles import current_cycle
 from app.extensions import db
 from app.htmx import is_htmx, render_page_or_block
+from app.inputs import page_number
 from app.labels import label
 from app.main.routes import dashboard_panel
 from app.models import ConflictDeclaration, Notification, Proposal, Review
@@ -168,7 +169,7 @@ def review(proposal_id: int):
     panel = build_panel(proposal, current_user, review_form=form, editing=True)
     if is_htmx():
         return announced(fragment("review", rp=panel, autofocus=True),
-                         _("Penilaian belum tersimpan: ada yang perlu diperbaiki."))
+                         _("Penilaian belum tersimpan: ada yang perlu diperbaiki."), 422)
     return full_page(panel, 422)
 
 
@@ -181,24 +182,20 @@ def conflict(proposal_id: int):
         abort(403)
     form = ConflictForm(prefix=f"c{proposal.id}")
     from_queue = request.form.get("from") == "queue"
-    error = ""
     if form.validate():
         try:
             services.declare_conflict(proposal, current_user, form.reason.data or "")
             db.session.commit()
         except services.NotAllowed:
             abort(403)
-        except services.ReviewError as exc:
+        except services.ReviewError as error:
             db.session.rollback()
-            error = str(exc)
-    else:
-        error = "; ".join(form.reason.errors)
-    if error:
+            form.reason.errors = [str(error)]
+    if form.errors:
+        panel = build_panel(proposal, current_user, conflict_form=form)
         if is_htmx():
-            form.reason.errors = [error]
-            return announced(fragment("panel", rp=build_panel(proposal, current_user, conflict_form=form)), error)
-        flash(error, "error")
-        return redirect(url_for("reviews.queue") if from_queue else proposal_url(proposal))
+            return announced(fragment("panel", rp=panel), "; ".join(form.reason.errors), 422)
+        return full_page(panel, 422)
     message = _("Konflik kepentingan dicatat. Usulan ini dikeluarkan dari antrean penilaian Anda.")
     if is_htmx():
         if from_queue:
@@ -272,7 +269,7 @@ def decision(proposal_id: int):
     panel = build_panel(proposal, current_user, decision_form=form)
     if is_htmx():
         return announced(fragment("panel", rp=panel, autofocus=True),
-                         _("Keputusan belum tersimpan: ada yang perlu diperbaiki."))
+                         _("Keputusan belum tersimpan: ada yang perlu diperbaiki."), 422)
     return full_page(panel, 422)
 
 
@@ -367,7 +364,7 @@ def notifications_list():
     page = db.paginate(
         select(Notification).where(Notification.user_id == current_user.id)
         .order_by(Notification.created_at.desc(), Notification.id.desc()),
-        per_page=30, error_out=False)
+        page=page_number(), per_page=30, error_out=False)
     return render_page_or_block("reviews/notifications.html", "results", page=page,
                                 unread=notifications.unread_count(current_user))
 

@@ -10,6 +10,7 @@ from app.affairs import affair_choices, all_affairs
 from app.csv_export import to_csv
 from app.extensions import db
 from app.htmx import is_htmx, render_page_or_block
+from app.inputs import DATE_MAX, DATE_MIN, int_arg, page_number
 from app.labels import LABELS
 from app.models import INNOVATION_TYPES, LAB_STAGES
 from app.showcase import bp
@@ -59,14 +60,14 @@ def _page_etag(*parts) -> str | None:
                      session.get("csrf_token", ""))
 
 
-def _conditional_page(etag: str | None, version: str, render):
+def _conditional_page(etag: str | None, version: str, render, args: dict):
     """304 if the visitor holds this version, else the page (shared by anonymous
-    visitors, see app.page_cache) with validators."""
+    visitors, see app.page_cache, by the query arguments `args` the view read) with validators."""
     if etag:
         cached = not_modified(etag, _page_cache_control())
         if cached is not None:
             return cached
-    response = make_response(page_cache.page(version, render))
+    response = make_response(page_cache.page(version, render, args))
     return finish(response, etag, _page_cache_control())
 
 
@@ -77,7 +78,7 @@ def _filters_from_request() -> ShowcaseFilters:
     innovation_type = args.get("type") if args.get("type") in INNOVATION_TYPES else None
     affair = args.get("affair") if args.get("affair") in all_affairs() else None
     return ShowcaseFilters(
-        year=args.get("year", type=int), agency=(args.get("agency") or "").strip()[:40] or None,
+        year=int_arg("year", minimum=DATE_MIN.year, maximum=DATE_MAX.year), agency=(args.get("agency") or "").strip()[:40] or None,
         affair=affair, stage=stage, innovation_type=innovation_type, q=(args.get("q") or "").strip()[:100],
     )
 
@@ -86,18 +87,20 @@ def _filters_from_request() -> ShowcaseFilters:
 def index():
     """Showcase of published innovations: filters, search and paging; HTMX gets the results only."""
     filters = _filters_from_request()
-    page_number = request.args.get("page", 1, type=int)
+    number = page_number()
     version = live.version()
     etag = _page_etag("showcase", version)
 
     def render(**extra):
-        page = db.paginate(showcase_query(filters), page=page_number, per_page=PER_PAGE, error_out=False)
+        page = db.paginate(showcase_query(filters), page=number, per_page=PER_PAGE, error_out=False)
         return render_page_or_block(
             "showcase/index.html", "results", page=page, filters=filters, choices=filter_choices(),
             affairs=affair_choices(), stages=LAB_STAGES, types=INNOVATION_TYPES, **extra,
         )
 
-    return _conditional_page(etag, version, render)
+    args = {"year": filters.year, "agency": filters.agency, "affair": filters.affair, "stage": filters.stage,
+            "type": filters.innovation_type, "q": filters.q, "page": number if number > 1 else None}
+    return _conditional_page(etag, version, render, args)
 
 
 @bp.route("/innovations/<int:proposal_id>")
@@ -115,7 +118,7 @@ def detail(proposal_id: int):
             votes=vote_total(proposal), replicates=public_replicate(proposal), **extra,
         )
 
-    return _conditional_page(etag, version, render)
+    return _conditional_page(etag, version, render, {})
 
 
 @bp.route("/open-data")
@@ -124,7 +127,7 @@ def open_data():
     etag = _page_etag("open-data")
     return _conditional_page(etag, "static", lambda **extra: render_template(
         "showcase/open_data.html", fields=OPEN_DATA_FIELDS, labels=LABELS, affairs=affair_choices(), **extra,
-    ))
+    ), {})
 
 
 def _open_data_response(kind: str, build, mimetype: str, filename: str | None = None) -> Response:

@@ -65,6 +65,12 @@
       event.detail.isError = false;
       return;
     }
+    // A form sent back with errors answers 422 with the messages beside its
+    // fields: swap it in like a success (htmx 2 leaves 4xx answers unswapped).
+    if (xhr.status === 422) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
     var element = event.detail.elt;
     var etag = xhr.getResponseHeader("ETag");
     if (etag && element && element.hasAttribute && element.hasAttribute("data-live-poll")) {

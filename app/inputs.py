@@ -1,0 +1,137 @@
+"""What people send, bounded before it reaches the database: one rule for each kind.
+
+- Numbers. Every id, year, count and score column is a 32-bit signed INTEGER,
+  so every number read from a URL (the `int` converter, replaced app-wide), a
+  query string or a posted form is held to that range. A number outside it
+  cannot name anything stored: a URL with one answers 404, and a query or form
+  argument with one is treated as if it had not been given, as a word in
+  place of a number already is. Form fields use NumberRange.
+- Dates people type lie between 1900 and 2100 (`DateInRange`), so year 1 or
+  9999 is a message beside the field, not an overflow in the time zone
+  conversion.
+- Text. Each free-text column carries its maximum length
+  (app.models._types.typed_text); `text_limit` makes the form's validator
+  from it and `length_hint` says it under the field's label.
+- A form sent back with errors answers 422 (`form_status`), the messages
+  beside their fields.
+"""
+import re
+from datetime import date, datetime
+
+from flask import Flask, request
+from flask_babel import format_number
+from flask_babel import gettext as _
+from werkzeug.routing import IntegerConverter
+from wtforms.validators import Length, ValidationError
+
+from app.models._types import MAX_LENGTH
+
+INT_MIN = -(2**31)
+INT_MAX = 2**31 - 1
+DATE_MIN = date(1900, 1, 1)
+DATE_MAX = date(2100, 12, 31)
+
+# At most ten digits (INT_MAX has ten), optionally signed: anything longer is
+# out of range anyway and never reaches int().
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,10}")
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """`<int:...>` held to the 32-bit signed range of the id and year columns, so
+    /proposals/2147483648 answers 404 like any id that names nothing, instead of
+    an overflow in the database driver. Negative numbers never match (unsigned)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=INT_MIN if min is None else min,
+                         max=INT_MAX if max is None else max, signed=signed)
+
+
+def int_arg(name: str, args=None, *, minimum: int = 0, maximum: int = INT_MAX) -> int | None:
+    """The whole number in argument `name` of `args` (the query string unless given,
+    e.g. request.form), or None when it is missing, not a plain number, or outside
+    [minimum, maximum]."""
+    value = (request.args if args is None else args).get(name, "")
+    value = value.strip()
+    if not _WHOLE_NUMBER.fullmatch(value):
+        return None
+    number = int(value)
+    return number if minimum <= number <= maximum else None
+
+
+def page_number() -> int:
+    """The page asked for by ?page=, or 1 when it is missing or unusable."""
+    return int_arg("page", minimum=1) or 1
+
+
+def date_arg(name: str, args=None) -> date | None:
+    """The date (YYYY-MM-DD) in argument `name`, or None when missing, malformed or outside 1900–2100."""
+    value = (request.args if args is None else args).get(name, "").strip()
+    try:
+        day = datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        return None
+    return day if DATE_MIN <= day <= DATE_MAX else None
+
+
+class DateInRange:
+    """Form validator of every DateField and DateTimeLocalField: 1900 to 2100."""
+
+    def __call__(self, form, field):
+        value = field.data
+        if value is None:
+            return
+        day = value.date() if isinstance(value, datetime) else value
+        if not DATE_MIN <= day <= DATE_MAX:
+            raise ValidationError(_("Isi tanggal antara tahun %(first)s dan %(last)s.",
+                                    first=DATE_MIN.year, last=DATE_MAX.year))
+
+
+class TextLimit(Length):
+    """Length(max=…) whose message gives the limit and the length typed, as the locale writes numbers.
+
+    No `maxlength` attribute is put on the input: a browser would cut a pasted
+    text short without a word, where the message says how much to shorten."""
+
+    def __init__(self, limit: int):
+        super().__init__(max=limit)
+        self.field_flags = {}
+
+    def __call__(self, form, field):
+        length = len(field.data or "")
+        if length > self.max:
+            raise ValidationError(_("Paling banyak %(max)s karakter; isian ini %(length)s karakter.",
+                                    max=format_number(self.max), length=format_number(length)))
+
+
+def max_length(column) -> int:
+    """The maximum length of a model's free-text column (an attribute such as Proposal.summary)."""
+    return column.info[MAX_LENGTH]
+
+
+def too_long(column, value: str | None) -> bool:
+    """Is `value` longer than `column` holds? For services that take text from elsewhere than a form."""
+    return len(value or "") > max_length(column)
+
+
+def text_limit(column) -> TextLimit:
+    """The form validator for a field that fills `column`: at most its maximum length."""
+    return TextLimit(max_length(column))
+
+
+def length_hint(field) -> str:
+    """"Paling banyak 2.000 karakter." for a form field with a TextLimit, else ""."""
+    for validator in field.validators:
+        if isinstance(validator, TextLimit):
+            return _("Paling banyak %(max)s karakter.", max=format_number(validator.max))
+    return ""
+
+
+def form_status(form) -> int:
+    """The status of a form page: 422 when the form came back with errors to fix, else 200."""
+    return 422 if form.errors else 200
+
+
+def register(app: Flask) -> None:
+    """Install the bounded `int` converter (before any route is added) and the length hint for templates."""
+    app.url_map.converters["int"] = BoundedIntegerConverter
+    app.jinja_env.globals["length_hint"] = length_hint

@@ -1,0 +1,111 @@
+"""Forms speak alike: every form that fails validation answers 422, re-rendered with the
+message beside the field, for a plain POST and for HTMX alike."""
+import re
+
+import pytest
+
+from app.extensions import db
+from tests.conftest import login
+from tests.factories_proposals import proposal_in
+from tests.factories_security import world
+
+LONG = "x" * 6000
+
+# endpoint: (who posts, path from the world, data from the world, id of the field, message beside it)
+FORM_ROUTES = {
+    "admin.user_new": ("admin", lambda w: "/admin/users/new", lambda w: {"name": "Siti"},
+                       lambda w: "email", "Isi alamat email."),
+    "admin.user_edit": ("admin", lambda w: f"/admin/users/{w['users']['innovator_b'].id}/edit",
+                        lambda w: {"email": "", "name": "Siti", "role": "innovator", "agency_id": w["agency_b"].id},
+                        lambda w: "email", "Isi alamat email."),
+    "admin.agency_form": ("admin", lambda w: "/admin/agencies/new", lambda w: {"name": "Dinas Baru", "kind": "opd"},
+                          lambda w: "code", "Isi kode."),
+    "admin.agency_form (edit)": ("admin", lambda w: f"/admin/agencies/{w['agency_b'].id}/edit",
+                                 lambda w: {"code": "DISHUB", "name": "", "kind": "opd"}, lambda w: "name", "Isi nama."),
+    "admin.cycle_form": ("admin", lambda w: "/admin/cycles/new", lambda w: {"submission_opens": "2030-01-01"},
+                         lambda w: "year", "Isi tahun."),
+    "admin.cycle_form (edit)": ("admin", lambda w: f"/admin/cycles/{w['cycle'].id}/edit",
+                                lambda w: {"year": "1999", "submission_opens": "2030-01-01",
+                                           "submission_closes": "2030-12-31", "target_per_agency": "1"},
+                                lambda w: "year", "Tahun antara 2000 dan 2100."),
+    "events.new": ("admin", lambda w: "/events/new", lambda w: {"kind": "coaching"},
+                   lambda w: "title", "Isi judul kegiatan."),
+    "events.edit": ("admin", lambda w: f"/events/{w['event'].id}/edit",
+                    lambda w: {"title": "Klinik", "kind": "coaching", "starts_at": "2030-06-01T09:00",
+                               "ends_at": "2030-06-01T08:00", "place": "Aula"},
+                    lambda w: "ends_at", "Waktu selesai tidak boleh sebelum waktu mulai."),
+    "events.link_proposal": ("admin", lambda w: f"/events/{w['event'].id}/proposals", lambda w: {"proposal_id": "0"},
+                             lambda w: "proposal_id", "Pilih usulan."),
+    "proposals.new": ("innovator_a", lambda w: "/proposals/new", lambda w: {"lab_stage": "drum_up"},
+                      lambda w: "title", "Isi judul inovasi."),
+    "proposals.edit": ("innovator_a", lambda w: f"/proposals/{w['draft'].id}/edit",
+                       lambda w: {"title": "", "lab_stage": "drum_up", "version": str(w["draft"].version)},
+                       lambda w: "title", "Isi judul inovasi."),
+    "proposals.submit": ("innovator_a", lambda w: f"/proposals/{w['revision'].id}/submit", lambda w: {"note": LONG},
+                         lambda w: "note", "Paling banyak"),
+    "proposals.withdraw": ("innovator_a", lambda w: f"/proposals/{w['draft'].id}/withdraw", lambda w: {"note": LONG},
+                           lambda w: "note", "Paling banyak"),
+    "proposals.comments": ("innovator_b", lambda w: f"/proposals/{w['submitted'].id}/comments", lambda w: {},
+                           lambda w: "body", "Tulis komentar terlebih dahulu."),
+    "proposals.attachments": ("innovator_a", lambda w: f"/proposals/{w['draft'].id}/attachments", lambda w: {},
+                              lambda w: "file", "Pilih berkas yang akan diunggah."),
+    "reviews.review": ("reviewer", lambda w: f"/proposals/{w['submitted'].id}/review", lambda w: {},
+                       lambda w: f"r{w['submitted'].id}-recommendation", "Pilih rekomendasi."),
+    "reviews.decision": ("admin", lambda w: f"/proposals/{w['submitted'].id}/decision", lambda w: {},
+                         lambda w: f"d{w['submitted'].id}-decision", "Pilih keputusan."),
+    "reviews.conflict": ("reviewer", lambda w: f"/proposals/{w['submitted'].id}/conflict",
+                         lambda w: {f"c{w['submitted'].id}-reason": LONG},
+                         lambda w: f"c{w['submitted'].id}-reason", "Paling banyak"),
+    "maturity.claim": ("innovator_a",
+                       lambda w: f"/proposals/{w['approved'].id}/maturity/{w['indicator'].id}/claim", lambda w: {},
+                       lambda w: f"c{w['indicator'].id}-level", "Pilih level yang diklaim."),
+    "maturity.verify": ("reviewer",
+                        lambda w: f"/proposals/{w['approved'].id}/maturity/{w['indicator'].id}/verify", lambda w: {},
+                        lambda w: f"v{w['indicator'].id}-decision", "Pilih hasil verifikasi."),
+    "maturity.indicator_form": ("admin", lambda w: "/admin/maturity/indicators/new", lambda w: {"name": "Baru"},
+                                lambda w: "code", "Isi kode indikator."),
+    "maturity.indicator_form (edit)": ("admin", lambda w: f"/admin/maturity/indicators/{w['indicator'].id}/edit",
+                                       lambda w: {"name": "", "evidence": "Dokumen", "order": "1"},
+                                       lambda w: "name", "Isi nama indikator."),
+    "maturity.level_form": ("admin", lambda w: f"/admin/maturity/levels/{w['cycle'].year}/{w['indicator'].id}",
+                            lambda w: {"levels-0-description": "Ada", "levels-0-points": "5000"},
+                            lambda w: "levels-0-points", "1000"),
+}
+
+# POST endpoints that are buttons, not forms a person fills in (a refusal is a flash
+# message or a 400/403), and the login forms, which their own feature owns.
+NOT_FILLED_IN = {
+    "auth.login", "auth.logout", "auth.change_password", "main.set_language", "events.register", "events.cancel",
+    "events.cancel_event", "events.sign", "events.unlink_proposal", "events.advance_stage", "events.attendance",
+    "reviews.vote", "reviews.publish", "reviews.notification_read", "reviews.notifications_read_all",
+    "maturity.publish", "maturity.load_indicators",
+}
+
+
+@pytest.fixture
+def form_world(app_ctx):
+    w = world()
+    w["revision"] = proposal_in("revision_requested", agency_=w["agency_a"], author=w["users"]["innovator_a"])
+    db.session.commit()
+    return w
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+@pytest.mark.parametrize("name", sorted(FORM_ROUTES))
+def test_an_invalid_form_answers_422_with_the_message_beside_the_field(client, form_world, name, htmx):
+    role, path_of, data_of, field_of, message = FORM_ROUTES[name]
+    w = form_world
+    login(client, w["users"][role])
+    response = client.post(path_of(w), data=data_of(w), headers={"HX-Request": "true"} if htmx else {})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422, html[:300]
+    beside = re.search(rf'<p class="error-message" id="{re.escape(field_of(w))}-error">(.*?)</p>', html, re.S)
+    assert beside is not None, f"no message beside {field_of(w)}"
+    assert message in beside.group(1)
+
+
+def test_every_form_route_is_in_the_table(app):
+    """A POST route added later is either a form checked above or a button named here."""
+    posted = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
+    checked = {name.split(" ")[0] for name in FORM_ROUTES}
+    assert posted - checked - NOT_FILLED_IN == set()
