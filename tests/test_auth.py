@@ -27,7 +27,7 @@ def test_wrong_password_is_refused_and_audited(client, make):
     user = make.user()
     db.session.commit()
     response = client.post("/auth/login", data={"email": user.email, "password": "wrong-password"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Email atau kata sandi salah" in response.get_data(as_text=True)
     assert client.get("/dashboard").status_code == 302
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "login_failed"))
@@ -38,7 +38,7 @@ def test_inactive_user_cannot_log_in(client, make):
     user = make.user(active=False)
     db.session.commit()
     response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert client.get("/dashboard").status_code == 302
 
 
@@ -57,7 +57,7 @@ def test_rate_limit_after_ten_failed_logins(client, make):
     user = make.user()
     db.session.commit()
     for _ in range(10):
-        assert client.post("/auth/login", data={"email": user.email, "password": "nope-nope"}).status_code == 200
+        assert client.post("/auth/login", data={"email": user.email, "password": "nope-nope"}).status_code == 422
     response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 429
     assert "Terlalu banyak percobaan" in response.get_data(as_text=True)

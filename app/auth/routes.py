@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.auth import bp, services
 from app.auth.forms import ChangePasswordForm, LoginForm
 from app.extensions import db, limiter
+from app.inputs import form_status
 
 
 def safe_next_url(target: str | None) -> str | None:
@@ -69,7 +70,7 @@ def login():
         _note_failed_login()
         db.session.commit()  # keep the audit entry of the failure
         form.password.errors.append(_("Email atau kata sandi salah, atau akun tidak aktif."))
-    return render_template("auth/login.html", form=form, next_url=next_url)
+    return render_template("auth/login.html", form=form, next_url=next_url), form_status(form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -101,4 +102,4 @@ def change_password():
                 flash(_("Kata sandi sudah diganti."), "success")
                 return redirect(url_for("main.dashboard"))
             form.current_password.errors.append(_("Kata sandi sekarang salah."))
-    return render_template("auth/password.html", form=form)
+    return render_template("auth/password.html", form=form), form_status(form)
