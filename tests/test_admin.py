@@ -97,7 +97,7 @@ def test_deactivation_is_audited_and_blocks_login(app, client, login_as, make):
     assert response.status_code == 302
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user_deactivated")) is not None
     other = app.test_client()
-    assert other.post("/auth/login", data={"email": user.email, "password": "correct-horse-battery"}).status_code == 200
+    assert other.post("/auth/login", data={"email": user.email, "password": "correct-horse-battery"}).status_code == 422
 
 
 def test_agency_create_edit_and_kelurahan_needs_kecamatan(client, login_as, make):
