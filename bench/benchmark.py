@@ -370,11 +370,13 @@ def voter_sessions(url: str, base: str, count: int) -> list[dict]:
         page = client.get("/auth/login", headers={"User-Agent": USER_AGENT}).get_data(as_text=True)
         client.post("/auth/login", data={"email": email, "password": "bulk-demo-2026", "csrf_token": csrf_token(page)},
                     headers={"User-Agent": USER_AGENT})
+        # The login renews the session's CSRF token, which the first page after it
+        # then makes: so the cookie to vote with is the one that page answers with.
+        html = client.get(f"/proposals/{proposal_id}", headers={"User-Agent": USER_AGENT}).get_data(as_text=True)
         cookie = client.get_cookie("session")
         if cookie is None:
             raise RuntimeError(f"could not sign in {email}")
         cookie_header = f"session={cookie.value}"
-        _status, _headers, html = fetch(base, f"/proposals/{proposal_id}", {"Cookie": cookie_header})
         entries.append({"user_id": user_id, "proposal_id": proposal_id, "path": f"/proposals/{proposal_id}/vote",
                         "cookie": cookie_header, "token": csrf_token(html)})
     return entries
