@@ -122,3 +122,20 @@ def test_the_proposal_page_gives_the_dates_instead_of_a_submit_button(client, ma
     login(client, admin)
     html = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     assert submit_form in html and 'id="submission-window"' not in html
+
+
+def test_the_forms_give_the_dates_instead_of_save_and_submit(client, make):
+    cycle = cycle_with_window(make, "after")
+    proposal = proposal_in("draft", cycle_=cycle)
+    admin = quick_user("admin", agency_=make.agency())
+    db.session.commit()
+    save_and_submit = 'name="action" value="submit"'
+    login(client, proposal.author)
+    for path in ("/proposals/new", f"/proposals/{proposal.id}/edit"):
+        html = client.get(path).get_data(as_text=True)
+        assert save_and_submit not in html, path
+        assert 'id="submission-window"' in html and dates_of(cycle)[1] in html, path
+    client.post("/auth/logout")
+    login(client, admin)  # admins may move proposals whatever the dates
+    html = client.get(f"/proposals/{proposal.id}/edit").get_data(as_text=True)
+    assert save_and_submit in html and 'id="submission-window"' not in html

@@ -26,7 +26,14 @@ from app.proposals.forms import AttachmentForm, CommentForm, ProposalForm, Submi
 from app.proposals.permissions import (
     can_comment, can_edit, can_upload, can_view, is_member, load_proposal, visible_to,
 )
-from app.proposals.status import TransitionError, allowed_moves, may_move, submission_problems, window_refusal
+from app.proposals.status import (
+    TransitionError,
+    allowed_moves,
+    cycle_window_refusal,
+    may_move,
+    submission_problems,
+    window_refusal,
+)
 from app.reviews.services import identity_hidden_condition, shown_agency, shown_agency_sql
 
 SORTS = {
@@ -201,7 +208,8 @@ def new():
             db.session.commit()
             flash(_("Draf usulan disimpan."), "success")
             return redirect(url_for("proposals.detail", proposal_id=proposal.id))
-    return render_template("proposals/form.html", form=form, proposal=None, cycle=cycle), form_status(form)
+    return render_template("proposals/form.html", form=form, proposal=None, cycle=cycle,
+                           window_closed=cycle_window_refusal(cycle, current_user)), form_status(form)
 
 
 def _save_then_submit(proposal: Proposal, form: ProposalForm):
@@ -273,7 +281,7 @@ def edit(proposal_id: int):
     similar = services.suggestions(current_user, f"{proposal.title} {proposal.summary}", proposal.agency_id,
                                    exclude_id=proposal.id)
     return render_template("proposals/form.html", form=form, proposal=proposal, cycle=proposal.cycle,
-                           suggestions=similar), form_status(form)
+                           suggestions=similar, window_closed=window_refusal(proposal, current_user)), form_status(form)
 
 
 def _status_label(code: str) -> str:

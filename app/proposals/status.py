@@ -17,7 +17,7 @@ from app import audit, live
 from app.cycles import city_today
 from app.extensions import db
 from app.labels import label
-from app.models import Proposal, StatusChange, User
+from app.models import Cycle, Proposal, StatusChange, User
 from app.models._types import utcnow
 
 # Who may make each move: "member" (a member of the proposal's agency, or an
@@ -76,7 +76,11 @@ def window_refusal(proposal: Proposal, actor: User, today: date | None = None) -
     """Why `actor` may not submit (or resubmit) this proposal today because of its
     cycle's submission window, with the window's dates; None when they may.
     Admins may move proposals whatever the dates."""
-    cycle = proposal.cycle
+    return cycle_window_refusal(proposal.cycle, actor, today)
+
+
+def cycle_window_refusal(cycle: Cycle, actor: User, today: date | None = None) -> str | None:
+    """As window_refusal, for a proposal of `cycle` not yet written (the new-proposal form)."""
     today = today or city_today()
     if actor.is_admin or cycle.accepts_submissions(today):
         return None
