@@ -28,9 +28,9 @@ from app.proposals import permissions
 from app.proposals.permissions import load_proposal
 from app.proposals.status import TransitionError
 from app.reviews import bp, services
-from app.templating import score_text
 from app.reviews.forms import ConflictForm, DecisionForm, PublishForm, VoteForm
 from app.reviews.panel import VoteState, build_panel, review_form_for, vote_counts, vote_state
+from app.templating import score_text
 
 
 def proposal_url(proposal: Proposal) -> str:
