@@ -113,6 +113,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from app import inputs
     from app import models  # noqa: F401  (registers every table on the metadata)
+    from app import notifications  # noqa: F401  (connects its receivers to app.signals)
 
     inputs.register(app)  # the bounded <int:...> converter, before any route is added
 

@@ -1,6 +1,6 @@
 """Jinja filters and globals used across templates."""
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from markupsafe import Markup, escape
 
 from app import i18n, page_cache
@@ -23,6 +23,12 @@ def paragraphs(text: str | None) -> Markup:
 def _text(value) -> str:
     """Escaped as a plain str: adding a str to Markup would escape the markup around it again."""
     return str(escape(value))
+
+
+def score_text(value: float | None) -> str:
+    """A review score or mean with one decimal in the reader's locale (80,5 in Indonesian);
+    "–" when there is none. The `score` filter of every template (reviews, leaderboard)."""
+    return "–" if value is None else format_decimal(value, format="#,##0.0")
 
 
 def status_tag(status: str) -> Markup:
@@ -105,11 +111,19 @@ def current_url() -> str:
 
 def register(app: Flask) -> None:
     i18n.install(app)
-    app.jinja_env.filters["label"] = lambda code, kind: label(kind, code)
-    app.jinja_env.filters["affair"] = affair_name
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
-    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
-    app.jinja_env.filters["paragraphs"] = paragraphs
+    # Filters shared by every feature are added here, once, through Flask's add_template_filter
+    # (as a blueprint's app_template_filter is): a second filter of the same name would
+    # silently replace the first (tests/test_feature_boundaries.py).
+    filters = {
+        "label": lambda code, kind: label(kind, code),
+        "affair": affair_name,
+        "datetime": lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
+        "date": lambda value, fmt="medium": format_date(value, fmt) if value else "",
+        "paragraphs": paragraphs,
+        "score": score_text,
+    }
+    for name, function in filters.items():
+        app.add_template_filter(function, name)
     app.jinja_env.globals.update(absolute_url=absolute_url, url_with=url_with, current_path=current_path,
                                  current_url=current_url, status_tag=status_tag, stage_tag=stage_tag,
                                  select_options=select_options, fixed_options=fixed_options)

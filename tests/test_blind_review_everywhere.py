@@ -22,8 +22,8 @@ from app.extensions import db
 from app.models import Agency, Cycle, Proposal
 from app.proposals.services import add_comment
 from app.proposals.status import change_status
-from app.reviews import notifications
-from app.reviews.services import shown_agency, shown_agency_sql, shown_author
+from app.notifications import services as notifications
+from app.proposals.visibility import shown_agency, shown_agency_sql, shown_author
 from tests import factories_events as fe
 from tests import factories_reviews as fr
 from tests.conftest import login

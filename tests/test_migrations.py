@@ -133,3 +133,34 @@ def test_upgrade_refuses_texts_over_the_limits_and_changes_nothing(empty_databas
             assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "c41d7e2b9f10"
         assert "ck_proposal_design_length" not in _check_constraints(db.engine)["proposal"]
         db.engine.dispose()
+
+
+def _search_objects(engine) -> set[tuple]:
+    """The hand-written search objects as the database reports them (their full DDL)."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            rows = conn.execute(text("SELECT type, name, tbl_name, sql FROM sqlite_master "
+                                     "WHERE name LIKE 'proposal_fts%' AND sql IS NOT NULL"))
+        else:
+            rows = conn.execute(text("SELECT tablename, indexname, indexdef FROM pg_indexes "
+                                     "WHERE indexname LIKE 'proposal_fts%'"))
+        return {tuple(row) for row in rows}
+
+
+def test_upgrade_builds_the_same_search_objects_as_create_all(empty_database_url, tmp_path):
+    """The full-text search migration carries its own DDL (it imports nothing of the app);
+    what it builds is exactly what the app's create_all builds (app.proposals.search)."""
+    application = _migrated_app(empty_database_url, tmp_path)
+    with application.app_context():
+        upgrade()
+        migrated = _search_objects(db.engine)
+        expected = ({"proposal_fts", "proposal_fts_insert", "proposal_fts_delete", "proposal_fts_update"}
+                    if db.engine.dialect.name == "sqlite" else {"proposal_fts_gin"})
+        assert expected <= {row[1] for row in migrated}
+        db.drop_all()  # the search objects go with the proposal table
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE alembic_version"))
+        assert _search_objects(db.engine) == set()
+        db.create_all()
+        assert _search_objects(db.engine) == migrated
+        db.engine.dispose()

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Notification, Proposal
 from app.proposals.status import change_status
-from app.reviews import notifications, services
+from app.notifications import services as notifications
+from app.reviews import services
 from tests import factories_reviews as fr
 from tests.factories_reviews import decision_form
 from tests.conftest import login

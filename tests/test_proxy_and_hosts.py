@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.config import ConfigError, load_config
 from app.extensions import db
 from app.models import AuditEntry
-from app.reviews import notifications
+from app.notifications import services as notifications
 from tests import factories_board as fb
 from tests import factories_events as fe
 from tests import factories_reviews as fr

@@ -4,7 +4,7 @@ from flask import render_template
 from flask_login import login_user
 
 from app.extensions import db
-from app.reviews.services import hides_identity
+from app.proposals.visibility import hides_identity
 from tests import factories_reviews as fr
 from tests.conftest import login
 

@@ -1,5 +1,3 @@
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -8,21 +6,6 @@ from app.auth import bp, services
 from app.auth.forms import ChangePasswordForm, LoginForm
 from app.extensions import db, limiter
 from app.inputs import form_status
-
-
-def safe_next_url(target: str | None) -> str | None:
-    """Only a path on this site: no scheme, no host, no protocol-relative //."""
-    if not target:
-        return None
-    target = target.strip().replace("\\", "/")
-    # Browsers drop tabs and newlines inside a URL ("/\t/evil" becomes "//evil"), and a
-    # newline in a Location header is refused by Werkzeug with an error: no control characters.
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 def _email_key() -> str:
@@ -53,7 +36,7 @@ def _was_failed_login(response) -> bool:
                methods=["POST"], deduct_when=_was_failed_login, scope="login-address")
 def login():
     """Log in with email and password, then go back where the person was."""
-    next_url = safe_next_url(request.args.get("next") or request.form.get("next"))
+    next_url = services.safe_next_url(request.args.get("next") or request.form.get("next"))
     if current_user.is_authenticated:
         return redirect(next_url or url_for("main.dashboard"))
     form = LoginForm()

@@ -5,6 +5,7 @@ import re
 import secrets
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -25,6 +26,21 @@ _LETTERS = re.compile(r"[^\W\d_]+")  # runs of letters, in any script
 _ENDS = re.compile(r"^[\W\d_]+|[\W\d_]+$")  # digits and symbols at either end
 _LOOK_ALIKES = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t",
                               "@": "a", "$": "s", "!": "i"})
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """Only a path on this site: no scheme, no host, no protocol-relative //."""
+    if not target:
+        return None
+    target = target.strip().replace("\\", "/")
+    # Browsers drop tabs and newlines inside a URL ("/\t/evil" becomes "//evil"), and a
+    # newline in a Location header is refused by Werkzeug with an error: no control characters.
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
 
 
 def normalise_email(email: str) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import signals
 from app.csv_export import to_csv
 from app.events import bp, services
 from app.events.calendar import build_calendar
@@ -19,12 +20,11 @@ from app.events.services import EventError
 from app.extensions import db, login_manager
 from app.htmx import is_htmx, render_block, render_page_or_block
 from app.inputs import form_status, int_arg, page_number
-from app.main.routes import dashboard_panel
 from app.models import EVENT_KINDS, SHOWCASE_STATUSES, Agency, Event, Proposal, Registration, Signature, User
 from app.models._types import utcnow
 from app.models.events import SEAT_STATUSES
 from app.proposals.permissions import visible_to
-from app.reviews.services import shown_agency
+from app.proposals.visibility import shown_agency
 
 DETAIL = "events/detail.html"
 
@@ -479,7 +479,7 @@ def advance_stage(event_id: int, proposal_id: int):
 
 # --- dashboard -----------------------------------------------------------------
 
-@dashboard_panel
+@signals.dashboard_panels.connect
 def my_upcoming_events(user):
     """Dashboard: the events I am registered or waitlisted for that have not ended."""
     rows = db.session.scalars(
@@ -490,4 +490,4 @@ def my_upcoming_events(user):
         .order_by(Event.starts_at)
     ).all()
     places = {r.id: services.waitlist_place(r) for r in rows if r.status == "waitlisted"}
-    return "events/_dashboard_panel.html", {"registrations": rows, "places": places}
+    return signals.DashboardPanel(30, "events/_dashboard_panel.html", {"registrations": rows, "places": places})

@@ -11,7 +11,7 @@ from app.xlsx import append_row, header_row
 from app.labels import label
 from app.leaderboard.services import compute_board, weighted_score
 from app.models import Agency, Cycle, Proposal, Review, User, Vote
-from app.reviews.services import shown_agency_sql
+from app.proposals.visibility import shown_agency_sql
 
 
 def proposal_rows(cycle: Cycle, viewer: User):

@@ -2,7 +2,8 @@ from flask import current_app, redirect, render_template, request, session, url_
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from app.auth.routes import safe_next_url
+from app import signals
+from app.auth.services import safe_next_url
 from app.cycles import current_cycle
 from app.database import health_problem
 from app.extensions import db
@@ -28,17 +29,6 @@ def set_language():
     return redirect(safe_next_url(request.form.get("next")) or url_for("showcase.index"))
 
 
-# Features add their own section to the dashboard: a function taking the user
-# and returning (template name, context dict), or None to show nothing.
-DASHBOARD_PANELS = []
-
-
-def dashboard_panel(function):
-    """Decorator: register a dashboard section (see DASHBOARD_PANELS)."""
-    DASHBOARD_PANELS.append(function)
-    return function
-
-
 @bp.route("/dashboard")
 @login_required
 def dashboard():
@@ -54,7 +44,8 @@ def dashboard():
         by_status = {status: count for status, count in rows}
     submitted = sum(count for status, count in by_status.items() if status in SUBMITTED_STATUSES)
     target = cycle.target_per_agency if cycle else 1
-    panels = [panel for panel in (function(current_user) for function in DASHBOARD_PANELS) if panel]
+    # Features add their own sections through the dashboard_panels signal (app.signals).
+    panels = signals.collect_dashboard_panels(current_user)
     return render_template(
         "main/dashboard.html", cycle=cycle, by_status=by_status, submitted=submitted, target=target, panels=panels
     )

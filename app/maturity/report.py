@@ -12,7 +12,7 @@ from app.xlsx import append_row, header_row
 from app.labels import label
 from app.maturity import services
 from app.models import Claim, Cycle, User
-from app.reviews.services import shown_agency
+from app.proposals.visibility import shown_agency
 
 
 def workbook(cycle: Cycle, viewer: User) -> BytesIO:

@@ -10,11 +10,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app import signals
 from app.cycles import current_cycle
 from app.extensions import db, login_manager
 from app.htmx import is_htmx
 from app.inputs import form_status
-from app.main.routes import dashboard_panel
 from app.maturity import bp, permissions, report, services
 from app.maturity.forms import ClaimForm, IndicatorForm, LevelsForm, PublicForm, VerifyForm
 from app.models import Claim, Cycle, Indicator, Proposal
@@ -382,7 +382,7 @@ def overview():
 
 # --- dashboard, templates, command line -------------------------------------------
 
-@dashboard_panel
+@signals.dashboard_panels.connect
 def maturity_panel(user):
     """My agency's innovations with their maturity and what is missing; for admins the city summary."""
     cycle = current_cycle()
@@ -395,7 +395,7 @@ def maturity_panel(user):
     city = services.city_summary(cycle) if user.is_admin else None
     if not own and city is None:
         return None
-    return "maturity/_dashboard_panel.html", {"cycle": cycle, "own": own, "city": city}
+    return signals.DashboardPanel(40, "maturity/_dashboard_panel.html", {"cycle": cycle, "own": own, "city": city})
 
 
 @bp.app_template_global("maturity_summary")

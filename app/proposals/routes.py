@@ -13,13 +13,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import live, page_cache, paging
+from app import live, page_cache, paging, signals
 from app.affairs import all_affairs
 from app.cycles import current_cycle
 from app.extensions import db, login_manager
 from app.htmx import is_htmx, render_block, render_page_or_block
 from app.inputs import form_status, int_arg, max_length, page_number
-from app.main.routes import dashboard_panel
 from app.models import INNOVATION_TYPES, LAB_STAGES, STATUSES, Agency, Attachment, Comment, Cycle, Proposal, StatusChange
 from app.proposals import bp, services, storage
 from app.proposals.forms import AttachmentForm, CommentForm, ProposalForm, SubmitForm, WithdrawForm
@@ -34,7 +33,7 @@ from app.proposals.status import (
     submission_problems,
     window_refusal,
 )
-from app.reviews.services import identity_hidden_condition, shown_agency, shown_agency_sql
+from app.proposals.visibility import hides_identity, identity_hidden_condition, shown_agency, shown_agency_sql, shown_author
 
 SORTS = {
     "newest": (Proposal.updated_at.desc(), Proposal.id.desc()),
@@ -48,6 +47,26 @@ def require_login():
     """Every proposal page is internal: the public sees the showcase instead."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
+
+
+# --- blind review in templates (app.proposals.visibility) ------------------------
+
+@bp.app_template_global("hides_identity")
+def hides_identity_global(proposal: Proposal) -> bool:
+    """Blind review: hide agency and author of this proposal from the current user?"""
+    return hides_identity(current_user, proposal)
+
+
+@bp.app_template_global("shown_agency")
+def shown_agency_global(proposal: Proposal, code: bool = False) -> str:
+    """The proposal's agency as the current user may read it (visibility.shown_agency)."""
+    return shown_agency(current_user, proposal, code=code)
+
+
+@bp.app_template_global("shown_author")
+def shown_author_global(proposal: Proposal) -> str:
+    """The proposal's author as the current user may read it (visibility.shown_author)."""
+    return shown_author(current_user, proposal)
 
 
 # --- list -------------------------------------------------------------------
@@ -500,7 +519,7 @@ def suggest():
 
 # --- dashboard ----------------------------------------------------------------
 
-@dashboard_panel
+@signals.dashboard_panels.connect
 def my_agency_proposals(user):
     """Dashboard: my agency's proposals this cycle with their status, and a way to write one."""
     if user.agency_id is None:
@@ -512,4 +531,4 @@ def my_agency_proposals(user):
         select(Proposal).where(Proposal.agency_id == user.agency_id, Proposal.cycle_id == cycle.id)
         .order_by(Proposal.updated_at.desc())
     ).all()
-    return "proposals/_dashboard_panel.html", {"proposals": proposals, "cycle": cycle}
+    return signals.DashboardPanel(10, "proposals/_dashboard_panel.html", {"proposals": proposals, "cycle": cycle})

@@ -1,8 +1,9 @@
 """The proposal status machine (DESIGN §2). Every status change goes through here.
 
 Each move is checked (edge, who, note), applied, recorded as a StatusChange
-and in the audit log, and bumps the leaderboard counter. Services flush, the
-view commits.
+and in the audit log, bumps the leaderboard counter, and is announced through
+app.signals (proposal_status_changed; publishing: proposal_published), so this
+module knows nothing of who listens. Services flush, the view commits.
 """
 import re
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app import audit, live
+from app import audit, live, signals
 from app.cycles import city_today
 from app.extensions import db
 from app.labels import label
@@ -170,10 +171,7 @@ def change_status(proposal: Proposal, to_status: str, actor: User, note: str = "
     audit.record("proposal_status", target=proposal, actor=actor, summary=proposal.title,
                  **{"from": from_status, "to": to_status, "note": note})
     live.touch()
-    if to_status == "submitted":
-        from app.reviews.notifications import notify_submitted  # imported here: reviews imports this module
-
-        notify_submitted(proposal)
+    signals.proposal_status_changed.send(proposal, change=change, actor=actor)
     return change
 
 
@@ -192,3 +190,4 @@ def set_published(proposal: Proposal, published: bool, actor: User) -> None:
     audit.record("proposal_published" if published else "proposal_unpublished", target=proposal, actor=actor,
                  summary=proposal.title)
     live.touch()
+    signals.proposal_published.send(proposal, published=published, actor=actor)

@@ -1,9 +1,11 @@
-"""Reviews, decisions, votes (dukungan) and notifications on proposals.
+"""Reviews, decisions and votes (dukungan) on proposals, and the notification pages.
 
 The routes live under /proposals/… (DESIGN §4) and /notifications, so the
 blueprint is registered without a url_prefix. Its template globals
 (review_panel, vote_state, unread_notification_count) feed the panel that the
 proposal page includes: `{% include "reviews/_proposal_panel.html" ignore missing %}`.
+What a notification says, and to whom, is app.notifications' business: it
+hears of reviews and decisions through app.signals.
 """
 from flask import Blueprint
 

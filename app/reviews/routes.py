@@ -8,7 +8,6 @@ import json
 from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -16,20 +15,22 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.auth.routes import safe_next_url
+from app import signals
+from app.auth.services import safe_next_url
 from app.cycles import current_cycle
 from app.extensions import db
 from app.htmx import is_htmx, render_page_or_block
 from app.inputs import page_number
 from app.labels import label
-from app.main.routes import dashboard_panel
 from app.models import ConflictDeclaration, Notification, Proposal, Review
+from app.notifications import services as notifications
 from app.proposals import permissions
 from app.proposals.permissions import load_proposal
 from app.proposals.status import TransitionError
-from app.reviews import bp, notifications, services
+from app.reviews import bp, services
 from app.reviews.forms import ConflictForm, DecisionForm, PublishForm, VoteForm
 from app.reviews.panel import VoteState, build_panel, review_form_for, vote_counts, vote_state
+from app.templating import score_text
 
 
 def proposal_url(proposal: Proposal) -> str:
@@ -69,10 +70,6 @@ def full_page(panel, status: int = 200):
     return render_template("reviews/proposal.html", rp=panel), status
 
 
-def score_text(value: float | None) -> str:
-    return "–" if value is None else format_decimal(value, format="#,##0.0")
-
-
 # --- template globals for the proposal page ------------------------------------------
 
 @bp.app_template_global()
@@ -92,34 +89,11 @@ def vote_counts_global(proposal_ids):
     return vote_counts(proposal_ids)
 
 
-@bp.app_template_global("hides_identity")
-def hides_identity_global(proposal: Proposal) -> bool:
-    """Blind review: hide agency and author of this proposal from the current user?"""
-    return services.hides_identity(current_user, proposal)
-
-
-@bp.app_template_global("shown_agency")
-def shown_agency_global(proposal: Proposal, code: bool = False) -> str:
-    """The proposal's agency as the current user may read it (services.shown_agency)."""
-    return services.shown_agency(current_user, proposal, code=code)
-
-
-@bp.app_template_global("shown_author")
-def shown_author_global(proposal: Proposal) -> str:
-    """The proposal's author as the current user may read it (services.shown_author)."""
-    return services.shown_author(current_user, proposal)
-
-
 @bp.app_template_global()
 def unread_notification_count() -> int:
     if not current_user.is_authenticated:
         return 0
     return notifications.unread_count(current_user)
-
-
-@bp.app_template_filter("score")
-def score_filter(value):
-    return score_text(value)
 
 
 # --- reviews -----------------------------------------------------------------------------
@@ -346,13 +320,13 @@ def queue():
                            done_in_cycle=done_in_cycle, stats=stats, overall=overall)
 
 
-@dashboard_panel
+@signals.dashboard_panels.connect
 def review_queue_panel(user):
     """Dashboard: how many proposals wait for this reviewer."""
     if not user.is_reviewer:
         return None
     count = db.session.scalar(select(func.count()).select_from(waiting_for(user).order_by(None).subquery()))
-    return "reviews/_dashboard.html", {"waiting": count}
+    return signals.DashboardPanel(20, "reviews/_dashboard.html", {"waiting": count})
 
 
 # --- notifications ---------------------------------------------------------------------

@@ -1,32 +1,30 @@
 """Reviews, scores, conflicts of interest, votes and decisions (DESIGN §1–§2).
 
 Services check who may act (raising NotAllowed, which views turn into 403),
-validate, change, flush and audit; they never commit: the view does.
+validate, change, flush and audit; they never commit: the view does. What
+others need to hear of (a review saved, a vote, a decision) is sent through
+app.signals once flushed: notifications, dashboards and boards subscribe there.
 """
 from collections import defaultdict
 from dataclasses import dataclass
 from statistics import fmean, pstdev
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, delete, exists, false, func, literal, or_, select
+from sqlalchemy import delete, exists, false, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from app import audit, live
+from app import audit, live, signals
 from app.extensions import db
 from app.models import (
-    RECOMMENDATIONS, RUBRIC, Agency, ConflictDeclaration, Cycle, Proposal, Review, StatusChange, User, Vote,
+    RECOMMENDATIONS, RUBRIC, ConflictDeclaration, Proposal, Review, StatusChange, User, Vote,
 )
 from app.models._types import utcnow
 from app.proposals import permissions
 from app.proposals.status import change_status, set_published
-from app.reviews import notifications
 
 REVIEWABLE_STATUSES = ("submitted", "in_review")
-# After one of these the decision is made and blind review lifts.
-DECIDED_STATUSES = ("revision_requested", "approved", "rejected", "implemented")
 # Decisions an admin makes from the panel: the status the proposal moves to.
 DECISIONS = ("approved", "revision_requested", "rejected", "implemented")
 SCORE_MIN, SCORE_MAX = 20.0, 100.0
@@ -44,62 +42,6 @@ class NotAllowed(ReviewError):
 
 
 # --- who sees and does what ---------------------------------------------------
-
-def hides_identity(user: User, proposal: Proposal) -> bool:
-    """Blind review: must the agency and author of `proposal` be hidden from `user`?
-
-    In a cycle with blind review, reviewers who are neither admins nor members
-    of the proposal's agency do not learn who proposed it until the decision.
-    Innovators and the public see no reviews, so the rule is about reviewers.
-    """
-    if not getattr(user, "is_authenticated", False) or not user.is_reviewer or user.is_admin:
-        return False
-    if permissions.is_member(user, proposal) or not proposal.cycle.blind_review:
-        return False
-    return proposal.status not in DECIDED_STATUSES
-
-
-def identity_hidden_condition(user: User):
-    """hides_identity as a SQL condition over Proposal (needs Cycle joined), for list filters
-    that must not let a blind reviewer find out which proposals an agency made."""
-    if not getattr(user, "is_authenticated", False) or not user.is_reviewer or user.is_admin:
-        return false()
-    condition = and_(Cycle.blind_review.is_(True), Proposal.status.not_in(DECIDED_STATUSES))
-    if user.agency_id is not None:
-        condition = and_(condition, Proposal.agency_id != user.agency_id)
-    return condition
-
-
-# What blind review shows in place of the name (a neutral label, never a hint).
-HIDDEN_AGENCY = _l("Perangkat daerah disembunyikan (penilaian tertutup)")
-HIDDEN_AUTHOR = _l("Pengusul disembunyikan (penilaian tertutup)")
-
-
-def shown_agency(viewer: User, proposal: Proposal, code: bool = False) -> str:
-    """The agency of `proposal` as `viewer` may read it next to the proposal: its name
-    (or its code), or a neutral label while blind review hides it.
-
-    Every page, fragment, form choice, notification and export that names a
-    proposal's agency goes through here (or shown_agency_sql for a query), as
-    the `shown_agency` template global. Like hides_identity it reads the viewer
-    only through role and agency, so page parts shared per (role, agency) stay
-    right (app.page_cache). Public pages and open data hold published
-    innovations only, decided by definition, so nothing is hidden there."""
-    if hides_identity(viewer, proposal):
-        return str(HIDDEN_AGENCY)
-    return proposal.agency.code if code else proposal.agency.name
-
-
-def shown_author(viewer: User, proposal: Proposal) -> str:
-    """The author's name as `viewer` may read it, or a neutral label (see shown_agency)."""
-    return str(HIDDEN_AUTHOR) if hides_identity(viewer, proposal) else proposal.author.name
-
-
-def shown_agency_sql(viewer: User, column=Agency.name):
-    """shown_agency as a SQL expression over Proposal (Agency and Cycle joined): the
-    agency's `column` (name or code), or the neutral label where the identity is hidden."""
-    return case((identity_hidden_condition(viewer), literal(str(HIDDEN_AGENCY))), else_=column)
-
 
 def declared_conflict(user: User, proposal: Proposal) -> bool:
     return bool(db.session.scalar(select(exists().where(
@@ -274,8 +216,7 @@ def save_review(proposal: Proposal, reviewer: User, scores: dict[str, int], reco
     audit.record("review_created" if created else "review_updated", target=proposal, actor=reviewer,
                  summary=proposal.title, weighted_score=review.weighted_score, recommendation=recommendation)
     live.touch()  # the leaderboard shows each agency's mean review score
-    if created:
-        notifications.notify_reviewed(proposal)
+    signals.review_saved.send(proposal, review=review, created=created)
     return review, created
 
 
@@ -317,7 +258,7 @@ def decide(proposal: Proposal, admin: User, to_status: str, note: str = "") -> S
     if to_status not in DECISIONS:
         raise ReviewError(_("Pilih keputusan."))
     change = change_status(proposal, to_status, admin, note)
-    notifications.notify_decided(proposal, change)
+    signals.decision_made.send(proposal, change=change, actor=admin)
     return change
 
 
@@ -325,10 +266,7 @@ def publish(proposal: Proposal, admin: User, published: bool) -> None:
     """Put an approved or implemented proposal on the public showcase, or take it off."""
     if not permissions.can_decide(admin, proposal):
         raise NotAllowed(_("Hanya admin yang dapat mempublikasikan inovasi."))
-    was = proposal.published
-    set_published(proposal, published, admin)
-    if published and not was:
-        notifications.notify_published(proposal)
+    set_published(proposal, published, admin)  # sends proposal_published when the flag changes
 
 
 # --- votes ----------------------------------------------------------------------
@@ -378,4 +316,5 @@ def toggle_vote(proposal: Proposal, user: User, want: bool | None = None) -> tup
         voted = False
     if changed:
         live.touch()  # the leaderboard shows votes received
+        signals.vote_toggled.send(proposal, voter=user, voted=voted)
     return voted, vote_count(proposal.id)

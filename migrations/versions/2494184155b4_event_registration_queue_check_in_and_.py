@@ -8,7 +8,6 @@ Create Date: 2026-11-29 21:12:49.962737
 from alembic import op
 import sqlalchemy as sa
 
-import app.models._types
 
 
 # revision identifiers, used by Alembic.
@@ -22,21 +21,21 @@ def upgrade():
     # Added nullable, filled for the rows already there, then made NOT NULL:
     # existing waitlists keep their order (by id), as before this revision.
     with op.batch_alter_table('event', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('cancelled_at', app.models._types.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('cancelled_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('sequence', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('updated_at', app.models._types.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True))
 
     with op.batch_alter_table('registration', schema=None) as batch_op:
         batch_op.add_column(sa.Column('queue_number', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('cancelled_at', app.models._types.UTCDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('attended_at', app.models._types.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('cancelled_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('attended_at', sa.DateTime(timezone=True), nullable=True))
 
     op.execute("UPDATE event SET sequence = 0, updated_at = created_at")
     op.execute("UPDATE registration SET queue_number = id")
 
     with op.batch_alter_table('event', schema=None) as batch_op:
         batch_op.alter_column('sequence', existing_type=sa.Integer(), nullable=False)
-        batch_op.alter_column('updated_at', existing_type=app.models._types.UTCDateTime(timezone=True), nullable=False)
+        batch_op.alter_column('updated_at', existing_type=sa.DateTime(timezone=True), nullable=False)
     with op.batch_alter_table('registration', schema=None) as batch_op:
         batch_op.alter_column('queue_number', existing_type=sa.Integer(), nullable=False)
 

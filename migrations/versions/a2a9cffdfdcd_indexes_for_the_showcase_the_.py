@@ -8,7 +8,6 @@ Create Date: 2026-11-29 22:11:51.814080
 from alembic import op
 import sqlalchemy as sa
 
-import app.models._types
 
 
 # revision identifiers, used by Alembic.

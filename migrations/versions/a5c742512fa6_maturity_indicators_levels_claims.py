@@ -8,7 +8,6 @@ Create Date: 2026-11-29 21:55:51.738804
 from alembic import op
 import sqlalchemy as sa
 
-import app.models._types
 
 
 # revision identifiers, used by Alembic.
@@ -27,7 +26,7 @@ def upgrade():
     sa.Column('evidence', sa.Text(), nullable=False),
     sa.Column('order', sa.Integer(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', app.models._types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_maturity_indicator')),
     sa.UniqueConstraint('code', name=op.f('uq_maturity_indicator_code'))
     )
@@ -57,13 +56,13 @@ def upgrade():
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('attachment_id', sa.Integer(), nullable=True),
     sa.Column('claimant_id', sa.Integer(), nullable=False),
-    sa.Column('claimed_at', app.models._types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('claimed_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('verified_level', sa.Integer(), nullable=True),
     sa.Column('verified_points', sa.Integer(), nullable=True),
     sa.Column('verifier_id', sa.Integer(), nullable=True),
     sa.Column('reason', sa.Text(), nullable=False),
-    sa.Column('verified_at', app.models._types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('verified_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('public', sa.Boolean(), nullable=False),
     sa.CheckConstraint("status IN ('pending', 'accepted', 'downgraded', 'needs_evidence')", name=op.f('ck_maturity_claim_status')),
     sa.CheckConstraint('claimed_level >= 1', name=op.f('ck_maturity_claim_claimed_level_positive')),

@@ -17,8 +17,7 @@ from sqlalchemy import bindparam, event, func, inspect, select, update
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.labels import label
-from app.models import Notification, Proposal, StatusChange, User
+from app.models import Notification, Proposal, User
 from app.models._types import utcnow
 from app.urls import site_root
 
@@ -136,58 +135,6 @@ def _drop_after_rollback(session: Session, previous_transaction) -> None:
     # The whole transaction was rolled back (not just a savepoint): its mail must not go.
     if previous_transaction.parent is None:
         session.info.pop(OUTBOX, None)
-
-
-# --- who hears about what ---------------------------------------------------------
-
-def _active(stmt):
-    return db.session.scalars(stmt.where(User.active.is_(True))).all()
-
-
-def agency_members(proposal: Proposal) -> list[User]:
-    return _active(select(User).where(User.agency_id == proposal.agency_id).order_by(User.id))
-
-
-def notify_submitted(proposal: Proposal) -> None:
-    """Tell the admins that a proposal was submitted (or resubmitted after revision).
-
-    The agency is named as each recipient may read it (blind review), so those
-    told alike share one message."""
-    from app.reviews.services import shown_agency  # imported here: services imports this module
-
-    admins = _active(select(User).where(User.role == "admin").order_by(User.id))
-    by_agency_shown: dict[str, list[User]] = {}
-    for admin in admins:
-        by_agency_shown.setdefault(shown_agency(admin, proposal), []).append(admin)
-    for agency, recipients in by_agency_shown.items():
-        notify(recipients, _("Usulan diajukan: \u201c%(title)s\u201d dari %(agency)s.",
-                             title=proposal.title, agency=agency), proposal_link(proposal))
-
-
-def notify_reviewed(proposal: Proposal) -> None:
-    """Tell the proposal's agency that a reviewer scored it (the reviewer is not named)."""
-    notify(agency_members(proposal), _("Usulan \u201c%(title)s\u201d mendapat penilaian baru.", title=proposal.title),
-           proposal_link(proposal))
-
-
-def notify_decided(proposal: Proposal, change: StatusChange) -> None:
-    """Tell the agency the decision; the author gets what to revise when a revision is requested."""
-    members = agency_members(proposal)
-    link = proposal_link(proposal)
-    decision = label("status", change.to_status)
-    if change.to_status == "revision_requested":
-        notify([proposal.author], _("Usulan \u201c%(title)s\u201d perlu direvisi: %(note)s",
-                                    title=proposal.title, note=change.note), link)
-        members = [member for member in members if member.id != proposal.author_id]
-    message = _("Keputusan untuk usulan \u201c%(title)s\u201d: %(decision)s.", title=proposal.title, decision=decision)
-    if change.note:
-        message += " " + _("Catatan: %(note)s", note=change.note)
-    notify(members, message, link)
-
-
-def notify_published(proposal: Proposal) -> None:
-    notify(agency_members(proposal), _("Inovasi \u201c%(title)s\u201d kini tampil di etalase publik.",
-                                       title=proposal.title), proposal_link(proposal))
 
 
 # --- reading -------------------------------------------------------------------------

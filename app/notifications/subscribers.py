@@ -1,0 +1,75 @@
+"""Who hears about what: receivers of app.signals that write the notifications.
+
+Each runs inside the sender's transaction, after its change was flushed: the
+in-app rows are committed with that change and the e-mail leaves after the
+commit (app.notifications.services.notify), or neither when it is rolled back.
+"""
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app import signals
+from app.extensions import db
+from app.labels import label
+from app.models import Proposal, StatusChange, User
+from app.notifications.services import notify, proposal_link
+from app.proposals.visibility import shown_agency
+
+
+def _active(stmt):
+    return db.session.scalars(stmt.where(User.active.is_(True))).all()
+
+
+def agency_members(proposal: Proposal) -> list[User]:
+    return _active(select(User).where(User.agency_id == proposal.agency_id).order_by(User.id))
+
+
+@signals.proposal_status_changed.connect
+def notify_submitted(proposal: Proposal, change: StatusChange, **extra) -> None:
+    """Tell the admins that a proposal was submitted (or resubmitted after revision).
+
+    The agency is named as each recipient may read it (blind review), so those
+    told alike share one message."""
+    if change.to_status != "submitted":
+        return
+    admins = _active(select(User).where(User.role == "admin").order_by(User.id))
+    by_agency_shown: dict[str, list[User]] = {}
+    for admin in admins:
+        by_agency_shown.setdefault(shown_agency(admin, proposal), []).append(admin)
+    for agency, recipients in by_agency_shown.items():
+        notify(recipients, _("Usulan diajukan: \u201c%(title)s\u201d dari %(agency)s.",
+                             title=proposal.title, agency=agency), proposal_link(proposal))
+
+
+@signals.review_saved.connect
+def notify_reviewed(proposal: Proposal, created: bool, **extra) -> None:
+    """Tell the proposal's agency that a reviewer scored it (the reviewer is not named);
+    once, for the first save of a review, not for each edit of it."""
+    if not created:
+        return
+    notify(agency_members(proposal), _("Usulan \u201c%(title)s\u201d mendapat penilaian baru.", title=proposal.title),
+           proposal_link(proposal))
+
+
+@signals.decision_made.connect
+def notify_decided(proposal: Proposal, change: StatusChange, **extra) -> None:
+    """Tell the agency the decision; the author gets what to revise when a revision is requested."""
+    members = agency_members(proposal)
+    link = proposal_link(proposal)
+    decision = label("status", change.to_status)
+    if change.to_status == "revision_requested":
+        notify([proposal.author], _("Usulan \u201c%(title)s\u201d perlu direvisi: %(note)s",
+                                    title=proposal.title, note=change.note), link)
+        members = [member for member in members if member.id != proposal.author_id]
+    message = _("Keputusan untuk usulan \u201c%(title)s\u201d: %(decision)s.", title=proposal.title, decision=decision)
+    if change.note:
+        message += " " + _("Catatan: %(note)s", note=change.note)
+    notify(members, message, link)
+
+
+@signals.proposal_published.connect
+def notify_published(proposal: Proposal, published: bool, **extra) -> None:
+    """Tell the agency its innovation is on the public showcase (not when it is taken off)."""
+    if not published:
+        return
+    notify(agency_members(proposal), _("Inovasi \u201c%(title)s\u201d kini tampil di etalase publik.",
+                                       title=proposal.title), proposal_link(proposal))

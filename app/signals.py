@@ -1,0 +1,89 @@
+"""The signals through which features hear of each other's changes (blinker, Flask's own).
+
+A feature that changes something sends a signal once the change is flushed (so
+receivers can query it, in the same transaction: whatever they add is committed,
+or rolled back, with it); features that care connect a receiver in their own
+package, at import. So the sender never imports its listeners: proposals and
+reviews do not know that notifications exist, and main's dashboard does not
+know which features add a panel to it.
+
+    from app import signals
+
+    @signals.vote_toggled.connect
+    def _on_vote(proposal, voter, voted, **extra): ...
+
+Receivers take `**extra`, so a signal can gain an argument without breaking them.
+"""
+from typing import Any, NamedTuple
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+proposal_status_changed = _signals.signal("proposal-status-changed", doc="""
+A proposal moved along one edge of the status machine (app.proposals.status.change_status):
+submitted, in review, a decision, withdrawn, resubmitted.
+
+sender: the Proposal (its `status` already the new one)
+change: the StatusChange just recorded (from_status, to_status, note)
+actor: the User who made the move
+""")
+
+vote_toggled = _signals.signal("vote-toggled", doc="""
+Someone gave or took back their support (dukungan) for a proposal
+(app.reviews.services.toggle_vote); sent only when the vote really changed.
+
+sender: the Proposal
+voter: the User who voted
+voted: True when they now support it, False when they took the vote back
+""")
+
+review_saved = _signals.signal("review-saved", doc="""
+A reviewer saved their review of a proposal (app.reviews.services.save_review).
+
+sender: the Proposal
+review: the Review, flushed, with its scores
+created: True for a first review, False for an edit of one given before
+""")
+
+decision_made = _signals.signal("decision-made", doc="""
+An admin decided on a proposal: approved, revision requested, rejected or marked
+implemented (app.reviews.services.decide). proposal_status_changed was sent for
+the same move just before; this one says the move was a decision.
+
+sender: the Proposal
+change: the StatusChange of the decision (to_status, note)
+actor: the admin
+""")
+
+proposal_published = _signals.signal("proposal-published", doc="""
+An approved or implemented proposal was put on the public showcase or taken off
+it (app.proposals.status.set_published); sent only when the flag changed.
+Publishing is not a status move, so it is a signal of its own.
+
+sender: the Proposal
+published: True when it is now on the showcase, False when it was taken off
+actor: the admin
+""")
+
+dashboard_panels = _signals.signal("dashboard-panels", doc="""
+Main's dashboard asks for the sections features add to it. Each receiver returns
+a DashboardPanel, or None to show nothing to this person.
+
+sender: the User whose dashboard is built
+""")
+
+
+class DashboardPanel(NamedTuple):
+    """A section of the dashboard: the template included and its `panel` context.
+    Sections are shown by `order` (lowest first): receivers are called in no set order."""
+
+    order: int
+    template: str
+    context: dict[str, Any]
+
+
+def collect_dashboard_panels(user) -> list[DashboardPanel]:
+    """Every feature's dashboard section for `user`, in their order."""
+    panels = [panel for _, panel in dashboard_panels.send(user) if panel is not None]
+    return sorted(panels, key=lambda panel: (panel.order, panel.template))
