@@ -9,7 +9,7 @@ import threading
 import weakref
 
 from sqlalchemy import select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -53,6 +53,27 @@ _READERS: "weakref.WeakKeyDictionary[Engine, threading.local]" = weakref.WeakKey
 _READERS_LOCK = threading.Lock()
 
 
+# A connection to read the version on in place of the kept reader (see read_version_on).
+_read_on: Connection | None = None
+
+
+def read_version_on(connection: Connection | None) -> None:
+    """Read the data version on `connection`, inside its transaction, from now on (None: on the
+    kept autocommit reader again). For the tests, which run each test in one transaction that
+    is rolled back at its end: only that transaction's connection sees the test's rows."""
+    global _read_on
+    _read_on = connection
+
+
+def _fetch_version_row(dbapi_connection, sql: str, name: str):
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(sql, (name,))
+        return cursor.fetchone()
+    finally:
+        cursor.close()
+
+
 def _reader(engine: Engine) -> threading.local:
     with _READERS_LOCK:
         reader = _READERS.get(engine)
@@ -63,6 +84,8 @@ def _reader(engine: Engine) -> threading.local:
 
 def _read_version_row(engine: Engine, name: str):
     sql = _VERSION_SQL[engine.dialect.name]  # Apusida runs on these two (DESIGN §6)
+    if _read_on is not None:
+        return _fetch_version_row(_read_on.connection, sql, name)
     reader = _reader(engine)
     for attempt in (1, 2):
         connection = getattr(reader, "connection", None)
@@ -76,12 +99,7 @@ def _read_version_row(engine: Engine, name: str):
                 driver.isolation_level = None  # sqlite3: no implicit transactions
             reader.connection = connection
         try:
-            cursor = connection.cursor()
-            try:
-                cursor.execute(sql, (name,))
-                return cursor.fetchone()
-            finally:
-                cursor.close()
+            return _fetch_version_row(connection, sql, name)
         except engine.dialect.loaded_dbapi.Error:
             # A broken connection (say, the database restarted): drop it and try once more.
             reader.connection = None

@@ -1,4 +1,24 @@
-"""Test set-up: one app per session, a clean database for every test.
+"""Test set-up: one app per session; every test inside one transaction, rolled back.
+
+The `database` fixture (autouse) opens one connection per test and begins a
+transaction on it; every db.session of the test, of each request (each runs in
+its own app context, as in production) and of every app over the test database
+(proxied_app, csrf_app) runs on that connection, and the app's own commits
+release SAVEPOINTs inside the transaction (SQLAlchemy's "joining a session into
+an external transaction", join_transaction_mode="create_savepoint"). The data
+version of the shared pages is read on it too (app.live.read_version_on). At
+the end the transaction is rolled back: nothing to delete, and no two tests see
+each other's rows.
+
+Tests marked `committing` commit for real, and their tables are emptied after
+them, because something outside the test's connection must see their rows:
+- tests/test_votes_concurrency.py and the two concurrent-registration tests of
+  tests/test_events_registration.py (threads, each with its own connection);
+- tests/test_scale_out.py (gunicorn processes);
+- the backup and restore tests of tests/test_cli.py (they copy or replace the file);
+- the browser tests, tests/e2e (a server thread; marked in tests/e2e/conftest.py);
+- /healthz in tests/test_security_matrix.py: its write probe runs on a connection of
+  its own, which on SQLite waits for the lock the test's transaction holds.
 
 Set DATABASE_URL to run the same suite on PostgreSQL (as .ci/run does); the
 schema there is dropped and rebuilt at the start of the run.
@@ -9,7 +29,7 @@ import pytest
 from alembic.migration import MigrationContext
 from flask import has_request_context
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import Session
 
 from app import create_app, live, page_cache
@@ -100,11 +120,15 @@ def app(tmp_path_factory):
     return application
 
 
+def app_over_the_test_database(tmp_path_factory, app, **overrides):
+    """Another app (other settings) over the main test app's database, whose set-up it shares."""
+    return make_app(tmp_path_factory, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], **overrides)
+
+
 @pytest.fixture(scope="session")
 def proxied_app(tmp_path_factory, app):
-    """The app behind one proxy (TRUST_PROXY=1), over the main test app's database,
-    which `app` builds and cleans."""
-    return make_app(tmp_path_factory, TRUST_PROXY=1, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
+    """The app behind one proxy (TRUST_PROXY=1)."""
+    return app_over_the_test_database(tmp_path_factory, app, TRUST_PROXY=1)
 
 
 @pytest.fixture
@@ -113,8 +137,39 @@ def proxied(proxied_app, app_ctx):
     return proxied_app.test_client()
 
 
+@pytest.fixture(scope="session")
+def csrf_app(tmp_path_factory, app):
+    """The app with CSRF protection on, as in production."""
+    return app_over_the_test_database(tmp_path_factory, app, WTF_CSRF_ENABLED=True)
+
+
+@pytest.fixture
+def csrf_client(csrf_app, app_ctx):
+    return csrf_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def rollback_engine(app):
+    """The engine of the connection each test runs on. On SQLite with SQLAlchemy's recipe
+    for SAVEPOINT: pysqlite begins a transaction only before a write, so a first SAVEPOINT
+    would begin one of its own and its RELEASE would commit. Here the driver begins none,
+    SQLAlchemy's begin emits BEGIN, and SAVEPOINTs nest inside it."""
+    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _no_driver_transactions(dbapi_connection, connection_record):
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin(connection):
+            connection.exec_driver_sql("BEGIN")
+
+    yield engine
+    engine.dispose()
+
+
 def wipe_tables(application) -> None:
-    """Empty every table (faster than re-creating the schema per test)."""
+    """Empty every table (after a test that committed for real)."""
     with application.app_context():
         tables = list(reversed(db.metadata.sorted_tables))
         with db.engine.begin() as conn:
@@ -126,18 +181,40 @@ def wipe_tables(application) -> None:
                     conn.execute(table.delete())
 
 
+def bind_sessions(application, connection, join_transaction_mode: str) -> None:
+    """Every db.session made from now on, in any app, runs on `connection` (None: on the app's engine)."""
+    with application.app_context():  # configure() checks, in an app context, that no session is open yet
+        db.session.configure(bind=connection, join_transaction_mode=join_transaction_mode)
+
+
 @pytest.fixture(autouse=True)
-def _clean_state(request):
-    """Every test starts with empty tables and fresh rate limits."""
-    yield
-    if "app" in request.fixturenames:
-        application = request.getfixturevalue("app")
+def database(request):
+    """Every test that uses the app runs inside one transaction, on one connection, that is rolled
+    back at its end: the app's own commits (views commit) release SAVEPOINTs inside it. Yields
+    that connection, or None for a `committing` test, which commits for real and whose tables
+    are emptied afterwards. Rate limits and the page cache start afresh too."""
+    if "app" not in request.fixturenames:
+        yield None
+        return
+    application = request.getfixturevalue("app")
+    if request.node.get_closest_marker("committing"):
+        yield None
         with application.app_context():
             db.session.remove()
         wipe_tables(application)
-        limiter.reset()
-        with application.app_context():
-            page_cache.clear()
+    else:
+        connection = request.getfixturevalue("rollback_engine").connect()
+        transaction = connection.begin()
+        bind_sessions(application, connection, "create_savepoint")
+        live.read_version_on(connection)
+        yield connection
+        live.read_version_on(None)
+        bind_sessions(application, None, "conditional_savepoint")  # SQLAlchemy's default
+        transaction.rollback()
+        connection.close()
+    limiter.reset()
+    with application.app_context():
+        page_cache.clear()
 
 
 @pytest.fixture
@@ -187,6 +264,9 @@ def login_as(client, make):
     return _login_as
 
 
+SAVEPOINT_STATEMENTS = ("SAVEPOINT ", "RELEASE SAVEPOINT ", "ROLLBACK TO SAVEPOINT ")
+
+
 class QueryCounter:
     def __init__(self, engine):
         self.engine = engine
@@ -194,6 +274,8 @@ class QueryCounter:
         self.statements: list[str] = []
 
     def _count(self, conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith(SAVEPOINT_STATEMENTS):
+            return  # in a test they stand where the driver begins and ends transactions, uncounted
         self.count += 1
         self.statements.append(statement)
 
@@ -208,9 +290,9 @@ class QueryCounter:
 
 
 @pytest.fixture
-def count_queries(app_ctx):
+def count_queries(app_ctx, database):
     """`with count_queries() as counter: ...; counter.count` counts SQL statements."""
-    return lambda: QueryCounter(db.engine)
+    return lambda: QueryCounter(database.engine if database is not None else db.engine)
 
 
 @pytest.fixture

@@ -24,8 +24,7 @@ from app.proposals.services import add_comment
 from app.proposals.status import change_status
 from app.notifications import services as notifications
 from app.proposals.visibility import shown_agency, shown_agency_sql, shown_author
-from tests import factories_events as fe
-from tests import factories_reviews as fr
+from tests import factories
 from tests.conftest import login
 
 AGENCY_NAME, AGENCY_CODE, AUTHOR_NAME = "DINAS RAHASIA", "DRHS77", "Sutarmi Wiryokusumo"
@@ -75,7 +74,7 @@ PAGES = [
     Page("GET", "/proposals/{hidden}/review"),
     Page("GET", "/proposals/{hidden}/review", htmx=True, shown_to=None),
     Page("POST", "/proposals/{hidden}/review", status=422, shown_status=422,
-         data=lambda ids: fr.review_form(ids["hidden"], comment="")),
+         data=lambda ids: factories.review_form(ids["hidden"], comment="")),
     Page("GET", "/proposals/review-queue"),
     # Home, notifications.
     Page("GET", "/dashboard", shown_to="member"),
@@ -125,9 +124,9 @@ def world(app, make, monkeypatch):
     # The reviewer's own agency writes a similar idea (a draft not ready to submit).
     draft = make.proposal(agency_=own, author=reviewer, cycle_=cycle, title="Bank Sampah Sekolah", design="")
     # Another agency replicates the hidden proposal.
-    copy = fr.submitted(agency_=make.agency(name="Dinas Peniru"), cycle_=cycle, title="Pojok Daur Ulang",
+    copy = factories.submitted(agency_=make.agency(name="Dinas Peniru"), cycle_=cycle, title="Pojok Daur Ulang",
                         replicates_id=hidden.id)
-    event = fe.event(title="Lokakarya Diagnose Sampah")
+    event = factories.event(title="Lokakarya Diagnose Sampah")
     hidden.event_id = event.id
     db.session.commit()
     return {
@@ -199,7 +198,7 @@ def test_suggestions_do_not_tell_which_innovations_share_the_hidden_agency(clien
     """Naming the hidden proposal as "the one being written" must not exclude its agency's
     other innovations from the suggestions: their absence would tell who made it."""
     hidden = db.session.get(Proposal, world["ids"]["hidden"])
-    sibling = fr.submitted(agency_=hidden.agency, cycle_=hidden.cycle, title="Bank Sampah Digital Terpadu")
+    sibling = factories.submitted(agency_=hidden.agency, cycle_=hidden.cycle, title="Bank Sampah Digital Terpadu")
     db.session.commit()
     login(client, world["reviewer"])
     html = client.get(f"/proposals/suggest?title=Bank+Sampah+Terpadu&proposal_id={hidden.id}").get_data(as_text=True)
@@ -209,9 +208,9 @@ def test_suggestions_do_not_tell_which_innovations_share_the_hidden_agency(clien
 def test_the_sql_form_gives_what_the_python_form_gives(make, world):
     """shown_agency_sql (lists, exports) and shown_agency / shown_author (pages) are one rule."""
     hidden = db.session.get(Proposal, world["ids"]["hidden"])
-    decided = fr.submitted(status="approved", agency_=hidden.agency, cycle_=hidden.cycle)
+    decided = factories.submitted(status="approved", agency_=hidden.agency, cycle_=hidden.cycle)
     open_cycle = make.cycle(year=hidden.cycle.year - 1)
-    plain = fr.submitted(agency_=hidden.agency, cycle_=open_cycle)
+    plain = factories.submitted(agency_=hidden.agency, cycle_=open_cycle)
     viewers = [world["reviewer"], world["admin"], world["member"], make.user(role="reviewer"),
                make.user(role="reviewer", agency_=hidden.agency), make.user(role="innovator")]
     db.session.commit()

@@ -8,7 +8,7 @@ from app import create_app
 from app.extensions import db
 from app.models import Agency, Cycle, Proposal, User
 from tests.conftest import is_postgres
-from tests.factories_proposals import proposal_in
+from tests.factories import proposal_in
 
 
 @pytest.fixture
@@ -109,6 +109,7 @@ def test_create_user_command(runner, app_ctx):
     assert refused.exit_code != 0 and "perangkat daerah" in refused.output
 
 
+@pytest.mark.committing  # the backup copies the file: what is committed
 @pytest.mark.skipif(is_postgres(), reason="backup copies the SQLite database; PostgreSQL uses pg_dump")
 def test_backup_copies_database_and_uploads(runner, app, app_ctx, tmp_path):
     runner.invoke(args=["demo-data"])
@@ -132,6 +133,7 @@ def proposal_rows():
     return db.session.execute(select(Proposal.id, Proposal.title, Proposal.status).order_by(Proposal.id)).all()
 
 
+@pytest.mark.committing  # the restore replaces the file under every connection
 @pytest.mark.skipif(is_postgres(), reason="restore brings back a SQLite backup; PostgreSQL uses pg_restore")
 def test_restore_brings_back_the_database_and_uploads_as_they_were(runner, app, app_ctx, make, tmp_path):
     make.proposal(title="Sebelum cadangan")

@@ -4,25 +4,15 @@ import re
 import pytest
 
 from app.extensions import db
-from tests.conftest import make_app
-from tests.factories import PASSWORD, user
+from tests.factories import PASSWORD
 
 
-@pytest.fixture(scope="module")
-def csrf_app(tmp_path_factory, app):
-    # Same database as the main test app, which builds and cleans the schema.
-    application = make_app(tmp_path_factory, WTF_CSRF_ENABLED=True,
-                           SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
-    return application
-
-
-@pytest.fixture
-def csrf_client(csrf_app, app):  # `app` owns the schema and the clean-up
-    with csrf_app.app_context():
-        user(email="csrf@example.com")
-        db.session.commit()
-        db.session.remove()
-    return csrf_app.test_client()
+@pytest.fixture(autouse=True)
+def csrf_user(make):
+    """The person every test here logs in as, through csrf_client (the CSRF-on app, conftest)."""
+    user = make.user(email="csrf@example.com")
+    db.session.commit()
+    return user
 
 
 def token_from(html: str) -> str:

@@ -7,15 +7,15 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEntry, Event, Notification
-from tests import factories_events as fe
+from tests import factories
 from tests.conftest import login
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
 def test_internal_events_never_appear_on_public_pages_or_in_the_feed(client, login_as):
-    public = fe.event(title="Sosialisasi Terbuka", kind="sosialisasi")
-    internal = fe.event(title="Rapat Internal Tim Lab", is_public=False)
+    public = factories.event(title="Sosialisasi Terbuka", kind="sosialisasi")
+    internal = factories.event(title="Rapat Internal Tim Lab", is_public=False)
     db.session.commit()
     listing = client.get("/events").get_data(as_text=True)
     assert "Sosialisasi Terbuka" in listing and "Rapat Internal Tim Lab" not in listing
@@ -32,8 +32,8 @@ def test_internal_events_never_appear_on_public_pages_or_in_the_feed(client, log
 
 
 def test_list_splits_upcoming_and_past_and_filters_by_kind(client):
-    fe.event(title="Ekspo Display Mendatang", kind="display", days_ahead=10)
-    fe.event(title="Drum-up Lalu", kind="drum_up", days_ahead=-20)
+    factories.event(title="Ekspo Display Mendatang", kind="display", days_ahead=10)
+    factories.event(title="Drum-up Lalu", kind="drum_up", days_ahead=-20)
     db.session.commit()
     html = client.get("/events").get_data(as_text=True)
     assert html.index("Ekspo Display Mendatang") < html.index("Sudah berlangsung") < html.index("Drum-up Lalu")
@@ -45,13 +45,13 @@ def test_list_splits_upcoming_and_past_and_filters_by_kind(client):
 
 def test_list_page_queries_do_not_grow_with_events(client, count_queries, make):
     for _ in range(3):
-        fe.event(capacity=10)
+        factories.event(capacity=10)
     db.session.commit()
     with count_queries() as few:
         client.get("/events")
     for _ in range(12):
-        event = fe.event(capacity=10, days_ahead=-5)
-        fe.registration(event, make.user())
+        event = factories.event(capacity=10, days_ahead=-5)
+        factories.registration(event, make.user())
     db.session.commit()
     with count_queries() as many:
         client.get("/events")
@@ -59,10 +59,10 @@ def test_list_page_queries_do_not_grow_with_events(client, count_queries, make):
 
 
 def test_event_page_shows_seats_left_and_participating_agencies(client, make):
-    event = fe.event(capacity=5)
+    event = factories.event(capacity=5)
     agency = make.agency(name="Dinas Kesehatan")
-    fe.registration(event, make.user(agency_=agency))
-    fe.registration(event, make.user(agency_=agency))
+    factories.registration(event, make.user(agency_=agency))
+    factories.registration(event, make.user(agency_=agency))
     db.session.commit()
     html = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert "3 dari 5 kursi tersisa" in html
@@ -97,10 +97,10 @@ def test_admin_creates_event_in_local_time_and_bad_input_changes_nothing(client,
 
 def test_admin_cancels_event_and_participants_are_told(client, login_as, make):
     login_as("admin")
-    event = fe.event(capacity=1)
+    event = factories.event(capacity=1)
     registered, waiting = make.user(), make.user()
-    fe.registration(event, registered)
-    fe.registration(event, waiting, "waitlisted")
+    factories.registration(event, registered)
+    factories.registration(event, waiting, "waitlisted")
     db.session.commit()
     response = client.post(f"/events/{event.id}/cancel-event", follow_redirects=True)
     assert "2 peserta diberi tahu" in response.get_data(as_text=True)
@@ -117,9 +117,9 @@ def test_admin_cancels_event_and_participants_are_told(client, login_as, make):
 
 def test_icalendar_parses_back_with_jakarta_times(client):
     starts = datetime(2030, 7, 1, 1, 30, tzinfo=timezone.utc)  # 08.30 WIB
-    event = fe.event(title="Klinik Design", kind="design", starts_at=starts, ends_at=starts + timedelta(hours=2),
+    event = factories.event(title="Klinik Design", kind="design", starts_at=starts, ends_at=starts + timedelta(hours=2),
                      place="Ruang Rapat 2", description="Membawa draf rancang bangun.")
-    fe.event(title="Klinik Lain", days_ahead=3)
+    factories.event(title="Klinik Lain", days_ahead=3)
     db.session.commit()
     response = client.get(f"/events/{event.id}.ics")
     assert response.mimetype == "text/calendar"
@@ -144,13 +144,13 @@ def test_icalendar_parses_back_with_jakarta_times(client):
 
 def test_dashboard_lists_my_upcoming_registered_and_waitlisted_events(client, make):
     me = make.user()
-    soon = fe.event(title="Drum-up Pekan Depan", capacity=1)
-    full = fe.event(title="Diagnose Penuh", capacity=1)
-    past = fe.event(title="Sosialisasi Lalu", days_ahead=-10)
-    fe.registration(soon, me)
-    fe.registration(full, make.user(), queue_number=1)
-    fe.registration(full, me, "waitlisted", queue_number=2)
-    fe.registration(past, me)
+    soon = factories.event(title="Drum-up Pekan Depan", capacity=1)
+    full = factories.event(title="Diagnose Penuh", capacity=1)
+    past = factories.event(title="Sosialisasi Lalu", days_ahead=-10)
+    factories.registration(soon, me)
+    factories.registration(full, make.user(), queue_number=1)
+    factories.registration(full, me, "waitlisted", queue_number=2)
+    factories.registration(past, me)
     db.session.commit()
     login(client, me)
     html = client.get("/dashboard").get_data(as_text=True)

@@ -8,12 +8,12 @@ from sqlalchemy import func, select
 from app.events import services
 from app.extensions import db
 from app.models import Registration, Signature
-from tests import factories_events as fe
+from tests import factories
 from tests.conftest import login
 
 
 def test_signing_twice_keeps_one_signature_with_name_agency_and_time(client, make):
-    event = fe.event(declaration_text="Kami berikrar memberi, mendukung dan membangun budaya inovasi.")
+    event = factories.event(declaration_text="Kami berikrar memberi, mendukung dan membangun budaya inovasi.")
     agency = make.agency(name="Kelurahan Kanigaran", kind="kelurahan")
     person = make.user(name="Dewi Anggraini", agency_=agency)
     db.session.commit()
@@ -29,7 +29,7 @@ def test_signing_twice_keeps_one_signature_with_name_agency_and_time(client, mak
 
 
 def test_service_signing_twice_returns_the_first_signature(app_ctx, make):
-    event = fe.event(declaration_text="Ikrar")
+    event = factories.event(declaration_text="Ikrar")
     person = make.user()
     first, created = services.sign_declaration(event, person)
     again, created_again = services.sign_declaration(event, person)
@@ -37,11 +37,11 @@ def test_service_signing_twice_returns_the_first_signature(app_ctx, make):
 
 
 def test_anonymous_cannot_sign_and_public_sees_only_counts(client, make):
-    event = fe.event(declaration_text="Ikrar inovasi")
+    event = factories.event(declaration_text="Ikrar inovasi")
     one, two = make.agency(), make.agency()
     for user in (make.user(name="Penanda Satu", agency_=one), make.user(name="Penanda Dua", agency_=one),
                  make.user(name="Penanda Tiga", agency_=two)):
-        fe.signature(event, user)
+        factories.signature(event, user)
     db.session.commit()
     response = client.post(f"/events/{event.id}/sign")
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
@@ -53,7 +53,7 @@ def test_anonymous_cannot_sign_and_public_sees_only_counts(client, make):
 
 def test_event_without_declaration_cannot_be_signed(client, login_as):
     login_as("innovator")
-    event = fe.event(declaration_text="")
+    event = factories.event(declaration_text="")
     db.session.commit()
     response = client.post(f"/events/{event.id}/sign", follow_redirects=True)
     assert "tidak memiliki naskah deklarasi" in response.get_data(as_text=True)
@@ -62,7 +62,7 @@ def test_event_without_declaration_cannot_be_signed(client, login_as):
 
 def test_htmx_sign_answers_with_the_pledge_fragment(client, login_as):
     login_as("reviewer")
-    event = fe.event(declaration_text="Ikrar")
+    event = factories.event(declaration_text="Ikrar")
     db.session.commit()
     response = client.post(f"/events/{event.id}/sign", headers={"HX-Request": "true"})
     html = response.get_data(as_text=True)
@@ -72,10 +72,10 @@ def test_htmx_sign_answers_with_the_pledge_fragment(client, login_as):
 
 def test_check_in_toggles_and_counts_registered_attended_no_show(client, login_as, make):
     login_as("admin")
-    event = fe.event(capacity=5, days_ahead=-0.05, hours=4)
-    alice = fe.registration(event, make.user(name="Alice"))
-    fe.registration(event, make.user(name="Budi"))
-    fe.registration(event, make.user(name="Citra"), "waitlisted")
+    event = factories.event(capacity=5, days_ahead=-0.05, hours=4)
+    alice = factories.registration(event, make.user(name="Alice"))
+    factories.registration(event, make.user(name="Budi"))
+    factories.registration(event, make.user(name="Citra"), "waitlisted")
     db.session.commit()
     page = client.get(f"/events/{event.id}/attendance").get_data(as_text=True)
     assert "Alice" in page and "Budi" in page and "Citra" not in page  # only seats are checked in
@@ -97,9 +97,9 @@ def test_check_in_toggles_and_counts_registered_attended_no_show(client, login_a
 
 def test_attendance_csv_lists_people_and_neutralises_formulas(client, login_as, make):
     login_as("admin")
-    event = fe.event()
-    fe.registration(event, make.user(name="=HYPERLINK(\"x\")"), "attended")
-    fe.registration(event, make.user(name="Budi"))
+    event = factories.event()
+    factories.registration(event, make.user(name="=HYPERLINK(\"x\")"), "attended")
+    factories.registration(event, make.user(name="Budi"))
     db.session.commit()
     response = client.get(f"/events/{event.id}/attendance.csv")
     assert response.mimetype == "text/csv"
@@ -112,8 +112,8 @@ def test_attendance_csv_lists_people_and_neutralises_formulas(client, login_as, 
 @pytest.mark.parametrize("name", ["+62 812", "-Budi", "@budi", "\t=1+1", "\r=1+1", "=1+1"])
 def test_attendance_csv_neutralises_every_formula_start(client, login_as, make, name):
     login_as("admin")
-    event = fe.event()
-    fe.registration(event, make.user(name=name), "attended")
+    event = factories.event()
+    factories.registration(event, make.user(name=name), "attended")
     db.session.commit()
     response = client.get(f"/events/{event.id}/attendance.csv")
     assert response.status_code == 200
@@ -125,7 +125,7 @@ def test_attendance_csv_neutralises_every_formula_start(client, login_as, make, 
 
 def test_toggle_of_another_events_registration_is_404(client, login_as, make):
     login_as("admin")
-    event, other = fe.event(), fe.event()
-    registration = fe.registration(other, make.user())
+    event, other = factories.event(), factories.event()
+    registration = factories.registration(other, make.user())
     db.session.commit()
     assert client.post(f"/events/{event.id}/attendance", data={"registration_id": registration.id}).status_code == 404

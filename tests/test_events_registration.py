@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.events import services
 from app.extensions import db
 from app.models import AuditEntry, Event, Notification, Registration, User
-from tests import factories_events as fe
+from tests import factories
 from tests.conftest import is_postgres, login
 
 
@@ -22,7 +22,7 @@ def statuses(event_id):
 
 
 def test_full_event_puts_the_fourth_person_on_the_waitlist_and_a_cancellation_lets_them_in(client, make):
-    event = fe.event(capacity=3, kind="diagnose")
+    event = factories.event(capacity=3, kind="diagnose")
     people = [make.user() for _ in range(4)]
     db.session.commit()
     for person in people:
@@ -41,7 +41,7 @@ def test_full_event_puts_the_fourth_person_on_the_waitlist_and_a_cancellation_le
 
 
 def test_cancellation_promotes_exactly_one_in_queue_order(app_ctx, make):
-    event = fe.event(capacity=2)
+    event = factories.event(capacity=2)
     users = [make.user() for _ in range(5)]
     for user in users:
         services.register(event, user)
@@ -60,10 +60,10 @@ def test_cancellation_promotes_exactly_one_in_queue_order(app_ctx, make):
 
 
 def test_waitlist_place_is_shown_and_counts_down(client, make):
-    event = fe.event(capacity=1)
+    event = factories.event(capacity=1)
     first, second, third = make.user(), make.user(), make.user()
-    fe.registration(event, first, queue_number=1)
-    fe.registration(event, second, "waitlisted", queue_number=2)
+    factories.registration(event, first, queue_number=1)
+    factories.registration(event, second, "waitlisted", queue_number=2)
     db.session.commit()
     login(client, third)
     response = client.post(f"/events/{event.id}/register", follow_redirects=True)
@@ -71,7 +71,7 @@ def test_waitlist_place_is_shown_and_counts_down(client, make):
 
 
 def test_registering_again_after_cancelling_queues_at_the_end(app_ctx, make):
-    event = fe.event(capacity=1)
+    event = factories.event(capacity=1)
     a, b, c = make.user(), make.user(), make.user()
     services.register(event, a)
     services.register(event, b)
@@ -84,7 +84,7 @@ def test_registering_again_after_cancelling_queues_at_the_end(app_ctx, make):
 
 
 def test_registering_twice_keeps_one_registration(app_ctx, make):
-    event = fe.event(capacity=5)
+    event = factories.event(capacity=5)
     user = make.user()
     services.register(event, user)
     services.register(event, user)
@@ -99,7 +99,7 @@ def test_registering_twice_keeps_one_registration(app_ctx, make):
 ])
 def test_closed_registration_says_why_and_changes_nothing(client, login_as, change, message):
     login_as("innovator")
-    event = fe.event(**change)
+    event = factories.event(**change)
     db.session.commit()
     response = client.post(f"/events/{event.id}/register", follow_redirects=True)
     assert message in response.get_data(as_text=True)
@@ -110,7 +110,7 @@ def test_closed_registration_says_why_and_changes_nothing(client, login_as, chan
 
 
 def test_anonymous_cannot_register_or_cancel(client, make):
-    event = fe.event(capacity=3)
+    event = factories.event(capacity=3)
     db.session.commit()
     for action in ("register", "cancel"):
         response = client.post(f"/events/{event.id}/{action}")
@@ -121,7 +121,7 @@ def test_anonymous_cannot_register_or_cancel(client, make):
 
 def test_htmx_registration_returns_the_fragment_focused_and_announced(client, login_as):
     login_as("reviewer")
-    event = fe.event(capacity=1)
+    event = factories.event(capacity=1)
     db.session.commit()
     response = client.post(f"/events/{event.id}/register", headers={"HX-Request": "true"})
     html = response.get_data(as_text=True)
@@ -134,7 +134,7 @@ def test_htmx_registration_returns_the_fragment_focused_and_announced(client, lo
 
 def test_raising_capacity_lets_the_waitlist_in_and_lowering_below_taken_is_refused(client, login_as, make):
     login_as("admin")
-    event = fe.event(capacity=1)
+    event = factories.event(capacity=1)
     a, b, c = make.user(), make.user(), make.user()
     for user in (a, b, c):
         services.register(event, user)
@@ -178,9 +178,10 @@ def _register_concurrently(app, event_id, user_ids):
 
 
 @pytest.mark.postgres
+@pytest.mark.committing
 @pytest.mark.skipif(not is_postgres(), reason="needs PostgreSQL (DATABASE_URL)")
 def test_thirty_concurrent_registrations_for_ten_seats_on_postgresql(app, app_ctx, make):
-    event = fe.event(capacity=10)
+    event = factories.event(capacity=10)
     user_ids = [make.user().id for _ in range(30)]
     db.session.commit()
     errors = _register_concurrently(app, event.id, user_ids)
@@ -199,9 +200,10 @@ def test_thirty_concurrent_registrations_for_ten_seats_on_postgresql(app, app_ct
     assert [r.user_id for r in promoted] == [first_waiting]
 
 
+@pytest.mark.committing
 def test_concurrent_registrations_hold_capacity_on_any_database(app, app_ctx, make):
     """The same guarantee on SQLite, where the write lock serialises the deciding statement."""
-    event = fe.event(capacity=3)
+    event = factories.event(capacity=3)
     user_ids = [make.user().id for _ in range(8)]
     db.session.commit()
     assert _register_concurrently(app, event.id, user_ids) == []

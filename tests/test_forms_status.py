@@ -6,8 +6,8 @@ import pytest
 
 from app.extensions import db
 from tests.conftest import login
-from tests.factories_proposals import proposal_in
-from tests.factories_security import world
+from tests.factories import proposal_in
+from tests.factories import world
 
 LONG = "x" * 6000
 

@@ -8,7 +8,7 @@ from werkzeug.routing import IntegerConverter
 from app.extensions import db
 from app.inputs import INT_MAX
 from tests.conftest import login
-from tests.factories_security import url_for_rule, world
+from tests.factories import url_for_rule, world
 
 BAD_IDS = [2**31, 2**63, -1]
 
@@ -83,7 +83,7 @@ def test_ids_posted_in_forms_beyond_the_range_name_nothing(app, client, make):
     assert client.post(f"/events/{event.id}/attendance", data={"registration_id": str(2**63)}).status_code == 404
     linked = client.post(f"/events/{event.id}/proposals", data={"proposal_id": str(2**63)},
                          headers={"HX-Request": "true"})
-    assert linked.status_code < 500 and "Pilih usulan." in linked.get_data(as_text=True)
+    assert linked.status_code == 422 and "Pilih usulan." in linked.get_data(as_text=True)
 
 
 def event_form(**changes):

@@ -2,7 +2,7 @@
 from app import live
 from app.extensions import db
 from app.models import Vote
-from tests import factories_board as fb
+from tests import factories
 
 HX = {"HX-Request": "true"}
 
@@ -13,7 +13,7 @@ def _setup(make):
     second = make.agency(name="Bravo")
     make.proposal(agency_=first, cycle_=cycle, status="submitted")
     target = make.proposal(agency_=second, cycle_=cycle, status="submitted")
-    fb.votes(target, 9)
+    factories.votes(target, 9)
     db.session.commit()
     return target
 

@@ -3,7 +3,7 @@ from werkzeug.test import Client
 
 from app import live
 from app.extensions import db
-from tests import factories_board as fb
+from tests import factories
 
 HX = {"HX-Request": "true"}
 
@@ -11,7 +11,7 @@ HX = {"HX-Request": "true"}
 def _board(make):
     cycle = make.cycle()
     proposal = make.proposal(agency_=make.agency(name="Alpha"), cycle_=cycle, status="submitted")
-    fb.votes(proposal, 3)
+    factories.votes(proposal, 3)
     db.session.commit()
     return proposal
 
@@ -35,7 +35,7 @@ def test_a_poll_costs_one_read_and_a_changed_board_goes_to_flask(client, make, c
     with count_queries() as counter:
         assert client.get("/leaderboard", headers={**HX, "If-None-Match": etag}).status_code == 304
     assert counter.count == 0 and len(version_reads) == 1  # the data version, nothing else
-    fb.vote(proposal)
+    factories.vote(proposal)
     live.touch()
     db.session.commit()
     changed = client.get("/leaderboard", headers={**HX, "If-None-Match": etag})

@@ -8,7 +8,7 @@ from app import live
 from app.extensions import db
 from app.leaderboard.services import compute_board
 from app.models import Agency
-from tests import factories_board as fb
+from tests import factories
 
 
 @pytest.fixture
@@ -29,22 +29,22 @@ def board_data(make):
     make.proposal(agency_=alpha, cycle_=cycle, status="implemented")
     make.proposal(agency_=alpha, cycle_=cycle, status="draft")
     withdrawn = make.proposal(agency_=alpha, cycle_=cycle, status="withdrawn")
-    fb.votes(approved, 25)
-    fb.votes(withdrawn, 5)  # withdrawn work earns nothing, its votes neither
+    factories.votes(approved, 25)
+    factories.votes(withdrawn, 5)  # withdrawn work earns nothing, its votes neither
     # Bravo: one implemented, 9 votes (not enough for a vote point); submitted last year too.
     bravo_one = make.proposal(agency_=bravo, cycle_=cycle, status="implemented")
-    fb.votes(bravo_one, 9)
+    factories.votes(bravo_one, 9)
     make.proposal(agency_=bravo, cycle_=previous, status="approved")
     # Charlie: a rejected and an in-review proposal, exactly 10 votes.
     make.proposal(agency_=charlie, cycle_=cycle, status="rejected")
     charlie_two = make.proposal(agency_=charlie, cycle_=cycle, status="in_review")
-    fb.votes(charlie_two, 10)
+    factories.votes(charlie_two, 10)
     # Delta, Echo, Foxtrot: 1 point each; the mean score breaks the tie, no score is lowest.
     delta_one = make.proposal(agency_=delta, cycle_=cycle, status="submitted")
-    fb.review(delta_one, score=3)  # 60
+    factories.review(delta_one, score=3)  # 60
     echo_one = make.proposal(agency_=echo, cycle_=cycle, status="in_review")
-    fb.review(echo_one, score=3)
-    fb.review(echo_one, score=4)  # mean (60 + 80) / 2 = 70
+    factories.review(echo_one, score=3)
+    factories.review(echo_one, score=4)  # mean (60 + 80) / 2 = 70
     make.proposal(agency_=foxtrot, cycle_=cycle, status="revision_requested")
     # Golf and Hotel: nothing this cycle, ordered by name. The retired agency is left out.
     make.proposal(agency_=retired, cycle_=cycle, status="implemented")
@@ -122,8 +122,8 @@ def _agencies_with_activity(make, count, cycle):
         agency = make.agency(name=f"Dinas {n:03d}", kind=("opd", "kecamatan", "kelurahan")[n % 3])
         proposal = make.proposal(agency_=agency, cycle_=cycle, status=("submitted", "approved", "implemented")[n % 3])
         if n % 4 == 0:
-            fb.vote(proposal)
-            fb.review(proposal, score=1 + n % 5)
+            factories.vote(proposal)
+            factories.review(proposal, score=1 + n % 5)
     db.session.commit()
 
 

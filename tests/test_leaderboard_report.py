@@ -4,15 +4,15 @@ from io import BytesIO
 from openpyxl import load_workbook
 
 from app.extensions import db
-from tests import factories_board as fb
+from tests import factories
 
 
 def _data(make):
     cycle = make.cycle(year=2026)
     agency = make.agency(name="Dinas Alpha", code="ALPHA")
     approved = make.proposal(agency_=agency, cycle_=cycle, status="approved", title="=HYPERLINK(\"x\")")
-    fb.review(approved, score=4)
-    fb.votes(approved, 3)
+    factories.review(approved, score=4)
+    factories.votes(approved, 3)
     make.proposal(agency_=agency, cycle_=cycle, status="draft", title="Draf Alpha")
     make.agency(name="Dinas Bravo", code="BRAVO")
     db.session.commit()

@@ -7,8 +7,7 @@ import pytest
 from app.extensions import db
 from app.maturity import services
 from app.models import Attachment, AuditEntry, Claim
-from tests import factories_maturity as fm
-from tests import factories_proposals as fp
+from tests import factories
 from tests.conftest import login
 
 
@@ -17,10 +16,10 @@ def setting(make):
     cycle = make.cycle()
     services.load_indicators()
     agency = make.agency(name="Dinas Kesehatan Uji")
-    innovator = fp.quick_user("innovator", agency_=agency)
-    proposal = fp.proposal_in("implemented", agency_=agency, author=innovator, cycle_=cycle, title="Posyandu Digital")
-    existing = fp.attachment(proposal, name="sk-kepala-dinas.pdf")
-    reviewer = fp.quick_user("reviewer")
+    innovator = factories.user("innovator", agency_=agency)
+    proposal = factories.proposal_in("implemented", agency_=agency, author=innovator, cycle_=cycle, title="Posyandu Digital")
+    existing = factories.attachment(proposal, name="sk-kepala-dinas.pdf")
+    reviewer = factories.user("reviewer")
     db.session.commit()
     indicators = services.scale_for(cycle).indicators
     return {"cycle": cycle, "proposal": proposal, "innovator": innovator, "reviewer": reviewer,
@@ -32,7 +31,7 @@ def test_claim_three_verify_two_accept_one_downgrade_and_the_dashboard_shows_it(
     login(client, setting["innovator"])
     response = client.post(f"/proposals/{p.id}/maturity/{a.id}/claim", data={
         f"c{a.id}-level": "3", f"c{a.id}-attachment_id": "0", f"c{a.id}-note": "Halaman 2",
-        f"c{a.id}-file": (io.BytesIO(fp.PDF_BYTES), "perwali.pdf")}, content_type="multipart/form-data")
+        f"c{a.id}-file": (io.BytesIO(factories.PDF_BYTES), "perwali.pdf")}, content_type="multipart/form-data")
     assert response.status_code == 302
     for indicator in (b, c):
         assert client.post(f"/proposals/{p.id}/maturity/{indicator.id}/claim", data={
@@ -69,7 +68,7 @@ def test_claim_three_verify_two_accept_one_downgrade_and_the_dashboard_shows_it(
 
 def test_a_downgrade_without_reason_is_shown_beside_the_field_and_changes_nothing(client, setting):
     p, a = setting["proposal"], setting["indicators"][0]
-    fm.claim(p, a, 3, attachment=setting["existing"])
+    factories.claim(p, a, 3, attachment=setting["existing"])
     db.session.commit()
     login(client, setting["reviewer"])
     response = client.post(f"/proposals/{p.id}/maturity/{a.id}/verify",
@@ -93,10 +92,10 @@ def test_a_claim_without_evidence_or_with_a_bad_file_is_refused(client, setting)
     assert response.status_code == 422
     assert "Pilih dokumen bukti" in response.get_data(as_text=True)
     response = client.post(f"/proposals/{p.id}/maturity/{a.id}/claim", data={
-        f"c{a.id}-level": "2", f"c{a.id}-file": (io.BytesIO(fp.EXE_BYTES), "bukti.pdf")},
+        f"c{a.id}-level": "2", f"c{a.id}-file": (io.BytesIO(factories.EXE_BYTES), "bukti.pdf")},
         content_type="multipart/form-data")
     assert response.status_code == 422 and "Jenis berkas tidak diizinkan" in response.get_data(as_text=True)
-    other = fp.attachment(fp.proposal_in("approved", cycle_=setting["cycle"]))
+    other = factories.attachment(factories.proposal_in("approved", cycle_=setting["cycle"]))
     db.session.commit()
     response = client.post(f"/proposals/{p.id}/maturity/{a.id}/claim", data={
         f"c{a.id}-level": "2", f"c{a.id}-attachment_id": str(other.id)}, content_type="multipart/form-data")
@@ -107,14 +106,14 @@ def test_a_claim_without_evidence_or_with_a_bad_file_is_refused(client, setting)
 def test_the_evidence_page_costs_the_same_queries_whatever_the_claims(client, setting, count_queries):
     p = setting["proposal"]
     login(client, setting["reviewer"])
-    fm.claim(p, setting["indicators"][0], 2, attachment=setting["existing"])
+    factories.claim(p, setting["indicators"][0], 2, attachment=setting["existing"])
     db.session.commit()
     client.get(f"/proposals/{p.id}/maturity")
     with count_queries() as few:
         assert client.get(f"/proposals/{p.id}/maturity").status_code == 200
     for indicator in setting["indicators"][1:11]:
-        fm.claim(p, indicator, 2, status="accepted", verified_level=2, verified_points=2,
-                 verifier=setting["reviewer"], attachment=fp.attachment(p))
+        factories.claim(p, indicator, 2, status="accepted", verified_level=2, verified_points=2,
+                 verifier=setting["reviewer"], attachment=factories.attachment(p))
     db.session.commit()
     url = f"/proposals/{p.id}/maturity"  # read before counting: the commit expired `p`
     with count_queries() as many:
@@ -123,14 +122,14 @@ def test_the_evidence_page_costs_the_same_queries_whatever_the_claims(client, se
 
 
 def test_dashboard_and_leaderboard_city_summary_for_admins_with_constant_queries(client, setting, count_queries):
-    admin = fp.quick_user("admin")
+    admin = factories.user("admin")
     db.session.commit()
     login(client, admin)
     with count_queries() as few:
         html = client.get("/dashboard").get_data(as_text=True)
     assert "Dinas Kesehatan Uji" in html and "berisiko disclaimer" in html
     for n in range(5):
-        fp.proposal_in("approved", cycle_=setting["cycle"])
+        factories.proposal_in("approved", cycle_=setting["cycle"])
     db.session.commit()
     with count_queries() as many:
         client.get("/dashboard")
@@ -143,7 +142,7 @@ def test_dashboard_and_leaderboard_city_summary_for_admins_with_constant_queries
 
 
 def test_admin_edits_levels_of_an_open_cycle_and_reads_a_closed_one(client, make, setting):
-    admin = fp.quick_user("admin")
+    admin = factories.user("admin")
     db.session.commit()
     login(client, admin)
     a = setting["indicators"][0]
@@ -168,7 +167,7 @@ def test_admin_edits_levels_of_an_open_cycle_and_reads_a_closed_one(client, make
 
 
 def test_admin_manages_indicators(client, setting):
-    admin = fp.quick_user("admin")
+    admin = factories.user("admin")
     db.session.commit()
     login(client, admin)
     html = client.get("/admin/maturity/indicators").get_data(as_text=True)
@@ -188,7 +187,7 @@ def test_an_htmx_claim_with_a_new_file_answers_with_the_row_and_the_new_summary(
     login(client, setting["innovator"])
     response = client.post(f"/proposals/{p.id}/maturity/{a.id}/claim", headers={"HX-Request": "true"}, data={
         f"c{a.id}-level": "2", f"c{a.id}-attachment_id": "0",
-        f"c{a.id}-file": (io.BytesIO(fp.PDF_BYTES), "perbup.pdf")}, content_type="multipart/form-data")
+        f"c{a.id}-file": (io.BytesIO(factories.PDF_BYTES), "perbup.pdf")}, content_type="multipart/form-data")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert f'id="indicator-{a.id}"' in html and "perbup.pdf" in html and "Menunggu verifikasi" in html

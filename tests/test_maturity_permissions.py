@@ -3,8 +3,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Claim
-from tests import factories_maturity as fm
-from tests import factories_proposals as fp
+from tests import factories
 from tests.conftest import login
 
 ROLES = ("innovator", "reviewer", "admin")
@@ -13,19 +12,19 @@ ROLES = ("innovator", "reviewer", "admin")
 @pytest.fixture
 def setting(make):
     cycle = make.cycle(year=2026)
-    indicator = fm.indicator()
-    fm.levels(cycle, indicator)
+    indicator = factories.indicator()
+    factories.levels(cycle, indicator)
     agency = make.agency()
-    proposal = fp.proposal_in("approved", agency_=agency, cycle_=cycle)
-    evidence = fp.attachment(proposal)
-    fm.claim(proposal, indicator, 2, attachment=evidence)
+    proposal = factories.proposal_in("approved", agency_=agency, cycle_=cycle)
+    evidence = factories.attachment(proposal)
+    factories.claim(proposal, indicator, 2, attachment=evidence)
     db.session.commit()
     return {"agency": agency, "proposal": proposal, "indicator": indicator, "evidence": evidence}
 
 
 def _user(role, own, setting):
-    agency = setting["agency"] if own else fp.factories.agency()
-    user = fp.quick_user(role, agency_=agency)
+    agency = setting["agency"] if own else factories.agency()
+    user = factories.user(role, agency_=agency)
     db.session.commit()
     return user
 
@@ -71,9 +70,9 @@ def test_only_admins_mark_evidence_public(client, setting, role, own):
 @pytest.mark.parametrize("status", ["draft", "submitted", "in_review", "revision_requested", "rejected", "withdrawn"])
 def test_no_claims_before_approval(client, make, status):
     cycle = make.cycle(year=2026)
-    indicator = fm.indicator()
-    proposal = fp.proposal_in(status, cycle_=cycle)
-    attachment = fp.attachment(proposal)
+    indicator = factories.indicator()
+    proposal = factories.proposal_in(status, cycle_=cycle)
+    attachment = factories.attachment(proposal)
     db.session.commit()
     login(client, proposal.author)
     response = client.post(f"/proposals/{proposal.id}/maturity/{indicator.id}/claim",

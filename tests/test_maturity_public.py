@@ -3,24 +3,23 @@ marked public on an innovation that is on the showcase (and never the evidence i
 import pytest
 
 from app.extensions import db
-from tests import factories_maturity as fm
-from tests import factories_proposals as fp
+from tests import factories
 from tests.test_public_leak import marker, public_urls
 
 
 @pytest.fixture
 def maturity_world(make):
     cycle = make.cycle(year=2026)
-    reviewer = fp.quick_user("reviewer", name=marker("maturityverifier"))
+    reviewer = factories.user("reviewer", name=marker("maturityverifier"))
     markers = [reviewer.name]
 
     def indicator(name):
-        created = fm.indicator(name=name)
-        fm.levels(cycle, created)
+        created = factories.indicator(name=name)
+        factories.levels(cycle, created)
         return created
 
     shown = indicator("Indikator Publik Aman")
-    public = fp.proposal_in("implemented", cycle_=cycle, published=True, title="Inovasi Publik Matang")
+    public = factories.proposal_in("implemented", cycle_=cycle, published=True, title="Inovasi Publik Matang")
     cases = [
         # (indicator name marker, status, public flag)
         ("notpublic", "accepted", False),
@@ -30,23 +29,23 @@ def maturity_world(make):
     ]
     for case, status, flag in cases:
         verified = status in ("accepted", "downgraded")
-        fm.claim(public, indicator(marker(case, "indicator")), 2, status=status, public=flag,
+        factories.claim(public, indicator(marker(case, "indicator")), 2, status=status, public=flag,
                  verified_level=1 if verified else None, verified_points=1 if verified else None,
                  note=marker(case, "note"), reason=marker(case, "reason"), verifier=reviewer,
-                 attachment=fp.attachment(public, name=marker(case, "file") + ".pdf"))
+                 attachment=factories.attachment(public, name=marker(case, "file") + ".pdf"))
         markers += [marker(case, x) for x in ("indicator", "note", "reason", "file")]
-    fm.claim(public, shown, 3, status="accepted", verified_level=3, verified_points=3, public=True,
+    factories.claim(public, shown, 3, status="accepted", verified_level=3, verified_points=3, public=True,
              note=marker("shown", "note"), reason=marker("shown", "reason"), verifier=reviewer,
-             attachment=fp.attachment(public, name=marker("shown", "file") + ".pdf"))
+             attachment=factories.attachment(public, name=marker("shown", "file") + ".pdf"))
     markers += [marker("shown", x) for x in ("note", "reason", "file")]
     hidden_ids = []
     for status, published in (("approved", False), ("implemented", False), ("rejected", True)):
-        proposal = fp.proposal_in(status, cycle_=cycle, published=published)
+        proposal = factories.proposal_in(status, cycle_=cycle, published=published)
         hidden_ids.append(proposal.id)
         case = f"hidden{status}{published}"
-        fm.claim(proposal, indicator(marker(case, "indicator")), 2, status="accepted", verified_level=2,
+        factories.claim(proposal, indicator(marker(case, "indicator")), 2, status="accepted", verified_level=2,
                  verified_points=2, public=True, note=marker(case, "note"), verifier=reviewer,
-                 attachment=fp.attachment(proposal, name=marker(case, "file") + ".pdf"))
+                 attachment=factories.attachment(proposal, name=marker(case, "file") + ".pdf"))
         markers += [marker(case, x) for x in ("indicator", "note", "file")]
     db.session.commit()
     return {"markers": markers, "public_id": public.id, "hidden_ids": hidden_ids, "years": [2026]}
@@ -81,7 +80,7 @@ def test_marking_evidence_public_changes_the_public_pages_etag(client, maturity_
 
     claim = db.session.query(Claim).filter_by(proposal_id=maturity_world["public_id"], status="accepted",
                                               public=False).first()
-    admin = fp.quick_user("admin")
+    admin = factories.user("admin")
     services.set_claim_public(claim, admin, True)
     db.session.commit()
     second = client.get(url, headers={"If-None-Match": etag} if etag else {})

@@ -8,18 +8,17 @@ from openpyxl import load_workbook
 from app.extensions import db
 from app.maturity import services
 from app.models import AuditEntry, Claim
-from tests import factories_maturity as fm
-from tests import factories_proposals as fp
+from tests import factories
 
 
 @pytest.fixture
 def world(make):
     cycle = make.cycle(year=2026)
-    indicators = [fm.indicator(name=f"Indikator {n}", order=n) for n in range(1, 4)]
+    indicators = [factories.indicator(name=f"Indikator {n}", order=n) for n in range(1, 4)]
     for indicator in indicators:
-        fm.levels(cycle, indicator, points=(1, 2, 3))
-    proposal = fp.proposal_in("approved", cycle_=cycle)
-    reviewer = fp.quick_user("reviewer")
+        factories.levels(cycle, indicator, points=(1, 2, 3))
+    proposal = factories.proposal_in("approved", cycle_=cycle)
+    reviewer = factories.user("reviewer")
     return {"cycle": cycle, "indicators": indicators, "proposal": proposal, "reviewer": reviewer}
 
 
@@ -28,7 +27,7 @@ def test_score_of_a_hand_made_example_with_an_unverified_and_a_downgraded_claim(
     proposal, reviewer = world["proposal"], world["reviewer"]
     for indicator in (a, b, c):
         services.claim_level(proposal, indicator, proposal.author, level=3, note="",
-                             attachment_id=fp.attachment(proposal).id)
+                             attachment_id=factories.attachment(proposal).id)
     services.verify_claim(services.get_claim(proposal.id, a.id), reviewer, "accept")  # 3 points
     services.verify_claim(services.get_claim(proposal.id, b.id), reviewer, "downgrade", level=1,
                           reason="Hanya SK kepala perangkat daerah.")  # 1 point
@@ -49,16 +48,16 @@ def test_ready_only_when_every_indicator_is_verified_and_needs_evidence_counts_a
     proposal, reviewer = world["proposal"], world["reviewer"]
     for indicator in (a, b):
         claim = services.claim_level(proposal, indicator, proposal.author, level=2, note="",
-                                     attachment_id=fp.attachment(proposal).id)
+                                     attachment_id=factories.attachment(proposal).id)
         services.verify_claim(claim, reviewer, "accept")
     claim = services.claim_level(proposal, c, proposal.author, level=1, note="",
-                                 attachment_id=fp.attachment(proposal).id)
+                                 attachment_id=factories.attachment(proposal).id)
     services.verify_claim(claim, reviewer, "needs_evidence", reason="Dokumen tidak bertanggal.")
     score = services.scores_for([proposal], services.scale_for(world["cycle"]))[0]
     assert (score.verified_points, score.verified, [i.name for i in score.needs_evidence]) == (4, 2, ["Indikator 3"])
     assert not score.ready
     services.claim_level(proposal, c, proposal.author, level=1, note="Dokumen bertanggal.",
-                         attachment_id=fp.attachment(proposal).id)
+                         attachment_id=factories.attachment(proposal).id)
     services.verify_claim(services.get_claim(proposal.id, c.id), reviewer, "accept")
     score = services.scores_for([proposal], services.scale_for(world["cycle"]))[0]
     assert score.ready and score.verified_points == 5
@@ -70,11 +69,11 @@ def test_reclaiming_sends_the_claim_back_to_verification_and_clears_the_public_f
     a = world["indicators"][0]
     proposal = world["proposal"]
     claim = services.claim_level(proposal, a, proposal.author, level=3, note="",
-                                 attachment_id=fp.attachment(proposal).id)
+                                 attachment_id=factories.attachment(proposal).id)
     services.verify_claim(claim, world["reviewer"], "accept")
     claim.public = True
     services.claim_level(proposal, a, proposal.author, level=2, note="lebih jujur",
-                         attachment_id=fp.attachment(proposal).id)
+                         attachment_id=factories.attachment(proposal).id)
     claims = db.session.query(Claim).all()
     assert len(claims) == 1
     assert (claims[0].status, claims[0].claimed_level, claims[0].verified_points, claims[0].public) == \
@@ -85,7 +84,7 @@ def test_downgrade_and_request_for_evidence_need_a_reason_and_a_lower_level(worl
     a = world["indicators"][0]
     proposal = world["proposal"]
     claim = services.claim_level(proposal, a, proposal.author, level=2, note="",
-                                 attachment_id=fp.attachment(proposal).id)
+                                 attachment_id=factories.attachment(proposal).id)
     with pytest.raises(services.ServiceError):
         services.verify_claim(claim, world["reviewer"], "downgrade", level=1, reason=" ")
     with pytest.raises(services.ServiceError):
@@ -99,7 +98,7 @@ def test_every_verification_is_audited(world):
     a = world["indicators"][0]
     proposal = world["proposal"]
     claim = services.claim_level(proposal, a, proposal.author, level=2, note="",
-                                 attachment_id=fp.attachment(proposal).id)
+                                 attachment_id=factories.attachment(proposal).id)
     services.verify_claim(claim, world["reviewer"], "downgrade", level=1, reason="Bukti sebagian.")
     entry = db.session.query(AuditEntry).filter_by(action="maturity_verified").one()
     assert entry.actor_id == world["reviewer"].id and entry.target_id == proposal.id
@@ -112,14 +111,14 @@ def test_a_level_change_in_a_new_cycle_leaves_a_closed_cycles_verified_scores(ma
     proposal, reviewer = world["proposal"], world["reviewer"]
     for indicator in (a, b):
         claim = services.claim_level(proposal, indicator, proposal.author, level=3, note="",
-                                     attachment_id=fp.attachment(proposal).id)
+                                     attachment_id=factories.attachment(proposal).id)
         services.verify_claim(claim, reviewer, "accept")
     old_cycle.closed = True
     before = services.scores_for([proposal], services.scale_for(old_cycle))[0]
     assert (before.verified_points, before.max_points) == (6, 9)
 
     new_cycle = make.cycle(year=2027)
-    admin = fp.quick_user("admin")
+    admin = factories.user("admin")
     services.save_levels(new_cycle, a, admin, [("Satu", 10), ("Dua", 20), ("Tiga", 50)])
     services.save_levels(new_cycle, b, admin, [("Satu saja", 7)])
     assert services.scale_for(new_cycle).max_points == 50 + 7 + 3
@@ -132,7 +131,7 @@ def test_a_level_change_in_a_new_cycle_leaves_a_closed_cycles_verified_scores(ma
 
 def test_a_new_cycle_copies_the_previous_cycles_levels(make, world):
     a = world["indicators"][0]
-    admin = fp.quick_user("admin")
+    admin = factories.user("admin")
     services.save_levels(world["cycle"], a, admin, [("A", 2), ("B", 4), ("C", 8), ("D", 16)])
     new_cycle = make.cycle(year=2027)
     scale = services.store_levels(new_cycle)
@@ -145,9 +144,9 @@ def test_a_new_cycle_copies_the_previous_cycles_levels(make, world):
 def test_removing_a_claimed_level_is_refused(world):
     a = world["indicators"][0]
     proposal = world["proposal"]
-    services.claim_level(proposal, a, proposal.author, level=3, note="", attachment_id=fp.attachment(proposal).id)
+    services.claim_level(proposal, a, proposal.author, level=3, note="", attachment_id=factories.attachment(proposal).id)
     with pytest.raises(services.ServiceError):
-        services.save_levels(world["cycle"], a, fp.quick_user("admin"), [("A", 1), ("B", 2)])
+        services.save_levels(world["cycle"], a, factories.user("admin"), [("A", 1), ("B", 2)])
 
 
 def test_shipped_indicators_load_once_with_three_default_levels(make):
@@ -164,10 +163,10 @@ def test_xlsx_export_opens_and_holds_every_innovation_and_indicator(client, logi
     a, b, c = world["indicators"]
     proposal = world["proposal"]
     claim = services.claim_level(proposal, a, proposal.author, level=3, note="=HYPERLINK(1)",
-                                 attachment_id=fp.attachment(proposal, name="sk-walikota.pdf").id)
+                                 attachment_id=factories.attachment(proposal, name="sk-walikota.pdf").id)
     services.verify_claim(claim, world["reviewer"], "downgrade", level=2, reason="Belum perda.")
-    other = fp.proposal_in("implemented", cycle_=world["cycle"])
-    fp.proposal_in("submitted", cycle_=world["cycle"])  # not an innovation yet: not exported
+    other = factories.proposal_in("implemented", cycle_=world["cycle"])
+    factories.proposal_in("submitted", cycle_=world["cycle"])  # not an innovation yet: not exported
     db.session.commit()
     login_as("admin")
     response = client.get("/admin/maturity/2026.xlsx")

@@ -84,7 +84,7 @@ def _row_counts(tables) -> dict[str, int]:
 def test_upgrading_a_database_with_data_keeps_its_rows_and_search(empty_database_url, tmp_path, start):
     from app.models import Proposal
     from app.proposals.services import search_condition
-    from tests.factories_security import world
+    from tests.factories import world
 
     application = _migrated_app(empty_database_url, tmp_path)
     with application.app_context():
@@ -115,7 +115,7 @@ def test_upgrading_a_database_with_data_keeps_its_rows_and_search(empty_database
 
 def test_upgrade_refuses_texts_over_the_limits_and_changes_nothing(empty_database_url, tmp_path):
     from app.models import Proposal
-    from tests.factories_security import world
+    from tests.factories import world
 
     application = _migrated_app(empty_database_url, tmp_path)
     with application.app_context():

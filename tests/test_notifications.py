@@ -12,8 +12,8 @@ from app.models import Notification, Proposal
 from app.proposals.status import change_status
 from app.notifications import services as notifications
 from app.reviews import services
-from tests import factories_reviews as fr
-from tests.factories_reviews import decision_form
+from tests import factories
+from tests.factories import decision_form
 from tests.conftest import login
 
 HX = {"HX-Request": "true"}
@@ -62,12 +62,12 @@ def test_submission_notifies_admins(make):
 
 
 def test_review_notifies_the_agency_once(client, login_as, make):
-    proposal = fr.submitted()
+    proposal = factories.submitted()
     colleague = make.user(agency_=proposal.agency)
     db.session.commit()
     login_as("reviewer", name="Penilai Anonim")
-    client.post(f"/proposals/{proposal.id}/review", data=fr.review_form(proposal.id))
-    client.post(f"/proposals/{proposal.id}/review", data=fr.review_form(proposal.id, score=5))  # an edit
+    client.post(f"/proposals/{proposal.id}/review", data=factories.review_form(proposal.id))
+    client.post(f"/proposals/{proposal.id}/review", data=factories.review_form(proposal.id, score=5))  # an edit
     for member in (proposal.author, colleague):
         notes = notes_for(member)
         assert len(notes) == 1 and "penilaian baru" in notes[0].message
@@ -75,7 +75,7 @@ def test_review_notifies_the_agency_once(client, login_as, make):
 
 
 def test_revision_request_tells_the_author_what_to_fix(client, login_as, make):
-    proposal = fr.submitted()
+    proposal = factories.submitted()
     colleague = make.user(agency_=proposal.agency)
     db.session.commit()
     login_as("admin")
@@ -87,7 +87,7 @@ def test_revision_request_tells_the_author_what_to_fix(client, login_as, make):
 
 
 def test_author_sees_the_bell_and_marks_read(client, make):
-    proposal = fr.submitted()
+    proposal = factories.submitted()
     notifications.notify([proposal.author], "Pesan satu", "/proposals/1")
     notifications.notify([proposal.author], "Pesan dua", f"/proposals/{proposal.id}")
     db.session.commit()
@@ -123,7 +123,7 @@ def test_mark_all_read_and_others_notifications_are_invisible(client, make):
 
 
 def test_decision_mails_one_message_to_the_agency_after_commit(client, login_as, make, smtp):
-    proposal = fr.submitted()
+    proposal = factories.submitted()
     colleague = make.user(agency_=proposal.agency)
     make.user(role="innovator")  # another agency: not told
     db.session.commit()
@@ -139,7 +139,7 @@ def test_decision_mails_one_message_to_the_agency_after_commit(client, login_as,
 
 
 def test_nothing_is_mailed_when_the_transaction_rolls_back(app, make, smtp):
-    proposal = fr.submitted()
+    proposal = factories.submitted()
     db.session.commit()
     with app.test_request_context():
         notifications.notify([proposal.author], "Tidak jadi")
@@ -150,7 +150,7 @@ def test_nothing_is_mailed_when_the_transaction_rolls_back(app, make, smtp):
 
 
 def test_savepoints_do_not_send_early(app, make, smtp):
-    proposal = fr.submitted()
+    proposal = factories.submitted()
     voter = make.user()
     db.session.commit()
     notifications.notify([proposal.author], "Setelah commit")
@@ -165,7 +165,7 @@ def test_mail_failure_keeps_the_in_app_notification(client, login_as, make, app,
     monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nobody listens there
     # Alembic's logging set-up (test_migrations) disables loggers that existed before it.
     monkeypatch.setattr(notifications.log, "disabled", False)
-    proposal = fr.submitted()
+    proposal = factories.submitted()
     db.session.commit()
     login_as("admin")
     response = client.post(f"/proposals/{proposal.id}/decision", data=decision_form(proposal.id, "rejected", "Belum matang."))
@@ -175,7 +175,7 @@ def test_mail_failure_keeps_the_in_app_notification(client, login_as, make, app,
 
 
 def test_a_title_with_a_line_break_cannot_add_a_header(client, login_as, make, smtp):
-    proposal = fr.submitted(title="a\r\nBcc: x@evil")
+    proposal = factories.submitted(title="a\r\nBcc: x@evil")
     db.session.commit()
     login_as("admin")
     response = client.post(f"/proposals/{proposal.id}/decision", data=decision_form(proposal.id, "approved"))
@@ -226,7 +226,7 @@ def test_a_message_that_cannot_be_built_is_logged_and_the_decision_stands(client
         raise RuntimeError("cannot build")
 
     monkeypatch.setattr(notifications, "EmailMessage", broken)
-    proposal = fr.submitted(title="Rahasia isi badan")
+    proposal = factories.submitted(title="Rahasia isi badan")
     db.session.commit()
     login_as("admin")
     response = client.post(f"/proposals/{proposal.id}/decision",

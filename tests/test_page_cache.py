@@ -9,9 +9,8 @@ from app import page_cache
 from app.extensions import db
 from app.i18n import gettext
 from app.labels import label
-from tests import factories_board as fb
+from tests import factories
 from tests.conftest import login
-from tests.test_csrf import csrf_app  # noqa: F401  (the CSRF-on app fixture)
 
 HX = {"HX-Request": "true"}
 
@@ -23,7 +22,7 @@ def form_token(html: str) -> str:
 @pytest.fixture
 def innovation(make):
     make.cycle()
-    proposal = fb.published(title="Posyandu Keliling")
+    proposal = factories.published(title="Posyandu Keliling")
     db.session.commit()
     return proposal
 
@@ -39,7 +38,7 @@ def test_anonymous_visitors_share_the_page_but_each_gets_their_own_form_token(ap
     assert "apusida-form-token-" not in one
 
 
-def test_a_shared_page_carries_a_token_that_works_for_its_visitor(csrf_app, app, innovation):  # noqa: F811
+def test_a_shared_page_carries_a_token_that_works_for_its_visitor(csrf_app, innovation):
     visitors = [csrf_app.test_client() for _ in range(2)]
     pages = [visitor.get("/").get_data(as_text=True) for visitor in visitors]
     for visitor, html in zip(visitors, pages):

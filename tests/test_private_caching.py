@@ -1,7 +1,7 @@
 """Answers to someone logged in are never kept by a cache (Cache-Control: private, no-store),
 except the polled leaderboard (private, no-cache); public pages keep their caching."""
 from tests.conftest import login
-from tests.factories_security import url_for_rule, world
+from tests.factories import url_for_rule, world
 
 HX = {"HX-Request": "true"}
 

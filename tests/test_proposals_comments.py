@@ -5,13 +5,14 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Comment
+from tests import factories
 from tests.conftest import login
-from tests.factories_proposals import proposal_in, quick_user
+from tests.factories import proposal_in
 
 
 def _setup(client, make):
     proposal = proposal_in("submitted")
-    user = quick_user("reviewer", agency_=make.agency(), name="Dr. Bambang")
+    user = factories.user("reviewer", agency_=make.agency(), name="Dr. Bambang")
     db.session.commit()
     login(client, user)
     return proposal

@@ -7,7 +7,7 @@ from app.extensions import db
 from app.models import AuditEntry, Proposal
 from tests import factories
 from tests.conftest import login
-from tests.factories_proposals import proposal_in, quick_user
+from tests.factories import proposal_in
 
 
 def _form_data(proposal: Proposal, version: int, **changes) -> dict:
@@ -21,7 +21,7 @@ def _form_data(proposal: Proposal, version: int, **changes) -> dict:
 
 def test_innovator_saves_a_draft_with_only_a_title(client, make):
     make.cycle()
-    user = quick_user("innovator")
+    user = factories.user("innovator")
     db.session.commit()
     login(client, user)
     response = client.post("/proposals/new", data={"title": "Si Cepat Akta", "summary": "Akta kelahiran daring.",
@@ -35,7 +35,7 @@ def test_innovator_saves_a_draft_with_only_a_title(client, make):
 
 def test_invalid_form_keeps_what_was_typed(client, make):
     make.cycle()
-    user = quick_user("innovator")
+    user = factories.user("innovator")
     db.session.commit()
     login(client, user)
     response = client.post("/proposals/new", data={"title": "", "summary": "Ringkasan yang sudah diketik panjang.",
@@ -51,7 +51,7 @@ def test_invalid_form_keeps_what_was_typed(client, make):
 
 def test_save_and_submit_in_one_go(client, make):
     make.cycle()
-    user = quick_user("innovator")
+    user = factories.user("innovator")
     db.session.commit()
     login(client, user)
     data = dict(title="Posyandu Digital", summary="Pencatatan posyandu daring.", problem="Data tercecer.",
@@ -66,7 +66,7 @@ def test_save_and_submit_in_one_go(client, make):
 
 def test_save_and_submit_with_a_short_narrative_saves_but_says_what_is_missing(client, make):
     proposal = proposal_in("draft")
-    user = quick_user("innovator", agency_=proposal.agency)
+    user = factories.user("innovator", agency_=proposal.agency)
     db.session.commit()
     login(client, user)
     data = _form_data(proposal, proposal.version, design="Hanya beberapa kata saja.", action="submit")
@@ -80,8 +80,8 @@ def test_save_and_submit_with_a_short_narrative_saves_but_says_what_is_missing(c
 
 def test_stale_edit_is_refused_and_the_first_edit_kept(app, make):
     proposal = proposal_in("draft", summary="Ringkasan awal.")
-    first = quick_user("innovator", agency_=proposal.agency, name="Budi Santoso")
-    second = quick_user("innovator", agency_=proposal.agency, name="Rina Wulandari")
+    first = factories.user("innovator", agency_=proposal.agency, name="Budi Santoso")
+    second = factories.user("innovator", agency_=proposal.agency, name="Rina Wulandari")
     db.session.commit()
     client_a, client_b = app.test_client(), app.test_client()
     login(client_a, first)
@@ -110,7 +110,7 @@ def test_stale_edit_is_refused_and_the_first_edit_kept(app, make):
 def test_replicates_links_another_agencys_innovation(client, make):
     original = proposal_in("approved", title="Antrean Puskesmas Daring")
     mine = proposal_in("draft")
-    user = quick_user("innovator", agency_=mine.agency)
+    user = factories.user("innovator", agency_=mine.agency)
     db.session.commit()
     login(client, user)
     form = client.get(f"/proposals/{mine.id}/edit").get_data(as_text=True)
@@ -126,7 +126,7 @@ def test_cannot_name_an_own_agency_or_draft_proposal_as_replicated(client, make)
     mine = proposal_in("draft")
     sibling = proposal_in("approved", agency_=mine.agency)
     foreign_draft = proposal_in("draft")
-    user = quick_user("innovator", agency_=mine.agency)
+    user = factories.user("innovator", agency_=mine.agency)
     db.session.commit()
     login(client, user)
     for target in (sibling, foreign_draft):
@@ -140,7 +140,7 @@ def test_cannot_name_an_own_agency_or_draft_proposal_as_replicated(client, make)
 def test_suggestions_show_similar_innovations_of_other_agencies(client, make):
     other = proposal_in("approved", title="Antrean Puskesmas Daring", summary="Ambil nomor antrean dari rumah.")
     hidden = proposal_in("draft", title="Antrean Puskesmas Malam")
-    user = quick_user("innovator")
+    user = factories.user("innovator")
     own = proposal_in("submitted", title="Antrean Puskesmas Keliling", agency_=user.agency)
     db.session.commit()
     login(client, user)
@@ -153,7 +153,7 @@ def test_suggestions_show_similar_innovations_of_other_agencies(client, make):
 
 def test_dashboard_lists_my_agency_proposals_this_cycle(client, make):
     proposal = proposal_in("revision_requested", title="Kelurahan Tanggap Sampah")
-    user = quick_user("innovator", agency_=proposal.agency)
+    user = factories.user("innovator", agency_=proposal.agency)
     db.session.commit()
     login(client, user)
     html = client.get("/dashboard").get_data(as_text=True)

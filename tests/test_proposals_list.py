@@ -4,7 +4,7 @@ from app.extensions import db
 from app.models import Proposal, Vote
 from tests import factories
 from tests.conftest import login
-from tests.factories_proposals import proposal_in, quick_user
+from tests.factories import proposal_in
 
 
 def _many(count: int, agency, author, cycle):
@@ -18,9 +18,9 @@ def _many(count: int, agency, author, cycle):
 
 
 def test_list_issues_the_same_number_of_queries_for_5_and_500(client, make, count_queries):
-    viewer = quick_user("reviewer", agency_=make.agency())
+    viewer = factories.user("reviewer", agency_=make.agency())
     agency = make.agency()
-    author = quick_user("innovator", agency_=agency)
+    author = factories.user("innovator", agency_=agency)
     cycle = make.cycle()
     _many(5, agency, author, cycle)
     db.session.commit()
@@ -32,7 +32,7 @@ def test_list_issues_the_same_number_of_queries_for_5_and_500(client, make, coun
 
     _many(495, agency, author, cycle)
     proposals = db.session.scalars(db.select(Proposal)).all()
-    voters = [quick_user("innovator", agency_=make.agency()) for _ in range(3)]
+    voters = [factories.user("innovator", agency_=make.agency()) for _ in range(3)]
     db.session.add_all([Vote(proposal_id=p.id, user_id=v.id) for p in proposals[-30:] for v in voters])
     db.session.commit()
     page_cache.clear()
@@ -43,7 +43,7 @@ def test_list_issues_the_same_number_of_queries_for_5_and_500(client, make, coun
 
 
 def test_search_finds_a_word_from_the_narrative(client, make):
-    user = quick_user("admin", agency_=make.agency())
+    user = factories.user("admin", agency_=make.agency())
     design = factories.DESIGN_TEXT + " Data disinkronkan lewat interoperabilitas Satu Data Indonesia."
     found = proposal_in("submitted", title="Sistem Rujukan Terpadu", design=design)
     other = proposal_in("submitted", title="Bank Sampah Kelurahan")
@@ -60,7 +60,7 @@ def test_search_finds_a_word_from_the_narrative(client, make):
 
 def test_search_follows_edits_to_the_narrative(client, make):
     proposal = proposal_in("draft", design=factories.DESIGN_TEXT + " katalogdigital")
-    user = quick_user("innovator", agency_=proposal.agency)
+    user = factories.user("innovator", agency_=proposal.agency)
     db.session.commit()
     proposal.design = factories.DESIGN_TEXT + " perpustakaankeliling"
     db.session.commit()
@@ -70,7 +70,7 @@ def test_search_follows_edits_to_the_narrative(client, make):
 
 
 def test_filters_combine_and_htmx_gets_only_the_results(client, make):
-    user = quick_user("admin", agency_=make.agency())
+    user = factories.user("admin", agency_=make.agency())
     a = proposal_in("approved", title="Digital Disetujui", lab_stage="display", innovation_type="digital")
     b = proposal_in("submitted", title="Non Digital Diajukan", innovation_type="non_digital", affair="kesehatan")
     db.session.commit()
@@ -87,7 +87,7 @@ def test_filters_combine_and_htmx_gets_only_the_results(client, make):
 
 
 def test_list_sorts_and_pages(client, make, app):
-    user = quick_user("admin", agency_=make.agency())
+    user = factories.user("admin", agency_=make.agency())
     for title in ("Cangkir", "Apel", "Bola"):
         proposal_in("submitted", title=title)
     db.session.commit()
@@ -104,7 +104,7 @@ def test_list_sorts_and_pages(client, make, app):
 
 def test_the_unfiltered_total_counts_only_what_the_person_may_see(client, make):
     own, other = make.agency(), make.agency()
-    viewer = quick_user("innovator", agency_=own)
+    viewer = factories.user("innovator", agency_=own)
     proposal_in("draft", agency_=own, author=viewer, title="Draf Sendiri")
     proposal_in("submitted", agency_=other, title="Usulan Lain")
     proposal_in("draft", agency_=other, title="Draf Dinas Lain")

@@ -2,9 +2,9 @@
 each audience (role and agency) and shared within it (app.page_cache.fragment):
 no one sees another audience's list, nor a list older than the data."""
 from app.extensions import db
-from tests import factories_reviews as fr
+from tests import factories
 from tests.conftest import clients_of, login
-from tests.factories_proposals import proposal_in, quick_user
+from tests.factories import proposal_in
 
 HX = {"HX-Request": "true"}
 
@@ -16,8 +16,8 @@ def results(html: str) -> str:
 
 def test_colleagues_share_the_results_but_each_page_is_their_own(app, make, count_queries):
     agency = make.agency(name="Dinas Bersama")
-    first = quick_user("innovator", agency_=agency, name="Pegawai Pertama")
-    second = quick_user("innovator", agency_=agency, name="Pegawai Kedua")
+    first = factories.user("innovator", agency_=agency, name="Pegawai Pertama")
+    second = factories.user("innovator", agency_=agency, name="Pegawai Kedua")
     proposal_in("draft", agency_=agency, author=first, title="Draf Milik Dinas")
     db.session.commit()
     one, two = clients_of(app, first, second)
@@ -34,8 +34,8 @@ def test_colleagues_share_the_results_but_each_page_is_their_own(app, make, coun
 
 def test_another_agency_never_gets_a_shared_list_with_a_draft_it_may_not_see(app, make):
     own, other = make.agency(), make.agency()
-    author = quick_user("innovator", agency_=own)
-    outsider = quick_user("innovator", agency_=other)
+    author = factories.user("innovator", agency_=own)
+    outsider = factories.user("innovator", agency_=other)
     proposal_in("draft", agency_=own, author=author, title="Draf Rahasia Dinas")
     db.session.commit()
     mine, theirs = clients_of(app, author, outsider)
@@ -47,7 +47,7 @@ def test_another_agency_never_gets_a_shared_list_with_a_draft_it_may_not_see(app
 def test_a_blind_reviewer_after_an_admin_still_sees_no_identity(app, make):
     cycle = make.cycle(blind_review=True)
     agency = make.agency(code="RAHASIA", name="Dinas Rahasia Sekali")
-    fr.submitted(author=make.user(agency_=agency), cycle_=cycle, title="Inovasi Buta")
+    factories.submitted(author=make.user(agency_=agency), cycle_=cycle, title="Inovasi Buta")
     admin = make.user(role="admin")
     reviewer = make.user(role="reviewer")
     db.session.commit()

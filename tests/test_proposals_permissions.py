@@ -6,7 +6,7 @@ from app.extensions import db
 from app.models import STATUSES, Comment, Proposal
 from tests import factories
 from tests.conftest import login
-from tests.factories_proposals import attachment, proposal_in, quick_user
+from tests.factories import attachment, proposal_in
 
 ROLES = ("innovator", "reviewer", "admin")
 RELATIONS = ("own", "other")
@@ -36,7 +36,7 @@ def test_permission_matrix(client, make, role, relation, status, action):
     home = make.agency(code="DINKES")
     proposal = proposal_in(status, agency_=home)
     evidence = attachment(proposal)
-    user = quick_user(role, agency_=home if relation == "own" else make.agency(code="DISKOMINFO"))
+    user = factories.user(role, agency_=home if relation == "own" else make.agency(code="DISKOMINFO"))
     db.session.commit()
     pid, aid = proposal.id, evidence.id
     login(client, user)
@@ -53,8 +53,8 @@ def test_permission_matrix(client, make, role, relation, status, action):
             assert response.status_code == 200 and 'name="version"' in response.get_data(as_text=True)
         else:
             # Members and admins are sent back to the page with a message; others are refused.
-            assert response.status_code in ((302,) if expected(role, relation, status, "view") and
-                                            (relation == "own" or role == "admin") else (403,))
+            assert response.status_code == (302 if expected(role, relation, status, "view") and
+                                            (relation == "own" or role == "admin") else 403)
     elif action in ("submit", "withdraw"):
         target = "submitted" if action == "submit" else "withdrawn"
         response = client.post(f"/proposals/{pid}/{action}", data={"note": "catatan"})
@@ -89,7 +89,7 @@ def test_draft_withdrawn_before_submission_stays_private(client, make):
     home = make.agency()
     proposal = factories.proposal(agency_=home)
     proposal.status = "withdrawn"
-    outsider = quick_user("reviewer", agency_=make.agency())
+    outsider = factories.user("reviewer", agency_=make.agency())
     db.session.commit()
     login(client, outsider)
     assert client.get(f"/proposals/{proposal.id}").status_code == 403
@@ -99,7 +99,7 @@ def test_draft_withdrawn_before_submission_stays_private(client, make):
 def test_other_agency_never_sees_a_draft_in_the_list(client, make):
     draft = proposal_in("draft", title="Rahasia Draf Dinkes")
     shared = proposal_in("submitted", title="Sudah Diajukan Dinkes", agency_=draft.agency)
-    other = quick_user("innovator", agency_=make.agency())
+    other = factories.user("innovator", agency_=make.agency())
     db.session.commit()
     login(client, other)
     html = client.get("/proposals/").get_data(as_text=True)
@@ -110,7 +110,7 @@ def test_attachment_of_another_proposal_is_not_found(client, make):
     mine = proposal_in("submitted")
     theirs = proposal_in("draft")
     evidence = attachment(theirs)
-    user = quick_user("innovator", agency_=mine.agency)
+    user = factories.user("innovator", agency_=mine.agency)
     db.session.commit()
     login(client, user)
     assert client.get(f"/proposals/{mine.id}/attachments/{evidence.id}").status_code == 404

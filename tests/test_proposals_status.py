@@ -5,16 +5,17 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditEntry, Proposal, StatusChange
 from app.proposals.status import TRANSITIONS, TransitionError, change_status
+from tests import factories
 from tests.conftest import login
-from tests.factories_proposals import attachment, proposal_in, quick_user
+from tests.factories import attachment, proposal_in
 
 
 def _actor_for(who: str, proposal, make):
     if who == "member":
-        return quick_user("innovator", agency_=proposal.agency)
+        return factories.user("innovator", agency_=proposal.agency)
     if who == "reviewer":
-        return quick_user("reviewer", agency_=make.agency())
-    return quick_user("admin", agency_=make.agency())
+        return factories.user("reviewer", agency_=make.agency())
+    return factories.user("admin", agency_=make.agency())
 
 
 @pytest.mark.parametrize("edge", sorted(TRANSITIONS), ids=lambda e: f"{e[0]}->{e[1]}")
@@ -73,7 +74,7 @@ def test_refused_moves_change_nothing(make, from_status, to_status, who, note, w
 
 def test_incomplete_draft_cannot_be_submitted_and_page_says_what_is_missing(client, make):
     proposal = proposal_in("draft", design="Terlalu pendek.", contact="")
-    user = quick_user("innovator", agency_=proposal.agency)
+    user = factories.user("innovator", agency_=proposal.agency)
     db.session.commit()
     login(client, user)
     response = client.post(f"/proposals/{proposal.id}/submit")
@@ -88,9 +89,9 @@ def test_incomplete_draft_cannot_be_submitted_and_page_says_what_is_missing(clie
 
 def test_revision_request_answered_and_resubmitted_shows_in_timeline(client, make):
     proposal = proposal_in("submitted")
-    admin = quick_user("admin", agency_=make.agency())
+    admin = factories.user("admin", agency_=make.agency())
     change_status(proposal, "revision_requested", admin, note="Lengkapi data jumlah pengguna layanan.")
-    user = quick_user("innovator", agency_=proposal.agency, name="Siti Rahmawati")
+    user = factories.user("innovator", agency_=proposal.agency, name="Siti Rahmawati")
     db.session.commit()
     login(client, user)
     page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
@@ -106,7 +107,7 @@ def test_revision_request_answered_and_resubmitted_shows_in_timeline(client, mak
 
 def test_withdraw_from_the_page(client, make):
     proposal = proposal_in("submitted")
-    user = quick_user("innovator", agency_=proposal.agency)
+    user = factories.user("innovator", agency_=proposal.agency)
     db.session.commit()
     login(client, user)
     assert 'data-confirm=' in client.get(f"/proposals/{proposal.id}").get_data(as_text=True)

@@ -9,14 +9,15 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Attachment
+from tests import factories
 from tests.conftest import login
-from tests.factories_proposals import EXE_BYTES, PDF_BYTES, PNG_BYTES, office_file, proposal_in, quick_user
+from tests.factories import EXE_BYTES, PDF_BYTES, PNG_BYTES, office_file, proposal_in
 
 
 @pytest.fixture
 def member_client(client, make):
     proposal = proposal_in("submitted")
-    user = quick_user("innovator", agency_=proposal.agency)
+    user = factories.user("innovator", agency_=proposal.agency)
     db.session.commit()
     login(client, user)
     client.proposal_id = proposal.id
@@ -105,7 +106,7 @@ def test_name_with_dot_dot_slash_is_stored_safely(app, member_client, tmp_path):
 
 def test_others_cannot_upload_to_a_proposal(client, make):
     proposal = proposal_in("submitted")
-    outsider = quick_user("reviewer", agency_=make.agency())
+    outsider = factories.user("reviewer", agency_=make.agency())
     db.session.commit()
     login(client, outsider)
     response = client.post(f"/proposals/{proposal.id}/attachments", data={"file": (io.BytesIO(PDF_BYTES), "a.pdf")},

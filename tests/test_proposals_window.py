@@ -10,8 +10,9 @@ from app.cycles import city_today
 from app.extensions import db
 from app.models import Proposal, StatusChange
 from app.proposals.status import TransitionError, change_status
+from tests import factories
 from tests.conftest import login
-from tests.factories_proposals import proposal_in, quick_user
+from tests.factories import proposal_in
 from tests.test_proposals_edit import _form_data
 
 TODAY = city_today()
@@ -91,7 +92,7 @@ def test_a_closed_cycle_refuses_submissions_even_within_its_dates(make):
 def test_an_admin_may_move_a_proposal_outside_the_window(client, make, status):
     cycle = cycle_with_window(make, "after")
     proposal = proposal_in(status, cycle_=cycle)
-    admin = quick_user("admin", agency_=make.agency())
+    admin = factories.user("admin", agency_=make.agency())
     db.session.commit()
     login(client, admin)
     response = client.post(f"/proposals/{proposal.id}/submit", data={})
@@ -111,7 +112,7 @@ def test_within_the_window_the_innovator_submits(client, make):
 def test_the_proposal_page_gives_the_dates_instead_of_a_submit_button(client, make):
     cycle = cycle_with_window(make, "before")
     proposal = proposal_in("draft", cycle_=cycle)
-    admin = quick_user("admin", agency_=make.agency())
+    admin = factories.user("admin", agency_=make.agency())
     db.session.commit()
     submit_form = f'action="/proposals/{proposal.id}/submit"'
     login(client, proposal.author)
@@ -127,7 +128,7 @@ def test_the_proposal_page_gives_the_dates_instead_of_a_submit_button(client, ma
 def test_the_forms_give_the_dates_instead_of_save_and_submit(client, make):
     cycle = cycle_with_window(make, "after")
     proposal = proposal_in("draft", cycle_=cycle)
-    admin = quick_user("admin", agency_=make.agency())
+    admin = factories.user("admin", agency_=make.agency())
     db.session.commit()
     save_and_submit = 'name="action" value="submit"'
     login(client, proposal.author)

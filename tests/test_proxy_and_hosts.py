@@ -9,9 +9,7 @@ from app.config import ConfigError, load_config
 from app.extensions import db
 from app.models import AuditEntry
 from app.notifications import services as notifications
-from tests import factories_board as fb
-from tests import factories_events as fe
-from tests import factories_reviews as fr
+from tests import factories
 from tests.factories import PASSWORD
 
 SITE = "apusida.example"
@@ -109,8 +107,8 @@ def test_an_unknown_host_is_refused_for_a_leaderboard_poll_too(client, make, tru
 
 
 def _published_world(make):
-    proposal = fb.published()
-    event = fe.event(title="Sosialisasi Inovasi")
+    proposal = factories.published()
+    event = factories.event(title="Sosialisasi Inovasi")
     db.session.commit()
     return proposal, event
 
@@ -133,13 +131,13 @@ def test_mail_links_name_the_configured_host(client, make, trusted_hosts, app, m
     sent = []
     monkeypatch.setattr(notifications, "deliver", sent.append)
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    proposal = fr.submitted()
+    proposal = factories.submitted()
     admin = make.user(role="admin")
     db.session.commit()
     other = "https://portal.internal.example"
     response = client.post("/auth/login", data={"email": admin.email, "password": PASSWORD}, base_url=other)
     assert response.status_code == 302
-    response = client.post(f"/proposals/{proposal.id}/decision", data=fr.decision_form(proposal.id, "approved"),
+    response = client.post(f"/proposals/{proposal.id}/decision", data=factories.decision_form(proposal.id, "approved"),
                            base_url=other)
     assert response.status_code == 302
     assert sent and all(f"https://{SITE}/proposals/{proposal.id}" in mail.body for mail in sent)

@@ -11,7 +11,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Attachment
-from tests import factories_board as fb
+from tests import factories
 
 TEXT_FIELDS = ("title", "summary", "problem", "design", "goals", "benefits", "results", "contact")
 HIDDEN_CASES = [
@@ -44,18 +44,18 @@ def leaky_world(make):
                                      published=published, **fields)
             ids.append(proposal.id)
             note = marker(case, "comment")
-            fb.comment(proposal, note)
+            factories.comment(proposal, note)
             markers.append(note)
     # A public innovation with private things around it.
-    public = fb.published(agency_=agency, cycle_=cycle, title="Inovasi Publik Aman",
+    public = factories.published(agency_=agency, cycle_=cycle, title="Inovasi Publik Aman",
                           replicates_id=ids[0], author=make.user(role="innovator", agency_=agency, name=marker("pubauthor")))
     markers.append(marker("pubauthor"))
     reviewer = make.user(role="reviewer", name=marker("reviewername"))
-    fb.review(public, reviewer, comment=marker("reviewcomment"))
+    factories.review(public, reviewer, comment=marker("reviewcomment"))
     voter = make.user(role="reviewer", name=marker("votername"), email=f"{marker('voteremail')}@example.com")
-    fb.vote(public, voter)
-    fb.comment(public, marker("publiccomment"))
-    fb.status_change(public, "revision_requested", "submitted", note=marker("statusnote"), actor=reviewer)
+    factories.vote(public, voter)
+    factories.comment(public, marker("publiccomment"))
+    factories.status_change(public, "revision_requested", "submitted", note=marker("statusnote"), actor=reviewer)
     db.session.add(Attachment(proposal_id=public.id, uploaded_by_id=voter.id, original_name=marker("attachment") + ".pdf",
                               stored_name="x" * 40, content_type="application/pdf", size=10, sha256="0" * 64))
     markers += [marker(x) for x in ("reviewername", "reviewcomment", "votername", "voteremail", "publiccomment",

@@ -4,14 +4,14 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Review, Vote
 from app.reviews import demo
-from tests import factories_reviews as fr
+from tests import factories
 
 
 def test_demo_reviews_and_votes_load_once(make):
     reviewer, admin = make.user(role="reviewer", agency_=make.agency()), make.user(role="admin")
     voters = [make.user() for _ in range(3)]
-    proposals = [fr.submitted(status="in_review") for _ in range(3)]
-    own = fr.submitted(status="in_review", agency_=reviewer.agency)
+    proposals = [factories.submitted(status="in_review") for _ in range(3)]
+    own = factories.submitted(status="in_review", agency_=reviewer.agency)
     demo.load()
     reviews = db.session.scalar(select(func.count()).select_from(Review))
     votes = db.session.scalar(select(func.count()).select_from(Vote))

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEntry, ConflictDeclaration, Proposal, Review, StatusChange
-from tests import factories_reviews as fr
-from tests.factories_reviews import decision_form
+from tests import factories
+from tests.factories import decision_form
 from tests.conftest import login
 
 HX = {"HX-Request": "true"}
@@ -17,7 +17,7 @@ HX = {"HX-Request": "true"}
 
 @pytest.fixture
 def proposal(make):
-    p = fr.submitted()
+    p = factories.submitted()
     db.session.commit()
     return p
 
@@ -40,7 +40,7 @@ def test_plain_get_review_returns_a_full_page(client, login_as, proposal):
 def test_htmx_review_saves_and_answers_with_the_scores(client, login_as, proposal):
     reviewer = login_as("reviewer")
     response = client.post(f"/proposals/{proposal.id}/review", headers=HX,
-                           data=fr.review_form(proposal.id, score=4, significance=5))
+                           data=factories.review_form(proposal.id, score=4, significance=5))
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
     assert "Penilaian Anda tersimpan" in html and "86,0" in html  # 80 + 30*(5-4)/5
@@ -57,18 +57,18 @@ def test_htmx_review_saves_and_answers_with_the_scores(client, login_as, proposa
 
 def test_plain_review_post_redirects_to_the_proposal(client, login_as, proposal):
     login_as("reviewer")
-    response = client.post(f"/proposals/{proposal.id}/review", data=fr.review_form(proposal.id))
+    response = client.post(f"/proposals/{proposal.id}/review", data=factories.review_form(proposal.id))
     assert response.status_code == 302 and response.headers["Location"] == f"/proposals/{proposal.id}"
 
 
 def test_review_is_edited_not_duplicated_and_mean_updates(client, login_as, make, proposal):
     other = make.user(role="reviewer")
-    fr.review(proposal, other, score=2)  # 40
+    factories.review(proposal, other, score=2)  # 40
     db.session.commit()
     login_as("reviewer")
-    client.post(f"/proposals/{proposal.id}/review", headers=HX, data=fr.review_form(proposal.id, score=3))
+    client.post(f"/proposals/{proposal.id}/review", headers=HX, data=factories.review_form(proposal.id, score=3))
     html = client.post(f"/proposals/{proposal.id}/review", headers=HX,
-                       data=fr.review_form(proposal.id, score=5)).get_data(as_text=True)
+                       data=factories.review_form(proposal.id, score=5)).get_data(as_text=True)
     db.session.expire_all()
     assert len(db.session.scalars(select(Review)).all()) == 2
     assert "70,0" in html  # mean of 40 and 100, shown without reloading
@@ -76,7 +76,7 @@ def test_review_is_edited_not_duplicated_and_mean_updates(client, login_as, make
 
 def test_invalid_review_shows_messages_and_saves_nothing(client, login_as, proposal):
     login_as("reviewer")
-    data = fr.review_form(proposal.id, comment="")
+    data = factories.review_form(proposal.id, comment="")
     del data[f"r{proposal.id}-score_novelty"]
     data[f"r{proposal.id}-score_resources"] = "9"
     response = client.post(f"/proposals/{proposal.id}/review", headers=HX, data=data)
@@ -94,7 +94,7 @@ def test_own_agency_review_is_refused(client, make, proposal):
     db.session.commit()
     login(client, reviewer)
     assert client.get(f"/proposals/{proposal.id}/review", headers=HX).status_code == 403
-    assert client.post(f"/proposals/{proposal.id}/review", data=fr.review_form(proposal.id)).status_code == 403
+    assert client.post(f"/proposals/{proposal.id}/review", data=factories.review_form(proposal.id)).status_code == 403
     db.session.expire_all()
     assert db.session.scalar(select(Review)) is None
 
@@ -103,19 +103,19 @@ def test_own_agency_review_is_refused(client, make, proposal):
 def test_non_reviewers_cannot_review(client, login_as, proposal, role):
     if role:
         login_as(role)
-    response = client.post(f"/proposals/{proposal.id}/review", data=fr.review_form(proposal.id))
+    response = client.post(f"/proposals/{proposal.id}/review", data=factories.review_form(proposal.id))
     assert response.status_code == (403 if role else 302)
 
 
 def test_decided_proposal_can_no_longer_be_reviewed(client, login_as, make):
-    approved = fr.submitted(status="approved")
+    approved = factories.submitted(status="approved")
     db.session.commit()
     login_as("reviewer")
-    assert client.post(f"/proposals/{approved.id}/review", data=fr.review_form(approved.id)).status_code == 403
+    assert client.post(f"/proposals/{approved.id}/review", data=factories.review_form(approved.id)).status_code == 403
 
 
 def test_declared_conflict_removes_from_queue_and_blocks_review(client, login_as, make):
-    a, b = fr.submitted(title="Inovasi Alfa"), fr.submitted(title="Inovasi Beta")
+    a, b = factories.submitted(title="Inovasi Alfa"), factories.submitted(title="Inovasi Beta")
     db.session.commit()
     reviewer = login_as("reviewer")
     page = client.get("/proposals/review-queue").get_data(as_text=True)
@@ -124,7 +124,7 @@ def test_declared_conflict_removes_from_queue_and_blocks_review(client, login_as
     assert response.status_code == 200 and f'id="queue-item-{a.id}"' in response.get_data(as_text=True)
     page = client.get("/proposals/review-queue").get_data(as_text=True)
     assert "Inovasi Alfa" not in page and "Inovasi Beta" in page
-    assert client.post(f"/proposals/{a.id}/review", data=fr.review_form(a.id)).status_code == 403
+    assert client.post(f"/proposals/{a.id}/review", data=factories.review_form(a.id)).status_code == 403
     db.session.expire_all()
     assert db.session.scalar(select(ConflictDeclaration)).reviewer_id == reviewer.id
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "review_conflict_declared"))
@@ -133,7 +133,7 @@ def test_declared_conflict_removes_from_queue_and_blocks_review(client, login_as
 
 def test_conflict_after_reviewing_removes_the_review(client, login_as, proposal):
     login_as("reviewer")
-    client.post(f"/proposals/{proposal.id}/review", data=fr.review_form(proposal.id))
+    client.post(f"/proposals/{proposal.id}/review", data=factories.review_form(proposal.id))
     response = client.post(f"/proposals/{proposal.id}/conflict", data={f"c{proposal.id}-reason": "Saya pendamping."})
     assert response.status_code == 302 and response.headers["Location"] == f"/proposals/{proposal.id}"
     db.session.expire_all()
@@ -148,11 +148,11 @@ def test_innovator_cannot_declare_conflict(client, login_as, proposal):
 
 def test_queue_excludes_own_agency_reviewed_and_decided(client, make):
     reviewer = make.user(role="reviewer", agency_=make.agency())
-    own = fr.submitted(agency_=reviewer.agency, title="Milik Sendiri")
-    done = fr.submitted(title="Sudah Dinilai")
-    fr.review(done, reviewer)
-    fr.submitted(status="approved", title="Sudah Diputuskan")
-    waiting_one = fr.submitted(title="Menunggu Saya")
+    own = factories.submitted(agency_=reviewer.agency, title="Milik Sendiri")
+    done = factories.submitted(title="Sudah Dinilai")
+    factories.review(done, reviewer)
+    factories.submitted(status="approved", title="Sudah Diputuskan")
+    waiting_one = factories.submitted(title="Menunggu Saya")
     db.session.commit()
     login(client, reviewer)
     html = client.get("/proposals/review-queue").get_data(as_text=True)
@@ -175,8 +175,8 @@ def test_admin_queue_lists_reviewer_statistics_with_constant_queries(client, mak
     def add(n):
         for _ in range(n):
             reviewer = make.user(role="reviewer")
-            p = fr.submitted()
-            fr.review(p, reviewer, score=3)
+            p = factories.submitted()
+            factories.review(p, reviewer, score=3)
         db.session.commit()
 
     add(2)
@@ -196,7 +196,7 @@ def admin_client(client, login_as):
 
 def test_decision_approve_inline(admin_client, make):
     client, admin = admin_client
-    p = fr.submitted(status="in_review")
+    p = factories.submitted(status="in_review")
     db.session.commit()
     response = client.post(f"/proposals/{p.id}/decision", headers=HX, data=decision_form(p.id, "approved"))
     html = response.get_data(as_text=True)
@@ -211,7 +211,7 @@ def test_decision_approve_inline(admin_client, make):
 @pytest.mark.parametrize("decision", ["revision_requested", "rejected"])
 def test_revision_and_rejection_need_a_note(admin_client, decision):
     client, _ = admin_client
-    p = fr.submitted()
+    p = factories.submitted()
     db.session.commit()
     response = client.post(f"/proposals/{p.id}/decision", headers=HX, data=decision_form(p.id, decision, " "))
     assert response.status_code == 422 and "Tuliskan catatan" in response.get_data(as_text=True)
@@ -226,7 +226,7 @@ def test_revision_and_rejection_need_a_note(admin_client, decision):
 
 def test_mark_implemented_needs_evidence(admin_client):
     client, _ = admin_client
-    p = fr.submitted(status="approved")
+    p = factories.submitted(status="approved")
     db.session.commit()
     html = client.post(f"/proposals/{p.id}/decision", headers=HX, data=decision_form(p.id, "implemented")).get_data(as_text=True)
     assert "bukti penerapan" in html
@@ -236,7 +236,7 @@ def test_mark_implemented_needs_evidence(admin_client):
 
 def test_publish_and_withdraw_from_showcase(admin_client):
     client, _ = admin_client
-    p = fr.submitted(status="approved")
+    p = factories.submitted(status="approved")
     db.session.commit()
     html = client.post(f"/proposals/{p.id}/publish", headers=HX, data={"published": "1"}).get_data(as_text=True)
     assert "Tarik dari etalase" in html
@@ -249,7 +249,7 @@ def test_publish_and_withdraw_from_showcase(admin_client):
 
 def test_publishing_an_undecided_proposal_is_refused(admin_client):
     client, _ = admin_client
-    p = fr.submitted()
+    p = factories.submitted()
     db.session.commit()
     html = client.post(f"/proposals/{p.id}/publish", headers=HX, data={"published": "1"}).get_data(as_text=True)
     assert "Hanya inovasi yang disetujui" in html
@@ -259,7 +259,7 @@ def test_publishing_an_undecided_proposal_is_refused(admin_client):
 
 @pytest.mark.parametrize("role", ["innovator", "reviewer"])
 def test_only_admins_decide_and_publish(client, login_as, role):
-    p = fr.submitted(status="approved")
+    p = factories.submitted(status="approved")
     db.session.commit()
     login_as(role)
     assert client.post(f"/proposals/{p.id}/decision", data=decision_form(p.id, "implemented")).status_code == 403
@@ -281,8 +281,8 @@ def render_panel(app, user, proposal):
 def test_panel_for_reviewer_shows_breakdown_mean_and_calibrated(app, make):
     viewer = make.user(role="reviewer")
     other = make.user(role="reviewer", name="Penilai Lain")
-    p = fr.submitted(status="in_review")
-    fr.review(p, other, score=2, comment="Kurang rinci.")
+    p = factories.submitted(status="in_review")
+    factories.review(p, other, score=2, comment="Kurang rinci.")
     html = render_panel(app, viewer, p)
     assert "Penilai Lain" in html and "Kurang rinci." in html and "40,0" in html
     assert "Rata-rata terkalibrasi" in html and f'id="vote-button-{p.id}"' in html
@@ -291,8 +291,8 @@ def test_panel_for_reviewer_shows_breakdown_mean_and_calibrated(app, make):
 
 
 def test_panel_for_innovator_shows_votes_but_no_scores(app, make):
-    p = fr.submitted(status="in_review")
-    fr.review(p, make.user(role="reviewer", name="Penilai Rahasia"))
+    p = factories.submitted(status="in_review")
+    factories.review(p, make.user(role="reviewer", name="Penilai Rahasia"))
     html = render_panel(app, make.user(role="innovator"), p)
     assert "Penilai Rahasia" not in html and "Rata-rata" not in html and "Simpan penilaian" not in html
     assert f'id="vote-button-{p.id}"' in html
@@ -301,7 +301,7 @@ def test_panel_for_innovator_shows_votes_but_no_scores(app, make):
 
 
 def test_panel_for_admin_has_the_decisions(app, make):
-    p = fr.submitted(status="in_review")
+    p = factories.submitted(status="in_review")
     html = render_panel(app, make.user(role="admin"), p)
     for text in ("Keputusan admin", "Setujui", "Minta revisi", "Tolak"):
         assert text in html
@@ -309,8 +309,8 @@ def test_panel_for_admin_has_the_decisions(app, make):
 
 
 def test_dashboard_shows_the_reviewers_queue(client, login_as, make):
-    fr.submitted()
-    fr.submitted()
+    factories.submitted()
+    factories.submitted()
     db.session.commit()
     login_as("reviewer")
     html = client.get("/dashboard").get_data(as_text=True)
@@ -323,9 +323,9 @@ def test_dashboard_has_no_queue_for_innovators(client, login_as):
 
 
 def test_vote_counts_global_for_list_pages(app, make, count_queries):
-    a, b = fr.submitted(), fr.submitted()
-    fr.vote(a, make.user())
-    fr.vote(a, make.user())
+    a, b = factories.submitted(), factories.submitted()
+    factories.vote(a, make.user())
+    factories.vote(a, make.user())
     with app.test_request_context("/"):
         with count_queries() as counter:
             html = app.jinja_env.from_string(

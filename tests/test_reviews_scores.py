@@ -3,7 +3,7 @@ import pytest
 
 from app.models import RUBRIC
 from app.reviews import services
-from tests import factories_reviews as fr
+from tests import factories
 
 
 def test_rubric_weights_add_up_to_one_hundred():
@@ -24,8 +24,8 @@ def test_weighted_score(scores, expected):
 
 
 def test_model_weighted_score_matches_service(make):
-    proposal = fr.submitted()
-    review = fr.review(proposal, make.user(role="reviewer"), score=1, significance=5)
+    proposal = factories.submitted()
+    review = factories.review(proposal, make.user(role="reviewer"), score=1, significance=5)
     assert review.weighted_score == 44.0
 
 
@@ -60,13 +60,13 @@ def test_calibration_stays_on_the_scale():
 
 def test_cycle_scores_from_the_database(make):
     harsh, lenient = make.user(role="reviewer"), make.user(role="reviewer")
-    a, b = fr.submitted(status="in_review"), fr.submitted(status="in_review")
-    fr.review(a, harsh, score=2)     # 40
-    fr.review(b, harsh, score=3)     # 60
-    fr.review(a, lenient, score=4)   # 80
-    fr.review(b, lenient, score=5)   # 100
-    other_cycle = fr.submitted(cycle_=make.cycle(year=2001))
-    fr.review(other_cycle, harsh, score=1)  # another cycle: not part of the calibration
+    a, b = factories.submitted(status="in_review"), factories.submitted(status="in_review")
+    factories.review(a, harsh, score=2)     # 40
+    factories.review(b, harsh, score=3)     # 60
+    factories.review(a, lenient, score=4)   # 80
+    factories.review(b, lenient, score=5)   # 100
+    other_cycle = factories.submitted(cycle_=make.cycle(year=2001))
+    factories.review(other_cycle, harsh, score=1)  # another cycle: not part of the calibration
     scores = services.cycle_scores(a.cycle_id)
     # overall mean 70, sd sqrt(500); z: a -1, b +1
     assert scores[a.id].mean == pytest.approx(60.0)
@@ -79,10 +79,10 @@ def test_reviewer_stats_show_idle_and_harsh_reviewers(make):
     harsh = make.user(role="reviewer", name="Harsh")
     idle = make.user(role="reviewer", name="Idle")
     lenient = make.user(role="admin", name="Lenient")
-    a, b = fr.submitted(), fr.submitted()
-    fr.review(a, harsh, score=1)
-    fr.review(b, harsh, score=2)
-    fr.review(a, lenient, score=5)
+    a, b = factories.submitted(), factories.submitted()
+    factories.review(a, harsh, score=1)
+    factories.review(b, harsh, score=2)
+    factories.review(a, lenient, score=5)
     stats, overall = services.reviewer_stats(a.cycle_id)
     by_name = {s.reviewer.name: s for s in stats}
     assert stats[0].reviewer.name == "Idle" and by_name["Idle"].count == 0 and by_name["Idle"].mean is None

@@ -39,6 +39,7 @@ def redis_answers() -> bool:
 
 pytestmark = [
     pytest.mark.postgres,
+    pytest.mark.committing,  # the servers are other processes: they see committed rows only
     pytest.mark.skipif(not is_postgres(), reason="needs PostgreSQL (DATABASE_URL)"),
     pytest.mark.skipif(not redis_answers(), reason="needs Redis on 127.0.0.1:6379"),
 ]

@@ -15,7 +15,7 @@ from app.extensions import db, limiter
 from app.proposals.forms import CommentForm, ProposalForm
 from app.reviews.forms import DecisionForm, ReviewForm
 from tests.conftest import login
-from tests.factories_security import world
+from tests.factories import world
 
 FUZZ = settings(max_examples=25, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

@@ -5,7 +5,7 @@ import pytest
 
 from app.extensions import db
 from tests.conftest import login, make_app
-from tests.factories_security import url_for_rule, world
+from tests.factories import url_for_rule, world
 
 HEADERS = {
     "X-Content-Type-Options": "nosniff",

@@ -14,8 +14,7 @@ from app.extensions import db
 from app.maturity import services as maturity_services
 from app.models import Attachment, Claim
 from app.proposals.services import UnsafeArchive, _check_declared_sizes
-from tests import factories_maturity as fm
-from tests import factories_proposals as fp
+from tests import factories
 from tests.conftest import login
 
 UNPACKED = 48 * 1024 * 1024  # what the bombs unpack to; reading it whole shows at once in the memory peak
@@ -89,7 +88,7 @@ def routes(client, make):
     """Both upload routes of one implemented proposal, and its innovator."""
     cycle = make.cycle()
     maturity_services.load_indicators()
-    return fm.upload_routes(client, cycle)
+    return factories.upload_routes(client, cycle)
 
 
 def stored_files(app) -> list[str]:
@@ -116,7 +115,7 @@ def test_a_zip_bomb_is_refused_within_a_few_mb_and_leaves_nothing(app, client, r
     assert len(data) < 1024 * 1024  # under one MB uploaded, 48 MB unpacked
     login(client, routes["innovator"])
     upload = routes[route]
-    assert upload(fp.EXE_BYTES, "bukti.docx").status_code == 422  # templates compiled before measuring
+    assert upload(factories.EXE_BYTES, "bukti.docx").status_code == 422  # templates compiled before measuring
     before = stored_files(app)
 
     response, grown = peak_memory_of(lambda: upload(data, "bukti.docx"))
@@ -141,7 +140,7 @@ def test_an_archive_of_more_parts_than_any_office_file_is_refused(client, routes
 @pytest.mark.parametrize("kind", ["docx", "xlsx"])
 def test_real_small_office_files_are_still_accepted(client, routes, route, kind):
     login(client, routes["innovator"])
-    response = routes[route](fp.office_file(kind), f"bukti.{kind}")
+    response = routes[route](factories.office_file(kind), f"bukti.{kind}")
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     assert db.session.scalars(select(Attachment)).one().original_name == f"bukti.{kind}"
 

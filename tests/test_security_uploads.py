@@ -9,14 +9,15 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Attachment
+from tests import factories
 from tests.conftest import login
-from tests.factories_proposals import PDF_BYTES, PNG_BYTES, proposal_in, quick_user
+from tests.factories import PDF_BYTES, PNG_BYTES, proposal_in
 
 
 @pytest.fixture
 def member(client, make):
     proposal = proposal_in("submitted")
-    user = quick_user("innovator", agency_=proposal.agency)
+    user = factories.user("innovator", agency_=proposal.agency)
     db.session.commit()
     login(client, user)
     client.proposal_id = proposal.id

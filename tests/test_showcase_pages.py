@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from app.extensions import db
-from tests import factories_board as fb
+from tests import factories
 
 HX = {"HX-Request": "true"}
 
@@ -16,12 +16,12 @@ def innovations(make):
     health = make.agency(name="Dinas Kesehatan", code="DINKES")
     kel = make.agency(name="Kelurahan Jati", code="KEL-JATI", kind="kelurahan")
     now = datetime.now(timezone.utc)
-    clinic = fb.published(agency_=health, cycle_=cycle, title="Posyandu Digital", summary="Jadwal imunisasi lewat WhatsApp.",
+    clinic = factories.published(agency_=health, cycle_=cycle, title="Posyandu Digital", summary="Jadwal imunisasi lewat WhatsApp.",
                           affair="kesehatan", lab_stage="deliver", innovation_type="digital", published_at=now)
-    market = fb.published(agency_=kel, cycle_=cycle, title="Pasar Bersih", summary="Gotong royong pasar.",
+    market = factories.published(agency_=kel, cycle_=cycle, title="Pasar Bersih", summary="Gotong royong pasar.",
                           affair="lingkungan_hidup", lab_stage="display", innovation_type="non_digital",
                           status="implemented", published_at=now - timedelta(days=1))
-    old = fb.published(agency_=health, cycle_=older, title="Ambulans Desa",
+    old = factories.published(agency_=health, cycle_=older, title="Ambulans Desa",
                        summary="Ambulans siaga 100%.", affair="kesehatan", published_at=now - timedelta(days=400))
     hidden = make.proposal(agency_=health, cycle_=cycle, status="approved", title="Belum Tayang")
     db.session.commit()
@@ -75,7 +75,7 @@ def test_filter_form_works_with_and_without_javascript(client, innovations):
 def test_paging(client, make):
     make.cycle()
     for n in range(14):
-        fb.published(title=f"Inovasi Nomor {n:02d}", published_at=datetime(2026, 1, 1, tzinfo=timezone.utc) + timedelta(days=n))
+        factories.published(title=f"Inovasi Nomor {n:02d}", published_at=datetime(2026, 1, 1, tzinfo=timezone.utc) + timedelta(days=n))
     db.session.commit()
     first = client.get("/").get_data(as_text=True)
     assert first.count('class="card"') == 12 and "Halaman 1 dari 2" in first and "Inovasi Nomor 13" in first
@@ -86,8 +86,8 @@ def test_paging(client, make):
 
 def test_innovation_page_shows_public_fields_timeline_votes_and_open_graph(client, make, innovations):
     clinic = innovations["clinic"]
-    fb.votes(clinic, 4)
-    fb.status_change(clinic, "revision_requested", "submitted", note="Catatan internal rahasia")
+    factories.votes(clinic, 4)
+    factories.status_change(clinic, "revision_requested", "submitted", note="Catatan internal rahasia")
     db.session.commit()
     html = client.get(f"/innovations/{clinic.id}").get_data(as_text=True)
     assert "Posyandu Digital" in html and "Jadwal imunisasi lewat WhatsApp." in html
@@ -102,8 +102,8 @@ def test_innovation_page_shows_public_fields_timeline_votes_and_open_graph(clien
 
 
 def test_replicated_innovation_is_linked_only_when_public(client, make, innovations):
-    copy = fb.published(title="Salinan Posyandu", replicates_id=innovations["clinic"].id)
-    secret_copy = fb.published(title="Salinan Rahasia", replicates_id=innovations["hidden"].id)
+    copy = factories.published(title="Salinan Posyandu", replicates_id=innovations["clinic"].id)
+    secret_copy = factories.published(title="Salinan Rahasia", replicates_id=innovations["hidden"].id)
     db.session.commit()
     assert f'href="/innovations/{innovations["clinic"].id}"' in client.get(f"/innovations/{copy.id}").get_data(as_text=True)
     html = client.get(f"/innovations/{secret_copy.id}").get_data(as_text=True)
@@ -134,7 +134,7 @@ def test_showcase_and_innovation_pages_answer_conditional_requests(client, innov
     # A new vote (bumping the live counter) changes the version.
     from app import live
 
-    fb.vote(innovations["clinic"])
+    factories.vote(innovations["clinic"])
     live.touch()
     db.session.commit()
     assert client.get("/", headers={"If-None-Match": first.headers["ETag"]}).status_code == 200
@@ -148,12 +148,12 @@ def test_logged_in_pages_are_private(client, innovations, login_as):
 def test_showcase_query_count_does_not_grow(client, make, count_queries):
     make.cycle()
     for _ in range(5):
-        fb.published()
+        factories.published()
     db.session.commit()
     with count_queries() as small:
         assert client.get("/?page=1").status_code == 200
     for _ in range(95):
-        fb.published()
+        factories.published()
     db.session.commit()
     with count_queries() as large:
         assert client.get("/?page=1").status_code == 200

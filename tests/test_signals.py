@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import RUBRIC, Review, StatusChange, Vote
 from app.proposals import services as proposal_services
 from app.reviews import services
-from tests import factories_reviews as fr
+from tests import factories
 
 SCORES = {name: 4 for name in RUBRIC}
 
@@ -45,7 +45,7 @@ def test_submitting_sends_status_changed_once_after_the_change_is_recorded(make)
 
 
 def test_a_vote_and_its_withdrawal_each_send_vote_toggled(make):
-    proposal = fr.submitted()
+    proposal = factories.submitted()
     voter = make.user()
     votes = []
     with receiving(signals.vote_toggled, lambda sender, extra: votes.append(
@@ -57,7 +57,7 @@ def test_a_vote_and_its_withdrawal_each_send_vote_toggled(make):
 
 
 def test_a_repeated_vote_changes_nothing_and_sends_nothing(make):
-    proposal = fr.submitted()
+    proposal = factories.submitted()
     voter = make.user()
     services.toggle_vote(proposal, voter, want=True)
     with receiving(signals.vote_toggled) as calls:
@@ -66,7 +66,7 @@ def test_a_repeated_vote_changes_nothing_and_sends_nothing(make):
 
 
 def test_saving_a_review_sends_review_saved_new_then_edited(make):
-    proposal = fr.submitted()
+    proposal = factories.submitted()
     reviewer = make.user(role="reviewer")
     with receiving(signals.review_saved, lambda sender, extra: db.session.refresh(extra["review"])) as calls:
         first, _ = services.save_review(proposal, reviewer, SCORES, "approve", "Bagus.")
@@ -77,7 +77,7 @@ def test_saving_a_review_sends_review_saved_new_then_edited(make):
 
 
 def test_a_decision_sends_decision_made_once_after_its_status_change(make):
-    proposal = fr.submitted("in_review")
+    proposal = factories.submitted("in_review")
     admin = make.user(role="admin")
     order = []
     with receiving(signals.proposal_status_changed, lambda sender, extra: order.append("status")) as moves, \
@@ -90,7 +90,7 @@ def test_a_decision_sends_decision_made_once_after_its_status_change(make):
 
 
 def test_publishing_sends_proposal_published_when_the_flag_changes(make):
-    proposal = fr.submitted("approved")
+    proposal = factories.submitted("approved")
     admin = make.user(role="admin")
     with receiving(signals.proposal_published) as calls:
         services.publish(proposal, admin, True)
@@ -101,7 +101,7 @@ def test_publishing_sends_proposal_published_when_the_flag_changes(make):
 
 
 def test_a_refused_action_sends_nothing(make):
-    proposal = fr.submitted()
+    proposal = factories.submitted()
     own = make.user(agency_=proposal.agency)
     with receiving(signals.vote_toggled) as votes, receiving(signals.decision_made) as decisions:
         for refused in (lambda: services.toggle_vote(proposal, own), lambda: services.decide(proposal, own, "approved")):

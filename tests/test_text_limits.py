@@ -7,10 +7,9 @@ from sqlalchemy.exc import DataError, IntegrityError
 from app.extensions import db
 from app.models import Agency, Comment, ConflictDeclaration, Proposal, Review, User
 from app.models._types import MAX_LENGTH
-from tests import factories_events as fe
-from tests import factories_reviews as fr
+from tests import factories
 from tests.conftest import is_postgres, login
-from tests.factories_security import world
+from tests.factories import world
 
 
 def typed_columns():
@@ -28,8 +27,8 @@ def test_the_free_text_columns_have_limits():
 
 def _one_row_of_each(w):
     """A row of every table with a limited column."""
-    fe.signature(w["event"], w["users"]["innovator_b"])
-    fr.review(w["submitted"], w["users"]["reviewer"])
+    factories.signature(w["event"], w["users"]["innovator_b"])
+    factories.review(w["submitted"], w["users"]["reviewer"])
     db.session.add(Comment(proposal=w["submitted"], author_id=w["users"]["innovator_b"].id, body="Bagus."))
     db.session.add(ConflictDeclaration(proposal_id=w["approved"].id, reviewer_id=w["users"]["reviewer"].id,
                                        reason="Pernah mendampingi."))

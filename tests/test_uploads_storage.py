@@ -13,8 +13,7 @@ from app.maturity import services as maturity_services
 from app.models import Attachment
 from app.proposals import services as proposal_services
 from app.proposals import storage
-from tests import factories_maturity as fm
-from tests import factories_proposals as fp
+from tests import factories
 from tests.conftest import login
 
 
@@ -32,7 +31,7 @@ def routes(client, make):
     """Both upload routes of one implemented proposal, with its innovator logged in."""
     cycle = make.cycle()
     maturity_services.load_indicators()
-    routes = fm.upload_routes(client, cycle)
+    routes = factories.upload_routes(client, cycle)
     login(client, routes["innovator"])
     return routes
 
@@ -66,7 +65,7 @@ def test_a_committed_upload_is_at_its_final_name_and_nothing_else_is_left(app, r
     attachment = db.session.scalars(select(Attachment)).one()
     assert files_in(app) - before == {attachment.stored_name}
     with open(os.path.join(app.config["UPLOAD_DIR"], attachment.stored_name), "rb") as handle:
-        assert handle.read() == fp.PDF_BYTES
+        assert handle.read() == factories.PDF_BYTES
 
 
 @pytest.mark.parametrize("route", ["proposal", "maturity"])
@@ -139,8 +138,8 @@ def write(app, name: str, age_seconds: float = 0) -> str:
 
 
 def test_cleanup_removes_old_unfinished_uploads_and_keeps_fresh_and_referenced_files(app, app_ctx):
-    proposal = fp.proposal_in("submitted")
-    referenced = fp.attachment(proposal)
+    proposal = factories.proposal_in("submitted")
+    referenced = factories.attachment(proposal)
     db.session.commit()
     old_temp = write(app, ".pending-0123.pdf", age_seconds=2 * 3600)
     fresh_temp = write(app, ".pending-4567.pdf", age_seconds=60)

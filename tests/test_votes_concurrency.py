@@ -8,17 +8,16 @@ from app.extensions import db
 from app.models import Proposal, User, Vote
 from app.reviews import services
 from tests import factories
-from tests import factories_reviews as fr
 from tests.conftest import is_postgres
 
-pytestmark = [pytest.mark.postgres, pytest.mark.skipif(not is_postgres(), reason="needs PostgreSQL (DATABASE_URL)")]
+pytestmark = [pytest.mark.postgres, pytest.mark.committing, pytest.mark.skipif(not is_postgres(), reason="needs PostgreSQL (DATABASE_URL)")]
 
 THREADS = 50
 
 
 def test_fifty_threads_voting_and_unvoting_keep_the_count_exact(app):
     with app.app_context():
-        proposal = fr.submitted()
+        proposal = factories.submitted()
         # 25 voters, two threads each: both threads of a voter race on the same
         # (proposal, user) pair, which is what the unique constraint must settle.
         voter_ids = [factories.user().id for _ in range(THREADS // 2)]
@@ -63,7 +62,7 @@ def test_fifty_threads_voting_and_unvoting_keep_the_count_exact(app):
 
 def test_concurrent_votes_from_different_people_all_count(app):
     with app.app_context():
-        proposal = fr.submitted()
+        proposal = factories.submitted()
         voter_ids = [factories.user().id for _ in range(THREADS)]
         proposal_id = proposal.id
         db.session.commit()

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from app import live
 from app.extensions import db
 from app.models import Vote
-from tests import factories_reviews as fr
+from tests import factories
 from tests.conftest import login
 
 HX = {"HX-Request": "true"}
@@ -20,7 +20,7 @@ def votes(proposal_id):
 
 @pytest.fixture
 def proposal(make):
-    p = fr.submitted()
+    p = factories.submitted()
     db.session.commit()
     return p
 
@@ -76,7 +76,7 @@ def test_own_agency_vote_is_refused_on_the_server(client, make, proposal):
 
 @pytest.mark.parametrize("status", ["draft", "revision_requested", "rejected", "withdrawn"])
 def test_votes_only_on_votable_statuses(client, login_as, make, status):
-    p = fr.submitted(status=status)
+    p = factories.submitted(status=status)
     db.session.commit()
     login_as("innovator")
     assert client.post(f"/proposals/{p.id}/vote").status_code == 403

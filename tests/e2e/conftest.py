@@ -56,6 +56,7 @@ def pytest_collection_modifyitems(config, items):
     browser_tests = [item for item in items if here in Path(str(item.fspath)).parents]
     for item in browser_tests:
         item.add_marker(pytest.mark.e2e)
+        item.add_marker(pytest.mark.committing)  # the server's threads see committed rows only
     if not Path(CHROMIUM).exists():
         skip = pytest.mark.skip(reason=f"{CHROMIUM} not installed (apt-get install chromium)")
         for item in browser_tests:

@@ -6,8 +6,7 @@ govern, so the pages are checked with their real CSP in force.
 import pytest
 
 from app.extensions import db
-from tests import factories_board as fb
-from tests import factories_events as fe
+from tests import factories
 from tests.e2e.conftest import log_in, screenshot
 from tests.factories import PASSWORD
 
@@ -33,15 +32,15 @@ def world(make):
     cycle = make.cycle()
     health = make.agency(name="Dinas Kesehatan", code="DINKES")
     other = make.agency(name="Kelurahan Sukabumi", code="SUKABUMI", kind="kelurahan")
-    public = fb.published(agency_=health, title="Posyandu Digital", summary="Catatan tumbuh kembang balita di ponsel.")
+    public = factories.published(agency_=health, title="Posyandu Digital", summary="Catatan tumbuh kembang balita di ponsel.")
     waiting = make.proposal(agency_=other, status="submitted", title="Pojok Baca Kelurahan",
                             submitted_at=public.submitted_at)
     reviewer = make.user(role="reviewer", name="Dr. Nanik Penilai")
-    fb.review(public, reviewer, score=4)
-    fb.vote(waiting)
+    factories.review(public, reviewer, score=4)
+    factories.vote(waiting)
     innovator = make.user(role="innovator", agency_=health, name="Rudi Inovator")
     admin = make.user(role="admin", name="Admin Lab")
-    event = fe.event(title="Sosialisasi Laboratorium Inovasi", kind="sosialisasi", capacity=40,
+    event = factories.event(title="Sosialisasi Laboratorium Inovasi", kind="sosialisasi", capacity=40,
                      declaration_text="Kami berkomitmen berinovasi untuk pelayanan publik.")
     db.session.commit()
     return dict(cycle=cycle, public=public, waiting=waiting, reviewer=reviewer, innovator=innovator, admin=admin,

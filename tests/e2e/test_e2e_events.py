@@ -1,12 +1,12 @@
 """Registering for a lab event, and joining the waitlist once it is full."""
 from app.extensions import db
-from tests import factories_events as fe
+from tests import factories
 from tests.e2e.conftest import log_in, mark_page, page_was_not_reloaded, screenshot
 from tests.factories import PASSWORD
 
 
 def test_register_then_waitlist(new_tab, base_url, make, javascript):
-    event = fe.event(title="Lokakarya Diagnose Masalah Layanan", capacity=1, kind="diagnose",
+    event = factories.event(title="Lokakarya Diagnose Masalah Layanan", capacity=1, kind="diagnose",
                      description="Menggali akar masalah layanan bersama mentor LAN.")
     first = make.user(role="innovator", name="Andi Pertama")
     second = make.user(role="innovator", name="Budi Kedua")

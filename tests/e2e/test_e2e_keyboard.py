@@ -4,7 +4,7 @@ import pytest
 
 from app.extensions import db
 from app.models import RUBRIC
-from tests import factories_events as fe
+from tests import factories
 from tests.e2e.conftest import log_in, settled
 from tests.factories import PASSWORD
 
@@ -37,7 +37,7 @@ def world(make):
     proposal = make.proposal(agency_=home, status="submitted", title="Parkir Elektronik")
     voter = make.user(role="innovator", name="Tari Pendukung")
     reviewer = make.user(role="reviewer", name="Yoga Penilai")
-    event = fe.event(title="Coaching Deliver", kind="coaching", capacity=10)
+    event = factories.event(title="Coaching Deliver", kind="coaching", capacity=10)
     db.session.commit()
     return dict(proposal=proposal, voter=voter, reviewer=reviewer, event=event)
 

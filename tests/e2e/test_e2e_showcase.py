@@ -3,7 +3,7 @@ import csv
 import io
 
 from app.extensions import db
-from tests import factories_board as fb
+from tests import factories
 from tests.e2e.conftest import screenshot
 
 
@@ -11,10 +11,10 @@ def test_citizen_browses_searches_and_downloads(page, base_url, make, javascript
     make.cycle()
     health = make.agency(name="Dinas Kesehatan", code="DINKES")
     works = make.agency(name="Dinas Pekerjaan Umum", code="DPUPR")
-    fb.published(agency_=health, title="Posyandu Digital Mayangan", summary="Jadwal dan catatan tumbuh kembang balita di ponsel.")
-    fb.published(agency_=works, title="Lapor Jalan Rusak", summary="Warga memotret jalan rusak; petugas datang dalam 3 hari.",
+    factories.published(agency_=health, title="Posyandu Digital Mayangan", summary="Jadwal dan catatan tumbuh kembang balita di ponsel.")
+    factories.published(agency_=works, title="Lapor Jalan Rusak", summary="Warga memotret jalan rusak; petugas datang dalam 3 hari.",
                  status="implemented", innovation_type="non_digital")
-    fb.published(agency_=health, title="Ambulans Desa Siaga", summary="Ambulans dipesan lewat telepon satu nomor.")
+    factories.published(agency_=health, title="Ambulans Desa Siaga", summary="Ambulans dipesan lewat telepon satu nomor.")
     db.session.commit()
 
     page.goto(f"{base_url}/")

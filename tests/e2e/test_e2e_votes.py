@@ -2,7 +2,7 @@
 import pytest
 
 from app.extensions import db
-from tests import factories_board as fb
+from tests import factories
 from tests.e2e.conftest import log_in, mark_page, page_was_not_reloaded, screenshot, settled
 from tests.factories import PASSWORD
 
@@ -13,7 +13,7 @@ def world(make):
     home = make.agency(name="Dinas Kesehatan", code="DINKES")
     other = make.agency(name="Kecamatan Mayangan", code="MAYANGAN", kind="kecamatan")
     proposal = make.proposal(agency_=home, status="submitted", title="Antrean Puskesmas Daring")
-    fb.published(agency_=other, title="Taman Baca Kelurahan")
+    factories.published(agency_=other, title="Taman Baca Kelurahan")
     voter = make.user(role="innovator", agency_=other, name="Dewi Pemilih")
     db.session.commit()
     return {"proposal": proposal, "voter": voter}

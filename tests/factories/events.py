@@ -1,4 +1,4 @@
-"""Factories for lab events: make_event(...), registration(...)."""
+"""Lab events, their registrations and signed declarations."""
 import itertools
 from datetime import datetime, timedelta, timezone
 

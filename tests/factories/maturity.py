@@ -1,4 +1,4 @@
-"""Factories for maturity tests: indicators, per-cycle levels and claims in any state."""
+"""Maturity: indicators, per-cycle levels and claims in any state."""
 import io
 import itertools
 
@@ -7,7 +7,9 @@ from app.maturity import services as maturity_services
 from app.models import Claim, IndicatorLevel
 from app.models import Indicator as IndicatorModel
 from app.models._types import utcnow
-from tests import factories_proposals as fp
+from tests.factories.core import user
+from tests.factories import proposals
+from tests.factories.proposals import PDF_BYTES
 
 _counter = itertools.count(1)
 
@@ -34,7 +36,7 @@ def levels(cycle, indicator_, points=(1, 2, 3)) -> list[IndicatorLevel]:
 def claim(proposal, indicator_, level: int, status: str = "pending", verified_level: int | None = None,
           verified_points: int | None = None, public: bool = False, attachment=None, note: str = "",
           reason: str = "", verifier=None) -> Claim:
-    attachment = attachment or fp.attachment(proposal)
+    attachment = attachment or proposals.attachment(proposal)
     obj = Claim(proposal_id=proposal.id, indicator_id=indicator_.id, claimed_level=level, note=note,
                 attachment_id=attachment.id, claimant_id=proposal.author_id, status=status,
                 verified_level=verified_level, verified_points=verified_points, public=public, reason=reason,
@@ -48,16 +50,16 @@ def upload_routes(client, cycle) -> dict:
     """The two routes that store evidence files, for one implemented proposal of a new innovator:
     {"proposal": upload(data, name), "maturity": upload(data, name), "innovator": user}.
     The national indicators must be loaded for the cycle."""
-    innovator = fp.quick_user("innovator")
-    proposal = fp.proposal_in("implemented", agency_=innovator.agency, author=innovator, cycle_=cycle)
+    innovator = user("innovator")
+    proposal = proposals.proposal_in("implemented", agency_=innovator.agency, author=innovator, cycle_=cycle)
     db.session.commit()
     indicator_ = maturity_services.scale_for(cycle).indicators[0]
 
-    def proposal_upload(data=fp.PDF_BYTES, name="bukti.pdf"):
+    def proposal_upload(data=PDF_BYTES, name="bukti.pdf"):
         return client.post(f"/proposals/{proposal.id}/attachments", data={"file": (io.BytesIO(data), name)},
                            content_type="multipart/form-data")
 
-    def maturity_upload(data=fp.PDF_BYTES, name="bukti.pdf"):
+    def maturity_upload(data=PDF_BYTES, name="bukti.pdf"):
         return client.post(f"/proposals/{proposal.id}/maturity/{indicator_.id}/claim", data={
             f"c{indicator_.id}-level": "2", f"c{indicator_.id}-file": (io.BytesIO(data), name)},
             content_type="multipart/form-data")

@@ -4,32 +4,31 @@ import re
 
 from app.extensions import db
 from app.models import Notification
-from tests import factories, factories_board as fb, factories_events as fe, factories_maturity as fm
-from tests.factories_proposals import attachment, proposal_in, quick_user
+from tests.factories import core, events, maturity, proposals, showcase
 
 ROLES = ("anonymous", "innovator_b", "reviewer", "innovator_a", "admin")
 
 
 def world() -> dict:
-    cycle = factories.cycle()
-    agency_a = factories.agency(code="DINKES", name="Dinas Kesehatan")
-    agency_b = factories.agency(code="DISHUB", name="Dinas Perhubungan")
+    cycle = core.cycle()
+    agency_a = core.agency(code="DINKES", name="Dinas Kesehatan")
+    agency_b = core.agency(code="DISHUB", name="Dinas Perhubungan")
     users = {
-        "innovator_a": quick_user("innovator", agency_=agency_a),
-        "innovator_b": quick_user("innovator", agency_=agency_b),
-        "reviewer": quick_user("reviewer"),
-        "admin": quick_user("admin"),
+        "innovator_a": core.user("innovator", agency_=agency_a),
+        "innovator_b": core.user("innovator", agency_=agency_b),
+        "reviewer": core.user("reviewer"),
+        "admin": core.user("admin"),
     }
-    draft = proposal_in("draft", agency_=agency_a, author=users["innovator_a"])
-    submitted = proposal_in("submitted", agency_=agency_a, author=users["innovator_a"])
-    approved = proposal_in("approved", agency_=agency_a, author=users["innovator_a"])
-    public = fb.published(agency_=agency_a, author=users["innovator_a"])
-    evidence = attachment(submitted)
-    event = fe.event(capacity=20, declaration_text="Kami berkomitmen berinovasi.")
+    draft = proposals.proposal_in("draft", agency_=agency_a, author=users["innovator_a"])
+    submitted = proposals.proposal_in("submitted", agency_=agency_a, author=users["innovator_a"])
+    approved = proposals.proposal_in("approved", agency_=agency_a, author=users["innovator_a"])
+    public = showcase.published(agency_=agency_a, author=users["innovator_a"])
+    evidence = proposals.attachment(submitted)
+    event = events.event(capacity=20, declaration_text="Kami berkomitmen berinovasi.")
     submitted.event_id = event.id
-    indicator = fm.indicator(name="Regulasi inovasi daerah")
-    fm.levels(cycle, indicator)
-    fm.claim(approved, indicator, level=2)
+    indicator = maturity.indicator(name="Regulasi inovasi daerah")
+    maturity.levels(cycle, indicator)
+    maturity.claim(approved, indicator, level=2)
     note = Notification(user_id=users["innovator_a"].id, message="Usulan Anda dinilai.", link=f"/proposals/{submitted.id}")
     db.session.add(note)
     db.session.commit()
