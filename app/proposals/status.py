@@ -13,7 +13,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app import audit, live
+from app import audit
 from app.cycles import city_today
 from app.extensions import db
 from app.labels import label
@@ -165,7 +165,6 @@ def change_status(proposal: Proposal, to_status: str, actor: User, note: str = "
     db.session.flush()
     audit.record("proposal_status", target=proposal, actor=actor, summary=proposal.title,
                  **{"from": from_status, "to": to_status, "note": note})
-    live.touch()
     if to_status == "submitted":
         from app.reviews.notifications import notify_submitted  # imported here: reviews imports this module
 
@@ -187,4 +186,3 @@ def set_published(proposal: Proposal, published: bool, actor: User) -> None:
     db.session.flush()
     audit.record("proposal_published" if published else "proposal_unpublished", target=proposal, actor=actor,
                  summary=proposal.title)
-    live.touch()

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from app import audit, live
+from app import audit
 from app.extensions import db
 from app.models import (
     RECOMMENDATIONS, RUBRIC, Agency, ConflictDeclaration, Cycle, Proposal, Review, StatusChange, User, Vote,
@@ -273,7 +273,6 @@ def save_review(proposal: Proposal, reviewer: User, scores: dict[str, int], reco
         change_status(proposal, "in_review", reviewer, note=_("Penilaian pertama masuk."))
     audit.record("review_created" if created else "review_updated", target=proposal, actor=reviewer,
                  summary=proposal.title, weighted_score=review.weighted_score, recommendation=recommendation)
-    live.touch()  # the leaderboard shows each agency's mean review score
     if created:
         notifications.notify_reviewed(proposal)
     return review, created
@@ -299,8 +298,6 @@ def declare_conflict(proposal: Proposal, reviewer: User, reason: str = "") -> bo
         Review.proposal_id == proposal.id, Review.reviewer_id == reviewer.id)).rowcount
     audit.record("review_conflict_declared", target=proposal, actor=reviewer, summary=proposal.title,
                  reason=reason, review_removed=bool(removed))
-    if removed:
-        live.touch()
     return True
 
 
@@ -376,6 +373,4 @@ def toggle_vote(proposal: Proposal, user: User, want: bool | None = None) -> tup
         voted = True
     else:
         voted = False
-    if changed:
-        live.touch()  # the leaderboard shows votes received
     return voted, vote_count(proposal.id)
