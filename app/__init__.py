@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 
 from app import database  # SQLite files are opened, never created, by connecting
 from app import database_pool  # noqa: F401  (tests pooled connections after idling)
+from app import live  # noqa: F401  (renews the shared pages' data version on every write they show)
 from app.config import DEFAULTS, load_config
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 

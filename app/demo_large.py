@@ -21,7 +21,6 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import func, insert, select, text
 from werkzeug.security import generate_password_hash
 
-from app import live
 from app.affairs import all_affairs
 from app.extensions import db
 from app.models import (
@@ -311,7 +310,6 @@ def load_large(proposals: int, votes: int, seed: int | None = None, echo=lambda 
     result.registrations = len(registration_rows)
     echo(f"  registrations: {result.registrations}")
 
-    live.touch()  # the leaderboard and showcase changed
     db.session.flush()
     if db.engine.dialect.name == "postgresql":
         # Fresh statistics, or the planner guesses row counts from an empty table

@@ -1,37 +1,116 @@
-"""The change counter behind the ETags and page caches of the public pages.
+"""The data version behind the shared pages, renewed by the data itself.
 
-Every write that changes what the leaderboard or the showcase shows bumps it
-(votes, decisions, publishing, edits, agencies, cycles, maturity). It lives in
-the database, so every app server behind the load balancer sees the same
-version at once.
+Every shared page (the public showcase and innovation pages, the leaderboard,
+open data and the feed, and the shared parts of the proposal list and the
+proposal page) is kept or answered 304 per data version: a counter in the
+database, so every app server behind the load balancer sees the same version
+at once. One session listener renews it in the transaction of every insert,
+update or delete of a row of a model those pages show (SHOWN_MODELS): through
+the unit of work (objects added, changed or deleted, at flush) or through a
+bulk `insert`/`update`/`delete` run with `session.execute`. No service bumps it
+by hand, so a new feature that writes a shown model is covered without a word.
+Writes the session does not see (raw SQL text, another program) do not renew it.
 """
 import threading
 import weakref
 
-from sqlalchemy import select, update
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.models import ChangeCounter
+from app.models import (
+    Agency, Attachment, ChangeCounter, Claim, Cycle, Indicator, IndicatorLevel, Proposal, Review, StatusChange, User, Vote,
+)
 from app.models._types import utcnow
 
 LEADERBOARD = "leaderboard"  # the name of the counter of all public data (kept from when only the board used it)
 
+# The models whose rows the shared pages show; a write to any other (notifications,
+# the audit log, comments, registrations, sessions...) leaves the version alone.
+SHOWN_MODELS = (
+    Proposal,  # every shared page: fields, status, lab stage, event link and "last changed" order of the list
+    StatusChange,  # the proposal page's timeline and the showcase's milestones
+    Attachment,  # the proposal page's evidence
+    Vote,  # vote counts on the list, the showcase and open data; votes received on the board
+    Review,  # the board's mean review score per agency
+    Agency,  # names and codes everywhere, the filters' choices, the board's rows
+    Cycle,  # years and filters, blind review on the list and proposal page, the board's cycle and target
+    User,  # names of authors and of who moved a status on the proposal page
+    Claim,  # the proposal page's maturity box; verified, published claims on the showcase page
+    Indicator,  # the maturity score's indicators and the showcase's published ones
+    IndicatorLevel,  # the points per level behind the maturity score
+)
+# Attributes of a shown model that no shared page shows and that change often (every
+# login, every comment): a change of these alone keeps the version.
+UNSHOWN_ATTRIBUTES = {
+    User: frozenset({"last_login_at", "password_hash", "session_generation"}),
+    Proposal: frozenset({"comments"}),
+}
+_SHOWN_TABLES = frozenset(model.__table__ for model in SHOWN_MODELS)
+_WROTE = "apusida_wrote_shown_rows"  # session.info flag: this transaction changed what shared pages show
 
-def touch(name: str = LEADERBOARD) -> None:
-    """Bump a counter in the caller's transaction (an atomic UPDATE, no read first)."""
-    db.session.info["live_touched"] = True  # lets the test set-up tell service writes from its own
-    result = db.session.execute(
+
+def _changes_what_is_shown(obj) -> bool:
+    """Does this dirty object really change a shown column or relationship?"""
+    unshown = UNSHOWN_ATTRIBUTES.get(type(obj), frozenset())
+    return any(attribute.history.has_changes() for attribute in inspect(obj).attrs if attribute.key not in unshown)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flushed_rows(session, flush_context):
+    # new, dirty and deleted still hold what this flush wrote (SQLAlchemy resets them after this event).
+    if session.info.get(_WROTE):
+        return
+    if any(isinstance(obj, SHOWN_MODELS) for obj in session.new) \
+            or any(isinstance(obj, SHOWN_MODELS) for obj in session.deleted) \
+            or any(isinstance(obj, SHOWN_MODELS) and _changes_what_is_shown(obj) for obj in session.dirty):
+        session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk_statement(orm_execute_state):
+    state = orm_execute_state
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    # insert(Model), also inside select(Model).from_statement(...), names its mapper;
+    # insert(Model.__table__) and the dialects' inserts (ON CONFLICT) only their table.
+    table = state.bind_mapper.local_table if state.bind_mapper is not None else state.statement.table
+    if table in _SHOWN_TABLES:
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _renew_on_commit(session):
+    # Once per transaction, at its real commit (not a savepoint's): flush first, so
+    # the changes this commit would flush count too. The renewal writes
+    # ChangeCounter, which is not a shown model, so it never calls for another.
+    if session.in_nested_transaction():
+        return
+    session.flush()
+    if session.info.pop(_WROTE, False):
+        _renew(session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_on_end(session, transaction):
+    if transaction.parent is None:  # the whole transaction ended: committed, or rolled back with its writes
+        session.info.pop(_WROTE, None)
+
+
+def _renew(session: Session, name: str = LEADERBOARD) -> None:
+    """Bump a counter in the session's transaction (an atomic UPDATE, no read first)."""
+    result = session.execute(
         update(ChangeCounter).where(ChangeCounter.name == name)
         .values(value=ChangeCounter.value + 1, changed_at=utcnow())
     )
     if result.rowcount == 0:
         try:
-            with db.session.begin_nested():
-                db.session.add(ChangeCounter(name=name, value=1, changed_at=utcnow()))
+            with session.begin_nested():
+                session.add(ChangeCounter(name=name, value=1, changed_at=utcnow()))
         except IntegrityError:  # another request created it meanwhile
-            touch(name)
+            _renew(session, name)
 
 
 def current(name: str = LEADERBOARD) -> int:

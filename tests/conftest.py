@@ -27,10 +27,8 @@ import os
 
 import pytest
 from alembic.migration import MigrationContext
-from flask import has_request_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.orm import Session
 
 from app import create_app, live, page_cache
 from app.config import normalise_database_url
@@ -52,31 +50,6 @@ class FreshContextClient(FlaskClient):
     def open(self, *args, **kwargs):
         with self.application.app_context():
             return super().open(*args, **kwargs)
-
-
-# Tests set up data with factories, straight into the database, where the app's
-# services would have bumped the change counter behind the public pages' ETags
-# and page cache (app.live). So a commit made by a test itself (outside any
-# request) that wrote rows and did not bump the counter bumps it, as the
-# services do.
-@event.listens_for(Session, "after_flush")
-def _note_test_side_write(session, flush_context):
-    if not has_request_context():
-        session.info["test_wrote"] = True
-
-
-@event.listens_for(Session, "before_commit")
-def _bump_counter_for_test_side_writes(session):
-    if has_request_context() or not session.info.get("test_wrote") or session.info.get("live_touched"):
-        return
-    live.touch()
-
-
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-def _forget_test_side_writes(session):
-    session.info.pop("test_wrote", None)
-    session.info.pop("live_touched", None)
 
 
 def make_app(tmp_path_factory, **overrides):

@@ -4,7 +4,6 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from app import live
 from app.extensions import db
 from app.leaderboard.services import compute_board
 from app.models import Agency
@@ -134,7 +133,6 @@ def test_board_query_count_does_not_grow_with_agencies(client, make, count_queri
         assert client.get("/leaderboard").status_code == 200
         assert client.get("/leaderboard", headers={"HX-Request": "true"}).status_code == 200
     _agencies_with_activity(make, 95, cycle)
-    live.touch()  # as every service does: the factories write rows directly
     db.session.commit()
     assert db.session.scalar(select(func.count(Agency.id))) == 100
     with count_queries() as large:

@@ -11,7 +11,7 @@ from flask_babel import format_number
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app import audit, live
+from app import audit
 from app.auth.services import require_good_password
 from app.extensions import db
 from app.inputs import max_length, too_long
@@ -88,7 +88,6 @@ def update_user(user: User, *, email: str, name: str, role: str, agency: Agency 
         audit.record("password_reset", target=user, summary=user.email)
     audit.record("user_updated", target=user, summary=user.email)
     db.session.flush()
-    live.touch()  # proposal pages name authors and who moved a status
     return user
 
 
@@ -109,7 +108,6 @@ def save_agency(agency: Agency | None, *, code: str, name: str, kind: str, paren
     agency.code, agency.name, agency.kind, agency.parent, agency.active = code, name.strip(), kind, parent, active
     db.session.flush()
     audit.record("agency_created" if created else "agency_updated", target=agency, summary=f"{code} {name}")
-    live.touch()  # the leaderboard lists agencies by name, kind and active flag
     return agency
 
 
@@ -124,7 +122,6 @@ def save_cycle(cycle: Cycle | None, **fields) -> Cycle:
     for key, value in fields.items():
         setattr(cycle, key, value)
     db.session.flush()
-    live.touch()  # the leaderboard and showcase show cycles: which is current, its year and target
     audit.record("cycle_created" if created else "cycle_updated", target=cycle, summary=str(cycle.year))
     return cycle
 
@@ -226,6 +223,5 @@ def import_agencies(data: bytes) -> ImportResult:
     for code, row in rows.items():
         existing[code].parent = existing.get(row["parent_code"]) if row["parent_code"] else None
     db.session.flush()
-    live.touch()
     audit.record("agencies_imported", summary=_("%(created)d baru, %(updated)d diperbarui", created=created, updated=updated))
     return ImportResult(created=created, updated=updated)

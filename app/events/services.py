@@ -13,7 +13,7 @@ from flask import has_request_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, insert, literal, select, update
 
-from app import audit, live
+from app import audit
 from app.extensions import db
 from app.models import LAB_STAGES, Event, Notification, Proposal, Registration, Signature, User
 from app.models._types import UTCDateTime, utcnow
@@ -413,5 +413,4 @@ def advance_stage(event: Event, proposal: Proposal, actor: User) -> str:
     proposal.lab_stage = target
     db.session.flush()
     audit.record("lab_stage_changed", proposal, summary=proposal.title, old=old, new=target, event_id=event.id)
-    live.touch()
     return target

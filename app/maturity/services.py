@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from app import audit, live
+from app import audit
 from app.extensions import db
 from app.models import VERIFIED_STATUSES, Attachment, Claim, Cycle, Indicator, IndicatorLevel, Proposal, User
 from app.models._types import utcnow
@@ -84,7 +84,6 @@ def save_indicator(indicator: Indicator | None, actor: User, *, code: str, name:
     db.session.flush()
     audit.record("maturity_indicator_saved", target=indicator, actor=actor, summary=indicator.name,
                  code=indicator.code, active=indicator.active)
-    live.touch()
     return indicator
 
 
@@ -222,7 +221,6 @@ def save_levels(cycle: Cycle, indicator: Indicator, actor: User, values: list[tu
                  summary=f"{indicator.name} ({cycle.year})", year=cycle.year,
                  before=[list(row) for row in before],
                  after=[[number, d.strip(), p] for number, (d, p) in enumerate(values, start=1)])
-    live.touch()
     return [LevelValue(number, d.strip(), p) for number, (d, p) in enumerate(values, start=1)]
 
 
@@ -281,7 +279,6 @@ def claim_level(proposal: Proposal, indicator: Indicator, claimant: User, *, lev
     audit.record("maturity_claimed", target=proposal, actor=claimant,
                  summary=f"{indicator.name}: level {level}", indicator=indicator.code, level=level,
                  attachment_id=attachment.id, claim_id=claim.id)
-    live.touch()
     return claim
 
 
@@ -326,7 +323,6 @@ def verify_claim(claim: Claim, verifier: User, decision: str, *, level: int | No
                  summary=f"{claim.indicator.name}: {status}", indicator=claim.indicator.code, claim_id=claim.id,
                  decision=status, claimed_level=claim.claimed_level, verified_level=claim.verified_level,
                  verified_points=claim.verified_points, reason=reason)
-    live.touch()
     return claim
 
 
@@ -339,7 +335,6 @@ def set_claim_public(claim: Claim, admin: User, public: bool) -> Claim:
     audit.record("maturity_claim_public", target=claim.proposal, actor=admin,
                  summary=f"{claim.indicator.name}: {'publik' if public else 'internal'}",
                  indicator=claim.indicator.code, claim_id=claim.id, public=public)
-    live.touch()
     return claim
 
 

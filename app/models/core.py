@@ -132,9 +132,10 @@ class AuditEntry(db.Model):
 
 
 class ChangeCounter(db.Model):
-    """A counter bumped whenever what a live page shows changes (votes,
-    decisions, submissions). Its value makes the ETag of the live leaderboard,
-    right across several app servers since it lives in the database."""
+    """The data version of the shared pages, renewed in the transaction of every
+    write of a model they show (app.live's session listener). Its value keys
+    their ETags and kept copies, right across several app servers since it
+    lives in the database."""
 
     __tablename__ = "change_counter"
 

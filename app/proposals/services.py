@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 
-from app import audit, live
+from app import audit
 from app.extensions import db
 from app.models import Attachment, AuditEntry, Comment, Proposal, User
 from app.proposals import search, storage
@@ -101,7 +101,6 @@ def create_proposal(author: User, agency, cycle, values: dict) -> Proposal:
     db.session.add(proposal)
     db.session.flush()
     audit.record("proposal_created", target=proposal, actor=author, summary=proposal.title, version=proposal.version)
-    live.touch()  # the proposal list shows a draft to its agency
     return proposal
 
 
@@ -144,7 +143,6 @@ def update_proposal(proposal: Proposal, editor: User, values: dict, base_version
     db.session.flush()
     audit.record("proposal_updated", target=proposal, actor=editor, summary=proposal.title,
                  fields=changed, version=proposal.version)
-    live.touch()  # the board shows lab stages; the showcase shows a published proposal's text
     return changed
 
 
@@ -339,7 +337,6 @@ def add_attachment(proposal: Proposal, uploader: User, filename: str | None, str
     db.session.flush()
     audit.record("attachment_added", target=proposal, actor=uploader, summary=attachment.original_name,
                  attachment_id=attachment.id, sha256=attachment.sha256, size=attachment.size)
-    live.touch()  # the proposal page lists its evidence
     return attachment
 
 

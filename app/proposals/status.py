@@ -14,7 +14,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app import audit, live, signals
+from app import audit, signals
 from app.cycles import city_today
 from app.extensions import db
 from app.labels import label
@@ -170,7 +170,6 @@ def change_status(proposal: Proposal, to_status: str, actor: User, note: str = "
     db.session.flush()
     audit.record("proposal_status", target=proposal, actor=actor, summary=proposal.title,
                  **{"from": from_status, "to": to_status, "note": note})
-    live.touch()
     signals.proposal_status_changed.send(proposal, change=change, actor=actor)
     return change
 
@@ -189,5 +188,4 @@ def set_published(proposal: Proposal, published: bool, actor: User) -> None:
     db.session.flush()
     audit.record("proposal_published" if published else "proposal_unpublished", target=proposal, actor=actor,
                  summary=proposal.title)
-    live.touch()
     signals.proposal_published.send(proposal, published=published, actor=actor)

@@ -15,7 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from app import audit, live, signals
+from app import audit, signals
 from app.extensions import db
 from app.models import (
     RECOMMENDATIONS, RUBRIC, ConflictDeclaration, Proposal, Review, StatusChange, User, Vote,
@@ -215,7 +215,6 @@ def save_review(proposal: Proposal, reviewer: User, scores: dict[str, int], reco
         change_status(proposal, "in_review", reviewer, note=_("Penilaian pertama masuk."))
     audit.record("review_created" if created else "review_updated", target=proposal, actor=reviewer,
                  summary=proposal.title, weighted_score=review.weighted_score, recommendation=recommendation)
-    live.touch()  # the leaderboard shows each agency's mean review score
     signals.review_saved.send(proposal, review=review, created=created)
     return review, created
 
@@ -240,8 +239,6 @@ def declare_conflict(proposal: Proposal, reviewer: User, reason: str = "") -> bo
         Review.proposal_id == proposal.id, Review.reviewer_id == reviewer.id)).rowcount
     audit.record("review_conflict_declared", target=proposal, actor=reviewer, summary=proposal.title,
                  reason=reason, review_removed=bool(removed))
-    if removed:
-        live.touch()
     return True
 
 
@@ -315,6 +312,5 @@ def toggle_vote(proposal: Proposal, user: User, want: bool | None = None) -> tup
     else:
         voted = False
     if changed:
-        live.touch()  # the leaderboard shows votes received
         signals.vote_toggled.send(proposal, voter=user, voted=voted)
     return voted, vote_count(proposal.id)

@@ -1,0 +1,389 @@
+"""The data version follows the data (app.live): a change of any model a shared
+page shows, made through the service a view calls, renews it in the same
+transaction, and the shared page shows the change at once, to the next anonymous
+visitor or to a colleague of the same audience. Writes that no shared page
+shows, a rolled-back transaction and a change that changes nothing leave it alone.
+
+Each case sees the page first (so its shared copy is kept under the old
+version), changes one thing through its service, commits as the view does, and
+sees the page again: a version left unrenewed would serve the kept copy."""
+import io
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app import live
+from app.admin import services as admin_services
+from app.events import services as event_services
+from app.extensions import db
+from app.maturity import services as maturity_services
+from app.models import RUBRIC, Agency, Comment, Notification, Registration, User, Vote
+from app.models._types import utcnow
+from app.proposals import services as proposal_services
+from app.proposals.status import change_status
+from app.reviews import services as review_services
+from tests import factories
+from tests.conftest import clients_of, login
+from tests.factories import PDF_BYTES, proposal_in
+
+
+@dataclass
+class Case:
+    url: str
+    before: FlaskClient  # who sees the page first (its shared copy is then kept)
+    after: FlaskClient  # who sees it after the change: the same audience
+    change: Callable[[], object]  # the service call a view makes
+    shows: Callable[[str], bool]  # does the page show the change?
+
+
+def _colleagues(app, make):
+    """An agency and the clients of two of its innovators (one audience of the proposal list and page)."""
+    agency = make.agency()
+    first, second = factories.user("innovator", agency_=agency), factories.user("innovator", agency_=agency)
+    db.session.commit()
+    return (agency, *clients_of(app, first, second))
+
+
+def _anonymous(app):
+    return app.test_client(), app.test_client()
+
+
+def _board_cells(html: str, name: str) -> list[str]:
+    """The leaderboard's figures for one agency: submitted, approved, implemented,
+    votes, mean score, points, target."""
+    start = html.index(f'<th scope="row">{name} ')
+    return re.findall(r"<td[^>]*>(.*?)</td>", html[start:html.index("</tr>", start)], re.S)
+
+
+def _results(html: str) -> str:
+    """The proposal list's results table."""
+    return html[html.index("<tbody>"):html.index("</tbody>")]
+
+
+# --- one case per shown model (and per shared page that shows it) ----------------------
+
+def proposal_edit_on_the_showcase(app, make):
+    admin = factories.user("admin")
+    innovation = factories.published(title="Judul Lama")
+    return Case("/", *_anonymous(app), lambda: proposal_services.update_proposal(
+        innovation, admin, {"title": "Judul Baru Inovasi"}, innovation.version), lambda html: "Judul Baru Inovasi" in html)
+
+
+def proposal_new_draft_on_the_list(app, make):
+    agency, one, two = _colleagues(app, make)
+    author, cycle = agency.users[0], make.cycle()
+    return Case("/proposals/", one, two, lambda: proposal_services.create_proposal(
+        author, agency, cycle, {"title": "Draf Baru Dinas"}), lambda html: "Draf Baru Dinas" in _results(html))
+
+
+def proposal_event_link_on_the_list(app, make):
+    """Linking to an event changes the proposal, so its place in the list's default order
+    ("last changed", Proposal.updated_at) too."""
+    agency, one, two = _colleagues(app, make)
+    earlier = proposal_in("submitted", agency_=agency, title="Usulan Pertama")
+    proposal_in("submitted", agency_=agency, title="Usulan Kedua")  # changed last: on top
+    event, member = factories.event(), agency.users[0]
+
+    def first_is_on_top(html):
+        table = _results(html)
+        return table.index("Usulan Pertama") < table.index("Usulan Kedua")
+
+    return Case("/proposals/", one, two, lambda: event_services.link_proposal(event, earlier, member), first_is_on_top)
+
+
+def status_change_on_the_proposal_page(app, make):
+    agency, one, two = _colleagues(app, make)
+    proposal, admin = proposal_in("submitted", agency_=agency), factories.user("admin")
+    return Case(f"/proposals/{proposal.id}", one, two, lambda: change_status(
+        proposal, "revision_requested", admin, "Lengkapi data dukung layanan."),
+        lambda html: "Lengkapi data dukung layanan." in html)
+
+
+def attachment_on_the_proposal_page(app, make):
+    agency, one, two = _colleagues(app, make)
+    proposal = proposal_in("submitted", agency_=agency)
+    uploader = agency.users[0]
+    return Case(f"/proposals/{proposal.id}", one, two, lambda: proposal_services.add_attachment(
+        proposal, uploader, "bukti-baru.pdf", io.BytesIO(PDF_BYTES)), lambda html: "download>bukti-baru.pdf</a>" in html)
+
+
+def _votable(make, agency=None):
+    proposal = factories.published(agency_=agency or make.agency(name="Dinas Didukung"))
+    return proposal, factories.user("reviewer")
+
+
+def vote_on_the_list(app, make):
+    agency, one, two = _colleagues(app, make)
+    proposal, voter = _votable(make, agency)
+    return Case("/proposals/", one, two, lambda: review_services.toggle_vote(proposal, voter),
+                lambda html: f'<span class="vote-count-{proposal.id}">1</span>' in html)
+
+
+def vote_on_the_leaderboard(app, make):
+    make.cycle()
+    proposal, voter = _votable(make)
+    return Case("/leaderboard", *_anonymous(app), lambda: review_services.toggle_vote(proposal, voter),
+                lambda html: _board_cells(html, "Dinas Didukung")[3] == "1")
+
+
+def vote_on_the_innovation_page(app, make):
+    proposal, voter = _votable(make)
+    return Case(f"/innovations/{proposal.id}", *_anonymous(app), lambda: review_services.toggle_vote(proposal, voter),
+                lambda html: "1 dukungan" in html)
+
+
+def review_on_the_leaderboard(app, make):
+    make.cycle()
+    proposal = factories.submitted(status="in_review", agency_=make.agency(name="Dinas Dinilai"))
+    reviewer = factories.user("reviewer")
+    factories.review(proposal, reviewer, score=3)
+    return Case("/leaderboard", *_anonymous(app), lambda: review_services.save_review(
+        proposal, reviewer, {name: 5 for name in RUBRIC}, "approve", "Sangat baik."),
+        lambda html: "100" in _board_cells(html, "Dinas Dinilai")[4])
+
+
+def agency_on_the_leaderboard(app, make):
+    make.cycle()
+    agency = make.agency(code="LAMA", name="Dinas Nama Lama")
+    return Case("/leaderboard", *_anonymous(app), lambda: admin_services.save_agency(
+        agency, code="LAMA", name="Dinas Nama Baru", kind="opd", parent=None, active=True),
+        lambda html: "Dinas Nama Baru" in html)
+
+
+def cycle_on_the_leaderboard(app, make):
+    cycle = make.cycle()
+    return Case("/leaderboard", *_anonymous(app), lambda: admin_services.save_cycle(
+        cycle, year=cycle.year, target_per_agency=3), lambda html: "paling sedikit 3 inovasi" in html)
+
+
+def user_on_the_proposal_page(app, make):
+    agency, one, two = _colleagues(app, make)
+    author = factories.user("innovator", agency_=agency, name="Nama Penulis Lama")
+    proposal = proposal_in("submitted", agency_=agency, author=author)
+    return Case(f"/proposals/{proposal.id}", one, two, lambda: admin_services.update_user(
+        author, email=author.email, name="Nama Penulis Baru", role="innovator", agency=agency, active=True),
+        lambda html: "Nama Penulis Baru" in html)
+
+
+def _matured(make):
+    """A published innovation with one verified claim on an indicator of its cycle."""
+    cycle = make.cycle()
+    indicator = factories.indicator(name="Indikator Lama", code="ind-lama")
+    factories.levels(cycle, indicator)
+    innovation = proposal_in("implemented", cycle_=cycle, published=True, published_at=utcnow())
+    return cycle, indicator, innovation
+
+
+def claim_on_the_innovation_page(app, make):
+    _cycle, indicator, innovation = _matured(make)
+    claim = factories.claim(innovation, indicator, 3, status="accepted", verified_level=3, verified_points=3)
+    admin = factories.user("admin")
+    return Case(f"/innovations/{innovation.id}", *_anonymous(app),
+                lambda: maturity_services.set_claim_public(claim, admin, True), lambda html: "Indikator Lama" in html)
+
+
+def indicator_on_the_innovation_page(app, make):
+    _cycle, indicator, innovation = _matured(make)
+    factories.claim(innovation, indicator, 3, status="accepted", verified_level=3, verified_points=3, public=True)
+    admin = factories.user("admin")
+    return Case(f"/innovations/{innovation.id}", *_anonymous(app), lambda: maturity_services.save_indicator(
+        indicator, admin, code=indicator.code, name="Indikator Baru", evidence=indicator.evidence,
+        order=indicator.order, active=True), lambda html: "Indikator Baru" in html)
+
+
+def indicator_level_on_the_innovation_page(app, make):
+    cycle, indicator, innovation = _matured(make)
+    factories.claim(innovation, indicator, 3, status="accepted", verified_level=3, verified_points=3, public=True)
+    admin = factories.user("admin")
+    return Case(f"/innovations/{innovation.id}", *_anonymous(app), lambda: maturity_services.save_levels(
+        cycle, indicator, admin, [("Uraian satu", 1), ("Uraian dua", 2), ("Uraian tiga yang baru", 3)]),
+        lambda html: "Uraian tiga yang baru" in html)
+
+
+CASES = [
+    proposal_edit_on_the_showcase, proposal_new_draft_on_the_list, proposal_event_link_on_the_list,
+    status_change_on_the_proposal_page, attachment_on_the_proposal_page,
+    vote_on_the_list, vote_on_the_leaderboard, vote_on_the_innovation_page, review_on_the_leaderboard,
+    agency_on_the_leaderboard, cycle_on_the_leaderboard, user_on_the_proposal_page,
+    claim_on_the_innovation_page, indicator_on_the_innovation_page, indicator_level_on_the_innovation_page,
+]
+
+
+@pytest.mark.parametrize("build", CASES, ids=[case.__name__ for case in CASES])
+def test_a_change_through_its_service_renews_the_shared_page(app, make, build):
+    case = build(app, make)
+    db.session.commit()
+    for _ in range(2):  # the second visit is served the kept copy
+        response = case.before.get(case.url)
+        assert response.status_code == 200
+        assert not case.shows(response.get_data(as_text=True))
+    version = live.version()
+    case.change()
+    db.session.commit()
+    assert live.version() != version
+    response = case.after.get(case.url)
+    assert response.status_code == 200
+    assert case.shows(response.get_data(as_text=True))
+
+
+def test_a_status_change_row_alone_renews_the_timeline(app, make):
+    """Its service (change_status) changes the proposal too; written alone, as the test
+    factories write it, the row still renews what the timeline shows."""
+    agency, one, two = _colleagues(app, make)
+    proposal = proposal_in("submitted", agency_=agency)
+    db.session.commit()
+    url = f"/proposals/{proposal.id}"
+    assert "Catatan perpindahan tersendiri." not in one.get(url).get_data(as_text=True)
+    factories.status_change(proposal, "submitted", "submitted", note="Catatan perpindahan tersendiri.")
+    db.session.commit()
+    assert "Catatan perpindahan tersendiri." in two.get(url).get_data(as_text=True)
+
+
+def test_every_shown_model_has_a_case():
+    covered = {"Proposal", "StatusChange", "Attachment", "Vote", "Review", "Agency", "Cycle", "User", "Claim",
+               "Indicator", "IndicatorLevel"}
+    assert {model.__name__ for model in live.SHOWN_MODELS} == covered
+
+
+# --- what does not renew it -------------------------------------------------------------
+
+def _count(model):
+    return lambda: db.session.scalar(select(func.count()).select_from(model))
+
+
+def comment(app, make):
+    proposal = proposal_in("submitted")
+    author = proposal.author
+
+    def write():
+        assert proposal.comments == []  # the discussion already read: the new comment joins it
+        proposal_services.add_comment(proposal, author, "Catatan diskusi internal.")
+
+    return write, _count(Comment)
+
+
+def event_registration(app, make):
+    event, person = factories.event(), factories.user("innovator")
+    return lambda: event_services.register(event, person), _count(Registration)
+
+
+def notification(app, make):
+    person = factories.user("innovator")
+    return lambda: db.session.add(Notification(user_id=person.id, message="Usulan Anda dinilai.")), _count(Notification)
+
+
+def login_time(app, make):
+    person = factories.user("innovator")
+    person_id = person.id
+    # A login sets the account's last login time (a column no shared page shows).
+    return (lambda: login(app.test_client(), person),
+            lambda: db.session.scalar(select(User.last_login_at).where(User.id == person_id)))
+
+
+UNSHOWN_WRITES = [comment, event_registration, notification, login_time]
+
+
+@pytest.mark.parametrize("build", UNSHOWN_WRITES, ids=[write.__name__ for write in UNSHOWN_WRITES])
+def test_a_write_no_shared_page_shows_keeps_the_version(app, make, build):
+    write, written = build(app, make)
+    db.session.commit()
+    before = written()
+    version = live.version()
+    write()
+    db.session.commit()
+    assert written() != before  # it did write
+    assert live.version() == version
+
+
+def test_a_rolled_back_transaction_renews_nothing_and_leaves_nothing_behind(make):
+    agency = make.agency(code="TETAP", name="Dinas Tetap")
+    proposal = proposal_in("submitted", agency_=agency)
+    db.session.commit()
+    version = live.version()
+    admin_services.save_agency(agency, code="TETAP", name="Dinas Sesaat", kind="opd", parent=None, active=True)
+    db.session.rollback()
+    assert live.version() == version
+    # The next transaction writes only what no shared page shows: still no renewal.
+    proposal_services.add_comment(proposal, proposal.author, "Hanya komentar.")
+    db.session.commit()
+    assert live.version() == version
+
+
+def test_a_rolled_back_savepoint_keeps_the_renewal_of_the_transaction_around_it(make):
+    agency = make.agency(code="INDUK", name="Dinas Lama")
+    make.agency(code="KEMBAR")
+    db.session.commit()
+    version = live.version()
+    admin_services.save_agency(agency, code="INDUK", name="Dinas Baru", kind="opd", parent=None, active=True)
+    with pytest.raises(IntegrityError):
+        with db.session.begin_nested():  # as services do for a row a parallel request may have made
+            db.session.add(Agency(code="KEMBAR", name="Dinas Kembar", kind="opd"))
+    db.session.commit()
+    assert live.version() != version
+    assert db.session.scalar(select(Agency.name).where(Agency.code == "INDUK")) == "Dinas Baru"
+
+
+def test_many_writes_in_one_transaction_renew_once(make, count_queries):
+    cycle = make.cycle()
+    agency = make.agency()
+    proposal, voter = _votable(make)
+    reviewed, reviewer = factories.submitted(status="in_review"), factories.user("reviewer")
+    db.session.commit()
+    before = live.current()
+    with count_queries() as counter:
+        review_services.toggle_vote(proposal, voter)
+        # A first review is written in a savepoint (a double click may have made it): not a commit.
+        review_services.save_review(reviewed, reviewer, {name: 4 for name in RUBRIC}, "approve", "Baik.")
+        admin_services.save_agency(agency, code=agency.code, name="Dinas Sekali", kind="opd", parent=None, active=True)
+        admin_services.save_cycle(cycle, year=cycle.year, target_per_agency=2)
+        db.session.commit()
+    assert live.current() == before + 1
+    assert len([s for s in counter.statements if s.lstrip().upper().startswith("UPDATE CHANGE_COUNTER")]) == 1
+
+
+def test_saving_what_is_already_there_renews_nothing(make):
+    agency = make.agency(code="SAMA", name="Dinas Sama")
+    db.session.commit()
+    version = live.version()
+    admin_services.save_agency(agency, code="SAMA", name="Dinas Sama", kind="opd", parent=None, active=True)
+    db.session.commit()
+    assert live.version() == version
+
+
+@pytest.mark.parametrize("statement", [
+    lambda: insert(Agency).values(code="MASSAL", name="Dinas Massal", kind="opd"),
+    lambda: select(Agency).from_statement(insert(Agency).values(code="MASSAL", name="Dinas Massal", kind="opd")
+                                          .returning(Agency)),
+    lambda: insert(Agency.__table__).values(code="MASSAL", name="Dinas Massal", kind="opd"),
+    lambda: update(Agency).where(Agency.code == "ADA").values(name="Dinas Diubah"),
+    lambda: delete(Vote).where(Vote.id > 0),
+], ids=["insert", "insert returning objects", "insert into the table", "update", "delete"])
+def test_a_bulk_statement_through_the_session_renews_the_version(make, statement):
+    make.agency(code="ADA")
+    factories.vote(factories.published())
+    db.session.commit()
+    version = live.version()
+    db.session.execute(statement())
+    db.session.commit()
+    assert live.version() != version
+
+
+@pytest.mark.parametrize("write", ["add", "change", "delete"])
+def test_objects_committed_without_a_flush_renew_the_version(make, write):
+    """The changes the commit itself flushes count too (test factories and services alike)."""
+    agency = make.agency(code="OBJEK", name="Dinas Objek")
+    db.session.commit()
+    version = live.version()
+    if write == "add":
+        db.session.add(Agency(code="BARU", name="Dinas Baru", kind="opd"))
+    elif write == "change":
+        agency.name = "Dinas Objek Berganti"
+    else:
+        db.session.delete(agency)
+    db.session.commit()
+    assert live.version() != version
