@@ -21,13 +21,14 @@ from app.htmx import is_htmx, render_block, render_page_or_block
 from app.inputs import form_status, int_arg, page_number
 from app.main.routes import dashboard_panel
 from app.models import (
-    ACTIVE_REGISTRATION_STATUSES, APPROVED_STATUSES, EVENT_KINDS, PENDING_REGISTRATION_STATUSES, Agency, Event,
+    ACTIVE_REGISTRATION_STATUSES, EVENT_KINDS, PENDING_REGISTRATION_STATUSES, Agency, Event,
     Proposal, Registration, Signature, User,
 )
 from app.models._types import utcnow
 from app.models.events import SEAT_STATUSES
 from app.proposals.permissions import visible_to
 from app.reviews.services import shown_agency
+from app.showcase.services import is_public
 
 DETAIL = "events/detail.html"
 
@@ -106,7 +107,7 @@ def _detail_context(event: Event, **extra) -> dict:
     if staff:
         proposals_stmt = proposals_stmt.where(visible_to(user))
     else:
-        proposals_stmt = proposals_stmt.where(Proposal.published.is_(True), Proposal.status.in_(APPROVED_STATUSES))
+        proposals_stmt = proposals_stmt.where(is_public())  # the showcase's rule
     proposals = db.session.scalars(proposals_stmt).all()
     context = dict(
         event=event, taken=taken, waiting=waiting,

@@ -27,7 +27,7 @@ RECOMMENDATIONS = ("approve", "revise", "reject")
 def rubric_score(scores):
     """DESIGN §2's weighted score of {criterion: score}: Σ weight × score / 5, from 20 (every
     score 1) to 100 (every score 5). The one formula: Review.weighted_score applies it to a
-    review's numbers in Python and to its columns in SQL, and a form's scores preview with it."""
+    review's numbers in Python and to its columns in SQL."""
     return sum(weight * scores[name] for name, weight in RUBRIC.items()) / 5
 
 
