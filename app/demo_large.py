@@ -24,8 +24,8 @@ from werkzeug.security import generate_password_hash
 from app.affairs import all_affairs
 from app.extensions import db
 from app.models import (
-    FORMS, INITIATORS, INNOVATION_TYPES, LAB_STAGES, MATURITIES, RUBRIC, VOTABLE_STATUSES,
-    Agency, Comment, Cycle, Event, Proposal, Registration, Review, StatusChange, User, Vote,
+    APPROVED_STATUSES, DECIDED_STATUSES, FORMS, INITIATORS, INNOVATION_TYPES, LAB_STAGES, MATURITIES, RUBRIC,
+    VOTABLE_STATUSES, Agency, Comment, Cycle, Event, Proposal, Registration, Review, StatusChange, User, Vote,
 )
 from app.models.events import SEAT_STATUSES
 
@@ -41,7 +41,8 @@ STATUS_WEIGHTS = {
     "draft": 12, "submitted": 20, "in_review": 20, "revision_requested": 5,
     "approved": 20, "rejected": 5, "implemented": 13, "withdrawn": 5,
 }
-REVIEWED_STATUSES = ("in_review", "revision_requested", "approved", "rejected", "implemented")
+# Reviews go to what has moved past "submitted": being reviewed, or decided.
+REVIEWED_STATUSES = ("in_review", *DECIDED_STATUSES)
 
 TITLE_WORDS = (
     ("Layanan", "Sistem", "Aplikasi", "Gerakan", "Klinik", "Pojok", "Rumah", "Sekolah", "Kampung", "Posko"),
@@ -190,7 +191,7 @@ def load_large(proposals: int, votes: int, seed: int | None = None, echo=lambda 
         status = rng.choices(statuses, weights)[0]
         created = now - timedelta(days=rng.randint(1, 300), minutes=rng.randint(0, 1440))
         submitted = status != "draft" and not (status == "withdrawn" and rng.random() < 0.3)
-        published = status in ("approved", "implemented") and rng.random() < 0.7
+        published = status in APPROVED_STATUSES and rng.random() < 0.7
         prefix, topic, suffix = (rng.choice(words) for words in TITLE_WORDS)
         title = f"{prefix} {topic} {suffix}"
         about = " ".join(sentence.format(topic=topic.lower()) for sentence in TOPIC_SENTENCES)
@@ -219,7 +220,7 @@ def load_large(proposals: int, votes: int, seed: int | None = None, echo=lambda 
         changes.append(dict(proposal_id=proposal_id, actor_id=row["author_id"], from_status="draft",
                             to_status="submitted", note="", created_at=row["submitted_at"]))
         if row["status"] != "submitted":
-            if row["status"] in ("approved", "implemented", "rejected", "revision_requested"):
+            if row["status"] in DECIDED_STATUSES:
                 changes.append(dict(proposal_id=proposal_id, actor_id=None, from_status="submitted",
                                     to_status="in_review", note="", created_at=row["submitted_at"] + timedelta(days=3)))
             if row["status"] == "implemented":

@@ -109,6 +109,14 @@ def current_url() -> str:
     return url_with()
 
 
+def status_groups() -> dict[str, tuple[str, ...]]:
+    """Every status group of the models by its name (SUBMITTED_STATUSES, SEAT_STATUSES...)."""
+    from app import models
+
+    return {name: value for name, value in vars(models).items()
+            if name.endswith("_STATUSES") or name == "PUBLIC_MILESTONES"}
+
+
 def register(app: Flask) -> None:
     i18n.install(app)
     # Filters shared by every feature are added here, once, through Flask's add_template_filter
@@ -127,6 +135,9 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(absolute_url=absolute_url, url_with=url_with, current_path=current_path,
                                  current_url=current_url, status_tag=status_tag, stage_tag=stage_tag,
                                  select_options=select_options, fixed_options=fixed_options)
+    # The named status groups (app.models), so templates test "status in APPROVED_STATUSES"
+    # by the same rule as the code, never a list of their own.
+    app.jinja_env.globals.update(status_groups())
     # Lets the layout link to a feature only once that feature is registered.
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
 

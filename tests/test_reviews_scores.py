@@ -1,7 +1,11 @@
 """Rubric arithmetic, calibration and reviewer statistics."""
-import pytest
+import random
 
-from app.models import RUBRIC
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import RUBRIC, Review, rubric_score
 from app.reviews import services
 from tests import factories
 
@@ -19,14 +23,28 @@ def test_rubric_weights_add_up_to_one_hundred():
     # novelty 4 (60), adaptability 2 (40), sustainability 5 (75), rest 3: (30+60+15+90+40+15+75) / 5
     ({name: 3 for name in RUBRIC} | {"novelty": 4, "adaptability": 2, "sustainability": 5}, 65.0),
 ])
-def test_weighted_score(scores, expected):
-    assert services.weighted_score(scores) == pytest.approx(expected)
+def test_rubric_score(scores, expected):
+    assert rubric_score(scores) == pytest.approx(expected)
 
 
-def test_model_weighted_score_matches_service(make):
+def test_model_weighted_score_matches_rubric_score(make):
     proposal = factories.submitted()
     review = factories.review(proposal, make.user(role="reviewer"), score=1, significance=5)
     assert review.weighted_score == 44.0
+
+
+def test_weighted_score_in_sql_equals_weighted_score_in_python(make):
+    # Review.weighted_score is one hybrid: the database computes the same number, to the
+    # last digit, as Python does from the loaded review (random scores, this engine).
+    rng = random.Random(15)
+    reviewer = make.user(role="reviewer")
+    reviews = [factories.review(factories.submitted(), reviewer, **{name: rng.randint(1, 5) for name in RUBRIC})
+               for _ in range(40)]
+    in_sql = dict(db.session.execute(select(Review.id, Review.weighted_score)).all())
+    assert in_sql == {review.id: review.weighted_score for review in reviews}
+    assert all(type(value) is float for value in in_sql.values())
+    mean = db.session.scalar(select(func.avg(Review.weighted_score)))
+    assert mean == pytest.approx(sum(review.weighted_score for review in reviews) / len(reviews), abs=1e-9)
 
 
 def test_calibration_hand_computed():

@@ -1,19 +1,11 @@
 """Administration for lab officers: users, agencies, cycles, audit log."""
-from flask import Blueprint, abort
-from flask_login import current_user
+from flask import Blueprint
+
+from app.auth.permissions import admin_only
 
 bp = Blueprint("admin", __name__)
-
-
-@bp.before_request
-def require_admin():
-    """Every admin route: anonymous to the login page, non-admins 403."""
-    from app.extensions import login_manager
-
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.is_admin:
-        abort(403)
+# Every admin route: anonymous to the login page, non-admins 403.
+bp.before_request(admin_only)
 
 
 from app.admin import routes  # noqa: E402,F401

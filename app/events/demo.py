@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.events.services import JAKARTA
 from app.extensions import db
-from app.models import Event, Registration, Signature, User
+from app.models import SEAT_STATUSES, Event, Registration, Signature, User
 
 PLEDGE = (
     "Kami, aparatur perangkat daerah Kota Probolinggo, berikrar untuk memberi gagasan, "
@@ -66,7 +66,7 @@ def load(today=None) -> list[Event]:
         for user in staff:
             if (event.id, user.id) in taken:
                 continue
-            seats = sum(1 for r in event.registrations if r.status in ("registered", "attended"))
+            seats = sum(1 for r in event.registrations if r.status in SEAT_STATUSES)
             full = event.capacity is not None and seats >= event.capacity
             queue += 1
             status = "waitlisted" if full else ("attended" if past else "registered")

@@ -1,7 +1,6 @@
 """Lab events: public calendar, event pages, registration, attendance, the pledge, linked ideas."""
 import json
 from datetime import datetime
-from functools import wraps
 
 from flask import Response, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,35 +11,26 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import signals
+from app.auth.permissions import admin_required
 from app.csv_export import to_csv
 from app.events import bp, services
 from app.events.calendar import build_calendar
 from app.events.forms import EventForm, LinkProposalForm
 from app.events.services import EventError
-from app.extensions import db, login_manager
+from app.extensions import db
 from app.htmx import is_htmx, render_block, render_page_or_block
 from app.inputs import form_status, int_arg, page_number
-from app.models import EVENT_KINDS, SHOWCASE_STATUSES, Agency, Event, Proposal, Registration, Signature, User
+from app.models import (
+    ACTIVE_REGISTRATION_STATUSES, EVENT_KINDS, PENDING_REGISTRATION_STATUSES, Agency, Event,
+    Proposal, Registration, Signature, User,
+)
 from app.models._types import utcnow
 from app.models.events import SEAT_STATUSES
 from app.proposals.permissions import visible_to
 from app.proposals.visibility import shown_agency
+from app.showcase.services import is_public
 
 DETAIL = "events/detail.html"
-
-
-def admin_required(view):
-    """Anonymous people go to the login page; staff who are not admins get 403."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        if not current_user.is_admin:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
 
 
 def load_event(event_id: int) -> Event:
@@ -117,14 +107,14 @@ def _detail_context(event: Event, **extra) -> dict:
     if staff:
         proposals_stmt = proposals_stmt.where(visible_to(user))
     else:
-        proposals_stmt = proposals_stmt.where(Proposal.published.is_(True), Proposal.status.in_(SHOWCASE_STATUSES))
+        proposals_stmt = proposals_stmt.where(is_public())  # the showcase's rule
     proposals = db.session.scalars(proposals_stmt).all()
     context = dict(
         event=event, taken=taken, waiting=waiting,
         seats_left=None if event.capacity is None else max(event.capacity - taken, 0),
         registration=registration,
         place=services.waitlist_place(registration) if registration else None,
-        can_cancel=bool(registration and registration.status in ("registered", "waitlisted")
+        can_cancel=bool(registration and registration.status in PENDING_REGISTRATION_STATUSES
                         and not event.cancelled and event.ends_at >= utcnow()),
         problem=services.registration_problem(event),
         signature=signature, signatures=signatures, signed=signed, signed_agencies=signed_agencies,
@@ -485,7 +475,7 @@ def my_upcoming_events(user):
     rows = db.session.scalars(
         select(Registration).options(joinedload(Registration.event))
         .join(Event, Event.id == Registration.event_id)
-        .where(Registration.user_id == user.id, Registration.status.in_(("registered", "waitlisted", "attended")),
+        .where(Registration.user_id == user.id, Registration.status.in_(ACTIVE_REGISTRATION_STATUSES),
                Event.ends_at >= utcnow(), Event.cancelled.is_(False))
         .order_by(Event.starts_at)
     ).all()

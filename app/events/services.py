@@ -15,13 +15,14 @@ from sqlalchemy import and_, case, func, insert, literal, select, update
 
 from app import audit
 from app.extensions import db
-from app.models import LAB_STAGES, Event, Notification, Proposal, Registration, Signature, User
+from app.models import (
+    ACTIVE_REGISTRATION_STATUSES, LAB_STAGES, PENDING_REGISTRATION_STATUSES, Event, Notification, Proposal, Registration, Signature, User,
+)
 from app.models._types import UTCDateTime, utcnow
 from app.models.events import SEAT_STATUSES
 from app.proposals.permissions import is_member
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
-ACTIVE_STATUSES = ("registered", "waitlisted", "attended")
 
 
 class EventError(Exception):
@@ -177,7 +178,7 @@ def cancel_event(event: Event, actor: User) -> int:
     db.session.flush()
     people = db.session.scalars(
         select(Registration.user_id).where(
-            Registration.event_id == event.id, Registration.status.in_(("registered", "waitlisted"))
+            Registration.event_id == event.id, Registration.status.in_(PENDING_REGISTRATION_STATUSES)
         )
     ).all()
     for user_id in people:
@@ -232,7 +233,7 @@ def register(event: Event, user: User) -> Registration:
         raise EventError(problem)
     _lock_event(event.id)
     existing = registration_of(event, user)
-    if existing is not None and existing.status in ACTIVE_STATUSES:
+    if existing is not None and existing.status in ACTIVE_REGISTRATION_STATUSES:
         return existing
     now = utcnow()
     if existing is None:
@@ -268,7 +269,7 @@ def cancel_registration(event: Event, user: User) -> list[Registration]:
     in the same transaction and is notified. Returns the promoted registrations."""
     _lock_event(event.id)
     registration = registration_of(event, user)
-    if registration is None or registration.status not in ("registered", "waitlisted"):
+    if registration is None or registration.status not in PENDING_REGISTRATION_STATUSES:
         if registration is not None and registration.status == "attended":
             raise EventError(_("Kehadiran Anda sudah dicatat; pendaftaran tidak dapat dibatalkan lagi."))
         raise EventError(_("Anda tidak terdaftar pada kegiatan ini."))

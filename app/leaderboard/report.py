@@ -9,8 +9,8 @@ from app.affairs import affair_name
 from app.extensions import db
 from app.xlsx import append_row, header_row
 from app.labels import label
-from app.leaderboard.services import compute_board, weighted_score
-from app.models import Agency, Cycle, Proposal, Review, User, Vote
+from app.leaderboard.services import compute_board
+from app.models import Agency, Cycle, Proposal, Review, User, vote_count_query
 from app.proposals.visibility import shown_agency_sql
 
 
@@ -19,13 +19,10 @@ def proposal_rows(cycle: Cycle, viewer: User):
     mean score and votes (one query)."""
     reviews = (
         select(Review.proposal_id.label("proposal_id"), func.count(Review.id).label("reviews"),
-               func.avg(weighted_score()).label("mean_score"))
+               func.avg(Review.weighted_score).label("mean_score"))
         .group_by(Review.proposal_id).subquery("reviews")
     )
-    votes = (
-        select(Vote.proposal_id.label("proposal_id"), func.count(Vote.id).label("votes"))
-        .group_by(Vote.proposal_id).subquery("votes")
-    )
+    votes = vote_count_query().subquery("votes")
     stmt = (
         select(Proposal.id, Proposal.title, Proposal.status, Proposal.published, Proposal.affair,
                Proposal.innovation_type, Proposal.lab_stage, Proposal.submitted_at,
@@ -35,8 +32,8 @@ def proposal_rows(cycle: Cycle, viewer: User):
                func.coalesce(votes.c.votes, 0).label("votes"))
         .join(Agency, Agency.id == Proposal.agency_id)
         .join(Cycle, Cycle.id == Proposal.cycle_id)
-        .outerjoin(reviews, reviews.c.proposal_id == Proposal.id)
         .outerjoin(votes, votes.c.proposal_id == Proposal.id)
+        .outerjoin(reviews, reviews.c.proposal_id == Proposal.id)
         .where(Proposal.cycle_id == cycle.id)
         .order_by(Agency.name, Proposal.id)
     )

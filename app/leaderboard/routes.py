@@ -5,10 +5,11 @@ from datetime import date
 from flask import abort, make_response, request, send_file
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from app import live, page_cache
+from app.auth.permissions import admin_required
 from app.cycles import current_cycle
 from app.extensions import db
 from app.htmx import is_htmx, render_page_or_block
@@ -131,14 +132,12 @@ def index():
 
 
 @bp.route("/leaderboard/report-<int:year>.xlsx")
-@login_required
+@admin_required
 def report(year: int):
     """The annual report of a cycle as an XLSX workbook (admins only)."""
     cycle = db.session.scalar(select(Cycle).where(Cycle.year == year))
     if cycle is None:
         abort(404)
-    if not current_user.is_admin:
-        abort(403)
     stream = annual_report(cycle, current_user)
     response = send_file(
         stream, as_attachment=True, download_name=f"apusida-laporan-{cycle.year}.xlsx",

@@ -7,12 +7,11 @@ agencies in queries, only in rows.
 """
 from dataclasses import dataclass, field
 
-from sqlalchemy import Float, case, cast, func, select
+from sqlalchemy import case, func, select
 
 from app.extensions import db
-from app.models import RUBRIC, SUBMITTED_STATUSES, Agency, Cycle, Proposal, Review, Vote
+from app.models import APPROVED_STATUSES, SUBMITTED_STATUSES, Agency, Cycle, Proposal, Review, Vote, vote_count_query
 
-APPROVED_STATUSES = ("approved", "implemented")
 POINTS_SUBMITTED = 1
 POINTS_APPROVED = 3
 POINTS_IMPLEMENTED = 5
@@ -78,12 +77,6 @@ class Board:
         return ",".join(str(s.agency_id) for s in self.standings)
 
 
-def weighted_score():
-    """DESIGN §2's weighted score of a review as a SQL expression (20 to 100)."""
-    total = sum(weight * getattr(Review, f"score_{name}") for name, weight in RUBRIC.items())
-    return cast(total, Float) / 5
-
-
 def _cycle_proposals(cycle: Cycle):
     """Conditions for the proposals that count on the board: this cycle, submitted."""
     return (Proposal.cycle_id == cycle.id, Proposal.status.in_(SUBMITTED_STATUSES))
@@ -103,14 +96,12 @@ def board_statement(cycle: Cycle, kind: str | None = None):
         .subquery("counts")
     )
     votes = (
-        select(Proposal.agency_id.label("agency_id"), func.count(Vote.id).label("votes"))
-        .join(Vote, Vote.proposal_id == Proposal.id)
-        .where(*_cycle_proposals(cycle))
-        .group_by(Proposal.agency_id)
+        vote_count_query(*_cycle_proposals(cycle), per=Proposal.agency_id)
+        .join(Proposal, Proposal.id == Vote.proposal_id)
         .subquery("votes")
     )
     scores = (
-        select(Proposal.agency_id.label("agency_id"), func.avg(weighted_score()).label("mean_score"))
+        select(Proposal.agency_id.label("agency_id"), func.avg(Review.weighted_score).label("mean_score"))
         .join(Review, Review.proposal_id == Proposal.id)
         .where(*_cycle_proposals(cycle))
         .group_by(Proposal.agency_id)

@@ -6,8 +6,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.maturity import services
-from app.maturity.services import CLAIMABLE_STATUSES
-from app.models import Attachment, Claim, Proposal, User
+from app.models import APPROVED_STATUSES, Attachment, Claim, Proposal, User
 
 DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -16,7 +15,7 @@ def load() -> None:
     """Indicators, then on each approved or implemented demo innovation: claims on the first
     indicators; the first two accepted, the third lowered with a reason, the fourth sent back."""
     services.load_indicators()
-    proposals = db.session.scalars(select(Proposal).where(Proposal.status.in_(CLAIMABLE_STATUSES))
+    proposals = db.session.scalars(select(Proposal).where(Proposal.status.in_(APPROVED_STATUSES))
                                    .order_by(Proposal.id)).all()
     verifier = db.session.scalar(select(User).where(User.role == "reviewer", User.active.is_(True)).order_by(User.id))
     for proposal in proposals:

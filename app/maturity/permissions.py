@@ -1,13 +1,12 @@
 """Who may see, claim, verify and publish maturity evidence. Used by views and templates;
 every view checks these on the server."""
-from app.maturity.services import CLAIMABLE_STATUSES
-from app.models import Proposal, User
+from app.models import APPROVED_STATUSES, Proposal, User
 from app.proposals.permissions import can_view, is_member
 
 
 def has_maturity(proposal: Proposal) -> bool:
     """Evidence is built only for approved or implemented innovations."""
-    return proposal.status in CLAIMABLE_STATUSES
+    return proposal.status in APPROVED_STATUSES
 
 
 def can_see(user: User, proposal: Proposal) -> bool:

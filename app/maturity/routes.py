@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app import signals
+from app.auth.permissions import admin_only
 from app.cycles import current_cycle
-from app.extensions import db, login_manager
+from app.extensions import db
 from app.htmx import is_htmx
 from app.inputs import form_status
 from app.maturity import bp, permissions, report, services
@@ -228,19 +229,11 @@ def publish(proposal_id: int, indicator_id: int):
 
 # --- admin: indicators, levels, export ---------------------------------------------
 
-def _require_admin():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not permissions.can_manage(current_user):
-        abort(403)
-    return None
-
-
 @bp.before_request
-def _admin_only():
+def _admin_pages():
     """Every /admin/maturity route: anonymous to the login page, non-admins 403."""
     if request.path.startswith("/admin/"):
-        return _require_admin()
+        return admin_only()
     return None
 
 

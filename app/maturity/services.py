@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from app import audit
 from app.extensions import db
-from app.models import VERIFIED_STATUSES, Attachment, Claim, Cycle, Indicator, IndicatorLevel, Proposal, User
+from app.models import APPROVED_STATUSES, VERIFIED_STATUSES, Attachment, Claim, Cycle, Indicator, IndicatorLevel, Proposal, User
 from app.models._types import utcnow
 from app.proposals.services import ServiceError, add_attachment
 
@@ -406,13 +406,10 @@ def scores_for(proposals: list[Proposal], scale: Scale) -> list[InnovationScore]
     return [score_claims(proposal, scale, claims[proposal.id]) for proposal in proposals]
 
 
-CLAIMABLE_STATUSES = ("approved", "implemented")
-
-
 def innovations(cycle: Cycle, agency_id: int | None = None) -> list[Proposal]:
     """The cycle's approved and implemented innovations (optionally of one agency), with their agency."""
     stmt = (select(Proposal).options(joinedload(Proposal.agency))
-            .where(Proposal.cycle_id == cycle.id, Proposal.status.in_(CLAIMABLE_STATUSES))
+            .where(Proposal.cycle_id == cycle.id, Proposal.status.in_(APPROVED_STATUSES))
             .order_by(Proposal.title, Proposal.id))
     if agency_id is not None:
         stmt = stmt.where(Proposal.agency_id == agency_id)

@@ -1,6 +1,9 @@
 """All models, importable from one place: `from app.models import Proposal`."""
 from app.models.core import AGENCY_KINDS, ROLES, Agency, AuditEntry, ChangeCounter, Cycle, User
-from app.models.events import EVENT_KINDS, REGISTRATION_STATUSES, Event, Registration, Signature
+from app.models.events import (
+    ACTIVE_REGISTRATION_STATUSES, EVENT_KINDS, PENDING_REGISTRATION_STATUSES, REGISTRATION_STATUSES, SEAT_STATUSES,
+    Event, Registration, Signature,
+)
 from app.models.maturity import CLAIM_STATUSES, VERIFIED_STATUSES, Claim, Indicator, IndicatorLevel
 from app.models.notifications import Notification
 from app.models.proposals import (
@@ -9,7 +12,14 @@ from app.models.proposals import (
     INNOVATION_TYPES,
     LAB_STAGES,
     MATURITIES,
-    SHOWCASE_STATUSES,
+    APPROVED_STATUSES,
+    DECIDED_STATUSES,
+    EDITABLE_STATUSES,
+    ENDED_STATUSES,
+    IN_REVIEW_STATUSES,
+    NOTE_REQUIRED_STATUSES,
+    PUBLIC_MILESTONES,
+    REPLICABLE_STATUSES,
     STATUSES,
     SUBMITTED_STATUSES,
     VOTABLE_STATUSES,
@@ -18,6 +28,6 @@ from app.models.proposals import (
     Proposal,
     StatusChange,
 )
-from app.models.reviews import RECOMMENDATIONS, RUBRIC, ConflictDeclaration, Review, Vote
+from app.models.reviews import RECOMMENDATIONS, RUBRIC, ConflictDeclaration, Review, Vote, rubric_score, vote_count_query, vote_counts
 
 __all__ = [name for name in dir() if not name.startswith("_")]

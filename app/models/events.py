@@ -78,6 +78,12 @@ class Registration(db.Model):
 
 # Registrations holding a seat: checked-in people keep theirs.
 SEAT_STATUSES = ("registered", "attended")
+# Registrations still in play: a seat, or a place on the waitlist (not cancelled). Registering
+# again while in one of these changes nothing.
+ACTIVE_REGISTRATION_STATUSES = ("registered", "waitlisted", "attended")
+# Still to come: a seat or a waitlist place, not attended yet. These may cancel, and are
+# the ones told when the event itself is cancelled.
+PENDING_REGISTRATION_STATUSES = ("registered", "waitlisted")
 
 
 class Signature(db.Model):

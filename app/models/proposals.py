@@ -24,11 +24,33 @@ STATUSES = (
     "implemented",
     "withdrawn",
 )
-# Statuses in which a proposal counts as submitted on the leaderboard, may be
-# voted on, or may appear on the showcase (with the published flag).
+# Status groups. Each rule about statuses has its one name here; code imports it from
+# app.models and templates read it as a global of the same name (app.templating).
+#
+# Submitted: reached through submission, so neither a draft nor withdrawn. The leaderboard
+# counts these (DESIGN §3), and so does an agency's progress to its target.
 SUBMITTED_STATUSES = ("submitted", "in_review", "revision_requested", "approved", "rejected", "implemented")
+# Under review: submitted and not decided yet. Only now do reviewers score and declare conflicts.
+IN_REVIEW_STATUSES = ("submitted", "in_review")
+# Decided: where an admin's decision moves a proposal (approve, request revision, reject,
+# mark implemented). From then on blind review no longer hides who proposed it.
+DECIDED_STATUSES = ("revision_requested", "approved", "rejected", "implemented")
+# The decisions that must say why: what to revise, or why it was rejected.
+NOTE_REQUIRED_STATUSES = ("revision_requested", "rejected")
+# Approved, whether or not it has been implemented since (that comes after approval). The
+# leaderboard's "approved", and what an admin may publish. So the showcase (approved and
+# published) and the national index's evidence hold these too: they are the same rule.
+APPROVED_STATUSES = ("approved", "implemented")
+# DESIGN §2: votes go to proposals that are submitted, in review, approved or implemented.
 VOTABLE_STATUSES = ("submitted", "in_review", "approved", "implemented")
-SHOWCASE_STATUSES = ("approved", "implemented")
+# The agency's turn to write: a draft, or a proposal sent back for revision.
+EDITABLE_STATUSES = ("draft", "revision_requested")
+# Ended without an innovation. No more evidence is added to these.
+ENDED_STATUSES = ("rejected", "withdrawn")
+# What another agency may copy: any submitted proposal that has not ended.
+REPLICABLE_STATUSES = tuple(status for status in SUBMITTED_STATUSES if status not in ENDED_STATUSES)
+# The moves of a published innovation that its public timeline shows.
+PUBLIC_MILESTONES = ("submitted", "approved", "implemented")
 
 
 class Proposal(db.Model):
@@ -106,7 +128,7 @@ class Proposal(db.Model):
 
     @property
     def on_showcase(self) -> bool:
-        return self.published and self.status in SHOWCASE_STATUSES
+        return self.published and self.status in APPROVED_STATUSES
 
     def __repr__(self) -> str:
         return f"<Proposal {self.id} {self.status}>"

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Proposal, User
 from app.proposals import services
-from app.proposals.status import change_status, set_published
+from app.proposals.status import TRANSITIONS, change_status, set_published
 
 DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
             b"trailer<</Root 1 0 R>>\n%%EOF\n")
@@ -187,7 +187,8 @@ def load(cycle=None) -> list[Proposal]:
         for step in PATHS[status]:
             if step == "implemented":
                 services.add_attachment(proposal, author, "bukti-penerapan.pdf", io.BytesIO(DEMO_PDF))
-            actor = author if step in ("submitted", "withdrawn") else reviewer if step == "in_review" else admin
+            # Whoever the status machine lets make this move.
+            actor = {"member": author, "reviewer": reviewer, "admin": admin}[TRANSITIONS[(proposal.status, step)]]
             change_status(proposal, step, actor, NOTES.get(step, ""))
         if published:
             set_published(proposal, True, admin)

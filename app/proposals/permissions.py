@@ -6,7 +6,7 @@ from flask import abort
 from sqlalchemy import and_, or_
 
 from app.extensions import db
-from app.models import VOTABLE_STATUSES, Proposal, User
+from app.models import EDITABLE_STATUSES, ENDED_STATUSES, IN_REVIEW_STATUSES, VOTABLE_STATUSES, Proposal, User
 
 
 def is_member(user: User, proposal: Proposal) -> bool:
@@ -41,7 +41,7 @@ def visible_to(user: User):
 
 def can_edit(user: User, proposal: Proposal) -> bool:
     """Drafts and proposals sent back for revision, by their agency (or an admin)."""
-    return (is_member(user, proposal) or user.is_admin) and proposal.status in ("draft", "revision_requested")
+    return (is_member(user, proposal) or user.is_admin) and proposal.status in EDITABLE_STATUSES
 
 
 def can_comment(user: User, proposal: Proposal) -> bool:
@@ -52,7 +52,7 @@ def can_upload(user: User, proposal: Proposal) -> bool:
     """Evidence: the agency while it is not decided against, and admins."""
     if user.is_authenticated and user.is_admin:
         return True
-    return is_member(user, proposal) and proposal.status not in ("rejected", "withdrawn")
+    return is_member(user, proposal) and proposal.status not in ENDED_STATUSES
 
 
 def can_vote(user: User, proposal: Proposal) -> bool:
@@ -71,7 +71,7 @@ def can_review(user: User, proposal: Proposal) -> bool:
         user.is_authenticated
         and user.is_reviewer
         and not is_member(user, proposal)
-        and proposal.status in ("submitted", "in_review")
+        and proposal.status in IN_REVIEW_STATUSES
     )
 
 

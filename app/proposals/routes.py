@@ -19,7 +19,9 @@ from app.cycles import current_cycle
 from app.extensions import db, login_manager
 from app.htmx import is_htmx, render_block, render_page_or_block
 from app.inputs import form_status, int_arg, max_length, page_number
-from app.models import INNOVATION_TYPES, LAB_STAGES, STATUSES, Agency, Attachment, Comment, Cycle, Proposal, StatusChange
+from app.models import (
+    INNOVATION_TYPES, LAB_STAGES, STATUSES, Agency, Attachment, Comment, Cycle, Proposal, StatusChange, vote_counts,
+)
 from app.proposals import bp, services, storage
 from app.proposals.forms import AttachmentForm, CommentForm, ProposalForm, SubmitForm, WithdrawForm
 from app.proposals.permissions import (
@@ -157,7 +159,7 @@ def _render_listing(filters: dict) -> str:
             total = (total.join(Agency, Agency.id == Proposal.agency_id).join(Cycle, Cycle.id == Proposal.cycle_id)
                      .where(*agency_conditions))
     page = paging.paginate(stmt, per_page=current_app.config["PROPOSALS_PER_PAGE"], as_rows=True, total=total)
-    votes = services.vote_counts([p.id for p in page.items])
+    votes = vote_counts([p.id for p in page.items])
     context = dict(page=page, votes=votes, filters=filters)
     if is_htmx():
         return render_block("proposals/index.html", "results", **context)

@@ -17,11 +17,11 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 
 from app import audit
 from app.extensions import db
-from app.models import Attachment, AuditEntry, Comment, Proposal, User
+from app.models import REPLICABLE_STATUSES, Attachment, AuditEntry, Comment, Proposal, User
 from app.proposals import search, storage
 from app.proposals.permissions import visible_to
 from app.proposals.status import REQUIRED_FIELDS, change_status
@@ -35,8 +35,6 @@ EDITABLE_FIELDS = {
     "lab_stage": _l("Tahap laboratorium"),
     "replicates_id": _l("Mereplikasi inovasi"),
 }
-# Statuses whose proposals others may replicate (an existing innovation, shared).
-REPLICABLE_STATUSES = ("submitted", "in_review", "revision_requested", "approved", "implemented")
 
 
 class ServiceError(ValueError):
@@ -372,13 +370,4 @@ def suggestions(user: User, text_typed: str, agency_id: int | None, exclude_id: 
     return list(db.session.scalars(stmt))
 
 
-def vote_counts(proposal_ids: list[int]) -> dict[int, int]:
-    """Votes per proposal for one page of a list, in one grouped query."""
-    from app.models import Vote
 
-    if not proposal_ids:
-        return {}
-    rows = db.session.execute(
-        select(Vote.proposal_id, func.count(Vote.id)).where(Vote.proposal_id.in_(proposal_ids)).group_by(Vote.proposal_id)
-    )
-    return dict(rows.all())

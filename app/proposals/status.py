@@ -18,7 +18,7 @@ from app import audit, signals
 from app.cycles import city_today
 from app.extensions import db
 from app.labels import label
-from app.models import Cycle, Proposal, StatusChange, User
+from app.models import APPROVED_STATUSES, NOTE_REQUIRED_STATUSES, Cycle, Proposal, StatusChange, User
 from app.models._types import utcnow
 
 # Who may make each move: "member" (a member of the proposal's agency, or an
@@ -38,7 +38,6 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     ("submitted", "withdrawn"): "member",
     ("revision_requested", "withdrawn"): "member",
 }
-NOTE_REQUIRED = {"revision_requested", "rejected"}
 
 SUMMARY_MAX_WORDS = 200
 DESIGN_MIN_WORDS = 300
@@ -152,7 +151,7 @@ def change_status(proposal: Proposal, to_status: str, actor: User, note: str = "
     if not may_move(actor, proposal, to_status):
         raise TransitionError(_("Anda tidak berwenang mengubah status usulan ini menjadi %(to)s.",
                                 to=label("status", to_status)))
-    if to_status in NOTE_REQUIRED and not note:
+    if to_status in NOTE_REQUIRED_STATUSES and not note:
         raise TransitionError(_("Tuliskan catatan: apa yang perlu diperbaiki atau mengapa usulan ditolak."))
     if to_status == "submitted":
         problems = submission_problems(proposal, actor)
@@ -161,7 +160,7 @@ def change_status(proposal: Proposal, to_status: str, actor: User, note: str = "
         proposal.submitted_at = utcnow()
     if to_status == "implemented" and not proposal.attachments:
         raise TransitionError(_("Lampirkan bukti penerapan sebelum menandai usulan sudah diterapkan."))
-    if to_status not in ("approved", "implemented"):
+    if to_status not in APPROVED_STATUSES:
         proposal.published = False  # only approved or implemented work is on the showcase
 
     proposal.status = to_status
@@ -178,7 +177,7 @@ def set_published(proposal: Proposal, published: bool, actor: User) -> None:
     """Publish an approved or implemented proposal to the showcase, or take it off."""
     if not actor.is_admin:
         raise TransitionError(_("Hanya admin yang dapat mempublikasikan inovasi."))
-    if published and proposal.status not in ("approved", "implemented"):
+    if published and proposal.status not in APPROVED_STATUSES:
         raise TransitionError(_("Hanya inovasi yang disetujui atau sudah diterapkan yang dapat dipublikasikan."))
     if proposal.published == published:
         return

@@ -7,11 +7,8 @@ notifications) imports it from here; this module imports no other feature.
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, false, literal
 
-from app.models import Agency, Cycle, Proposal, User
+from app.models import DECIDED_STATUSES, Agency, Cycle, Proposal, User  # blind review lifts once decided
 from app.proposals import permissions
-
-# After one of these the decision is made and blind review lifts.
-DECIDED_STATUSES = ("revision_requested", "approved", "rejected", "implemented")
 
 
 def hides_identity(user: User, proposal: Proposal) -> bool:

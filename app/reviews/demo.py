@@ -5,7 +5,7 @@ Creates only what is missing, so running it twice changes nothing.
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import RUBRIC, Proposal, Review, User, Vote
+from app.models import RUBRIC, VOTABLE_STATUSES, Proposal, Review, User, Vote
 from app.proposals import permissions
 
 # Each demo reviewer's habit: a harsh and a lenient one make calibration visible.
@@ -14,8 +14,9 @@ BIASES = {"reviewer": -1, "admin": 0}
 
 def load() -> None:
     """Reviews by the demo reviewer and admin on proposals under review or decided, and votes."""
+    # The votable ones for votes, and the rejected ones too for their reviews.
     proposals = db.session.scalars(select(Proposal).where(
-        Proposal.status.in_(("submitted", "in_review", "approved", "implemented", "rejected"))).order_by(Proposal.id)).all()
+        Proposal.status.in_((*VOTABLE_STATUSES, "rejected"))).order_by(Proposal.id)).all()
     if not proposals:
         return
     users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.id)).all()

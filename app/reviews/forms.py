@@ -6,7 +6,7 @@ from wtforms.validators import AnyOf, InputRequired, Optional
 
 from app.inputs import text_limit
 from app.labels import choices
-from app.models import RUBRIC, ConflictDeclaration, Review, StatusChange
+from app.models import NOTE_REQUIRED_STATUSES, RUBRIC, ConflictDeclaration, Review, StatusChange
 
 # Criteria of the KIPP 2023 rubric, in DESIGN order, with a hint on what to judge.
 CRITERIA = {
@@ -75,7 +75,7 @@ class DecisionForm(FlaskForm):
     def validate_note(self, field):
         from wtforms.validators import ValidationError
 
-        if self.decision.data in ("revision_requested", "rejected") and not (field.data or "").strip():
+        if self.decision.data in NOTE_REQUIRED_STATUSES and not (field.data or "").strip():
             raise ValidationError(_l("Tuliskan catatan: apa yang perlu diperbaiki atau mengapa usulan ditolak."))
 
 

@@ -5,11 +5,11 @@ conflict, the reviews, the cycle's scores) whatever the number of reviews.
 """
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import RUBRIC, Proposal, Review, User, Vote
+from app.models import APPROVED_STATUSES, IN_REVIEW_STATUSES, RUBRIC, Proposal, Review, User
 from app.proposals import permissions
 from app.proposals.status import allowed_moves
 from app.reviews import services
@@ -58,7 +58,8 @@ class ReviewPanel:
 
 
 def vote_state(proposal: Proposal, user: User) -> VoteState:
-    count, voted = services.vote_count_and_mine(proposal.id, user)
+    """The vote button's state for `user` (one query)."""
+    count, voted = services.vote_count_and_mine(proposal, user)
     return VoteState(
         proposal_id=proposal.id,
         count=count,
@@ -66,18 +67,6 @@ def vote_state(proposal: Proposal, user: User) -> VoteState:
         allowed=permissions.can_vote(user, proposal),
         own_agency=permissions.is_member(user, proposal),
     )
-
-
-def vote_counts(proposal_ids) -> dict[int, int]:
-    """Vote counts of many proposals in one query (for list pages)."""
-    ids = list(proposal_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Vote.proposal_id, func.count()).where(Vote.proposal_id.in_(ids)).group_by(Vote.proposal_id))
-    counts = dict.fromkeys(ids, 0)
-    counts.update({proposal_id: count for proposal_id, count in rows})
-    return counts
 
 
 def review_form_for(proposal: Proposal, review: Review | None, formdata=None) -> ReviewForm:
@@ -127,13 +116,13 @@ def build_panel(proposal: Proposal, user: User, *, review_form: ReviewForm | Non
         show_reviews=show_reviews, reviews=reviews, summary=summary, my_review=my_review,
         may_review=may_review, conflict_declared=conflict,
         may_declare_conflict=is_reviewer and not own_agency and not conflict
-        and proposal.status in services.REVIEWABLE_STATUSES,
+        and proposal.status in IN_REVIEW_STATUSES,
         editing=bool(editing and may_review), review_form=review_form,
         conflict_form=conflict_form or ConflictForm(prefix=f"c{proposal.id}", formdata=None),
         decision_form=None, publish_error=publish_error,
     )
     if permissions.can_decide(user, proposal):
         panel.decision_form, panel.decisions = decision_form_for(proposal, user, decision_form)
-        panel.may_publish = proposal.status in ("approved", "implemented") and not proposal.published
+        panel.may_publish = proposal.status in APPROVED_STATUSES and not proposal.published
         panel.may_unpublish = proposal.published
     return panel

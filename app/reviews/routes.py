@@ -16,20 +16,21 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import signals
+from app.auth.permissions import admin_required
 from app.auth.services import safe_next_url
 from app.cycles import current_cycle
 from app.extensions import db
 from app.htmx import is_htmx, render_page_or_block
 from app.inputs import page_number
 from app.labels import label
-from app.models import ConflictDeclaration, Notification, Proposal, Review
+from app.models import DECIDED_STATUSES, IN_REVIEW_STATUSES, ConflictDeclaration, Notification, Proposal, Review
 from app.notifications import services as notifications
 from app.proposals import permissions
 from app.proposals.permissions import load_proposal
 from app.proposals.status import TransitionError
 from app.reviews import bp, services
 from app.reviews.forms import ConflictForm, DecisionForm, PublishForm, VoteForm
-from app.reviews.panel import VoteState, build_panel, review_form_for, vote_counts, vote_state
+from app.reviews.panel import VoteState, build_panel, review_form_for
 from app.templating import score_text
 
 
@@ -78,15 +79,6 @@ def review_panel(proposal: Proposal):
     return build_panel(proposal, current_user)
 
 
-@bp.app_template_global("vote_state")
-def vote_state_global(proposal: Proposal):
-    return vote_state(proposal, current_user)
-
-
-@bp.app_template_global("vote_counts")
-def vote_counts_global(proposal_ids):
-    """{proposal id: votes} for a list page, in one query."""
-    return vote_counts(proposal_ids)
 
 
 @bp.app_template_global()
@@ -215,12 +207,12 @@ def vote(proposal_id: int):
 # --- decisions ---------------------------------------------------------------------------
 
 @bp.route("/proposals/<int:proposal_id>/decision", methods=["POST"])
-@login_required
+@admin_required
 def decision(proposal_id: int):
     """An admin approves, requests revision, rejects (note required) or marks implemented."""
-    proposal = load_proposal(proposal_id, check=permissions.can_decide)
+    proposal = load_proposal(proposal_id)
     form = DecisionForm(prefix=f"d{proposal.id}")
-    form.decision.choices = [(code, code) for code in services.DECISIONS]
+    form.decision.choices = [(code, code) for code in DECIDED_STATUSES]
     if form.validate():
         try:
             change = services.decide(proposal, current_user, form.decision.data, form.note.data or "")
@@ -248,10 +240,10 @@ def decision(proposal_id: int):
 
 
 @bp.route("/proposals/<int:proposal_id>/publish", methods=["POST"])
-@login_required
+@admin_required
 def publish(proposal_id: int):
     """An admin puts an approved or implemented innovation on the showcase, or takes it off."""
-    proposal = load_proposal(proposal_id, check=permissions.can_decide)
+    proposal = load_proposal(proposal_id)
     form = PublishForm()
     if not form.validate():
         abort(400)
@@ -283,7 +275,7 @@ def waiting_for(user):
         select(Proposal)
         .options(joinedload(Proposal.agency), joinedload(Proposal.author), joinedload(Proposal.cycle))
         .where(
-            Proposal.status.in_(services.REVIEWABLE_STATUSES),
+            Proposal.status.in_(IN_REVIEW_STATUSES),
             ~exists().where(ConflictDeclaration.proposal_id == Proposal.id, ConflictDeclaration.reviewer_id == user.id),
             ~exists().where(Review.proposal_id == Proposal.id, Review.reviewer_id == user.id),
         )
@@ -304,7 +296,7 @@ def queue():
     reviewed = db.session.scalars(
         select(Proposal).join(Review, Review.proposal_id == Proposal.id)
         .options(joinedload(Proposal.agency), joinedload(Proposal.author), joinedload(Proposal.cycle))
-        .where(Review.reviewer_id == current_user.id, Proposal.status.in_(services.REVIEWABLE_STATUSES))
+        .where(Review.reviewer_id == current_user.id, Proposal.status.in_(IN_REVIEW_STATUSES))
         .order_by(Review.updated_at.desc())
     ).unique().all()
     cycle = current_cycle()

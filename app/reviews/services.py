@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from statistics import fmean, pstdev
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, exists, false, func, or_, select
+from sqlalchemy import delete, exists, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -18,19 +18,14 @@ from sqlalchemy.exc import IntegrityError
 from app import audit, signals
 from app.extensions import db
 from app.models import (
-    RECOMMENDATIONS, RUBRIC, ConflictDeclaration, Proposal, Review, StatusChange, User, Vote,
+    DECIDED_STATUSES, IN_REVIEW_STATUSES, RECOMMENDATIONS, RUBRIC, ConflictDeclaration, Proposal, Review,
+    StatusChange, User, Vote, vote_count_query, vote_counts,
 )
 from app.models._types import utcnow
 from app.proposals import permissions
 from app.proposals.status import change_status, set_published
 
-REVIEWABLE_STATUSES = ("submitted", "in_review")
-# Decisions an admin makes from the panel: the status the proposal moves to.
-DECISIONS = ("approved", "revision_requested", "rejected", "implemented")
 SCORE_MIN, SCORE_MAX = 20.0, 100.0
-
-# The weighted score as SQL, so statistics need no per-review Python objects.
-WEIGHTED_SQL = sum(getattr(Review, f"score_{name}") * weight for name, weight in RUBRIC.items()) / 5.0
 
 
 class ReviewError(ValueError):
@@ -60,11 +55,6 @@ def may_see_reviews(user: User, proposal: Proposal) -> bool:
 
 
 # --- rubric arithmetic ----------------------------------------------------------
-
-def weighted_score(scores: dict[str, int]) -> float:
-    """Σ weight × score / 5 over the rubric: 20 when every score is 1, 100 when every score is 5."""
-    return sum(weight * scores[name] for name, weight in RUBRIC.items()) / 5
-
 
 @dataclass
 class ScoreSummary:
@@ -118,7 +108,7 @@ def calibrate(entries: list[tuple[int, int, float]]) -> dict[int, ScoreSummary]:
 def cycle_scores(cycle_id: int) -> dict[int, ScoreSummary]:
     """Mean and calibrated mean of every reviewed proposal of a cycle, in one query."""
     rows = db.session.execute(
-        select(Review.proposal_id, Review.reviewer_id, WEIGHTED_SQL)
+        select(Review.proposal_id, Review.reviewer_id, Review.weighted_score)
         .join(Proposal, Proposal.id == Review.proposal_id)
         .where(Proposal.cycle_id == cycle_id)
     )
@@ -142,7 +132,7 @@ def reviewer_stats(cycle_id: int) -> tuple[list[ReviewerStats], float | None]:
     Returns the rows (fewest reviews first) and the mean of all reviews.
     """
     rows = db.session.execute(
-        select(Review.reviewer_id, WEIGHTED_SQL)
+        select(Review.reviewer_id, Review.weighted_score)
         .join(Proposal, Proposal.id == Review.proposal_id)
         .where(Proposal.cycle_id == cycle_id)
     ).all()
@@ -227,7 +217,7 @@ def declare_conflict(proposal: Proposal, reviewer: User, reason: str = "") -> bo
     if not (getattr(reviewer, "is_authenticated", False) and reviewer.is_reviewer
             and permissions.can_view(reviewer, proposal)):
         raise NotAllowed(_("Hanya penilai yang dapat menyatakan konflik kepentingan."))
-    if proposal.status not in REVIEWABLE_STATUSES:
+    if proposal.status not in IN_REVIEW_STATUSES:
         raise ReviewError(_("Konflik kepentingan dinyatakan selama usulan masih dinilai."))
     reason = (reason or "").strip()
     try:
@@ -252,7 +242,7 @@ def decide(proposal: Proposal, admin: User, to_status: str, note: str = "") -> S
     """
     if not permissions.can_decide(admin, proposal):
         raise NotAllowed(_("Hanya admin yang dapat memutuskan usulan."))
-    if to_status not in DECISIONS:
+    if to_status not in DECIDED_STATUSES:
         raise ReviewError(_("Pilih keputusan."))
     change = change_status(proposal, to_status, admin, note)
     signals.decision_made.send(proposal, change=change, actor=admin)
@@ -268,19 +258,11 @@ def publish(proposal: Proposal, admin: User, published: bool) -> None:
 
 # --- votes ----------------------------------------------------------------------
 
-def vote_count(proposal_id: int) -> int:
-    """Counted from the rows, never kept in a counter column."""
-    return db.session.scalar(select(func.count()).select_from(Vote).where(Vote.proposal_id == proposal_id)) or 0
-
-
-def vote_count_and_mine(proposal_id: int, user: User) -> tuple[int, bool]:
-    """The proposal's votes and whether `user` is among them, in one query."""
-    mine = Vote.user_id == user.id if user.is_authenticated else false()
-    count, own = db.session.execute(
-        select(func.count(Vote.id), func.count(Vote.id).filter(mine)).where(Vote.proposal_id == proposal_id)
-    ).one()
-    return count, own > 0
-
+def vote_count_and_mine(proposal: Proposal, user: User) -> tuple[int, bool]:
+    """The proposal's votes (the one count, vote_count_query) and whether `user` is among them, in one query."""
+    mine = func.count(Vote.id).filter(Vote.user_id == user.id) if user.is_authenticated else literal(0)
+    row = db.session.execute(vote_count_query(Vote.proposal_id == proposal.id).add_columns(mine)).first()
+    return (row[1], row[2] > 0) if row else (0, False)
 
 
 def _insert_vote_once(proposal_id: int, user_id: int):
@@ -313,4 +295,4 @@ def toggle_vote(proposal: Proposal, user: User, want: bool | None = None) -> tup
         voted = False
     if changed:
         signals.vote_toggled.send(proposal, voter=user, voted=voted)
-    return voted, vote_count(proposal.id)
+    return voted, vote_counts([proposal.id])[proposal.id]

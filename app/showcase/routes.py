@@ -12,7 +12,7 @@ from app.extensions import db
 from app.htmx import is_htmx, render_page_or_block
 from app.inputs import DATE_MAX, DATE_MIN, int_arg, page_number
 from app.labels import LABELS
-from app.models import INNOVATION_TYPES, LAB_STAGES
+from app.models import INNOVATION_TYPES, LAB_STAGES, vote_counts
 from app.showcase import bp
 from app.showcase.caching import finish, make_etag, not_modified
 from app.showcase.services import (
@@ -24,7 +24,6 @@ from app.showcase.services import (
     public_milestones,
     public_replicate,
     showcase_query,
-    vote_total,
 )
 from app.urls import absolute_url
 
@@ -115,7 +114,7 @@ def detail(proposal_id: int):
     def render(**extra):
         return render_template(
             "showcase/detail.html", proposal=proposal, milestones=public_milestones(proposal),
-            votes=vote_total(proposal), replicates=public_replicate(proposal), **extra,
+            votes=vote_counts([proposal.id])[proposal.id], replicates=public_replicate(proposal), **extra,
         )
 
     return _conditional_page(etag, version, render, {})

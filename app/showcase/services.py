@@ -10,9 +10,8 @@ from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import aliased, joinedload
 
 from app.extensions import db
-from app.models import SHOWCASE_STATUSES, Agency, Cycle, Proposal, StatusChange, Vote
+from app.models import APPROVED_STATUSES, PUBLIC_MILESTONES, Agency, Cycle, Proposal, StatusChange, vote_count_query
 
-PUBLIC_MILESTONES = ("submitted", "approved", "implemented")
 
 # Public open-data columns, in order: DESIGN §2's field names plus a few facts.
 OPEN_DATA_FIELDS = (
@@ -25,7 +24,7 @@ OPEN_DATA_FIELDS = (
 def is_public():
     """SQL condition: a proposal the public may see."""
     # "published = true", not "IS true": PostgreSQL's B-tree indexes serve only the former.
-    return and_(Proposal.published == true(), Proposal.status.in_(SHOWCASE_STATUSES))
+    return and_(Proposal.published == true(), Proposal.status.in_(APPROVED_STATUSES))
 
 
 def published_proposals():
@@ -118,10 +117,6 @@ def public_milestones(proposal: Proposal) -> list[tuple[str, object]]:
     return sorted(milestones, key=lambda item: item[1])
 
 
-def vote_total(proposal: Proposal) -> int:
-    return db.session.scalar(select(func.count(Vote.id)).where(Vote.proposal_id == proposal.id)) or 0
-
-
 def public_replicate(proposal: Proposal) -> Proposal | None:
     """The innovation this one copies, only if that one is public too."""
     if proposal.replicates_id is None:
@@ -131,10 +126,7 @@ def public_replicate(proposal: Proposal) -> Proposal | None:
 
 def open_data_rows(limit: int | None = None) -> list[dict]:
     """Every published innovation as a dict of OPEN_DATA_FIELDS (one query)."""
-    votes = (
-        select(Vote.proposal_id.label("proposal_id"), func.count(Vote.id).label("votes"))
-        .group_by(Vote.proposal_id).subquery("votes")
-    )
+    votes = vote_count_query().subquery("votes")
     original = aliased(Proposal)
     stmt = (
         select(Proposal, Agency.code, Agency.name, Cycle.year, original.id, func.coalesce(votes.c.votes, 0))
@@ -142,7 +134,7 @@ def open_data_rows(limit: int | None = None) -> list[dict]:
         .join(Cycle, Cycle.id == Proposal.cycle_id)
         .outerjoin(votes, votes.c.proposal_id == Proposal.id)
         .outerjoin(original, and_(original.id == Proposal.replicates_id, original.published.is_(True),
-                                  original.status.in_(SHOWCASE_STATUSES)))
+                                  original.status.in_(APPROVED_STATUSES)))
         .where(is_public())
         .order_by(Proposal.published_at.desc(), Proposal.id.desc())
     )
