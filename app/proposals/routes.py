@@ -17,7 +17,7 @@ from app import live, page_cache, paging, signals
 from app.affairs import all_affairs
 from app.cycles import current_cycle
 from app.extensions import db, login_manager
-from app.htmx import is_htmx, render_block, render_page_or_block
+from app.htmx import is_htmx, render_block
 from app.inputs import form_status, int_arg, max_length, page_number
 from app.models import (
     INNOVATION_TYPES, LAB_STAGES, STATUSES, Agency, Attachment, Comment, Cycle, Proposal, StatusChange, vote_counts,
