@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
-from app import create_app, live, page_cache
+from app import caching, create_app, live
 from app.config import normalise_database_url
 from app.database import create_sqlite_file, script_directory
 from app.extensions import db, limiter
@@ -137,7 +137,7 @@ def _clean_state(request):
         wipe_tables(application)
         limiter.reset()
         with application.app_context():
-            page_cache.clear()
+            caching.clear()
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """All models, importable from one place: `from app.models import Proposal`."""
-from app.models.core import AGENCY_KINDS, ROLES, Agency, AuditEntry, ChangeCounter, Cycle, User
+from app.models.core import AGENCY_KINDS, ROLES, Agency, AuditEntry, ChangeCounter, Cycle, RoleChecks, User
 from app.models.events import EVENT_KINDS, REGISTRATION_STATUSES, Event, Registration, Signature
 from app.models.maturity import CLAIM_STATUSES, VERIFIED_STATUSES, Claim, Indicator, IndicatorLevel
 from app.models.notifications import Notification

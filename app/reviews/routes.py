@@ -12,6 +12,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from jinja2 import pass_context
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -92,22 +93,28 @@ def vote_counts_global(proposal_ids):
     return vote_counts(proposal_ids)
 
 
+# The viewer of these is the template's own current_user: the person, or in a
+# shared fragment the Audience it is rendered for (app.caching).
+
 @bp.app_template_global("hides_identity")
-def hides_identity_global(proposal: Proposal) -> bool:
-    """Blind review: hide agency and author of this proposal from the current user?"""
-    return services.hides_identity(current_user, proposal)
+@pass_context
+def hides_identity_global(context, proposal: Proposal) -> bool:
+    """Blind review: hide agency and author of this proposal from the template's viewer?"""
+    return services.hides_identity(context["current_user"], proposal)
 
 
 @bp.app_template_global("shown_agency")
-def shown_agency_global(proposal: Proposal, code: bool = False) -> str:
-    """The proposal's agency as the current user may read it (services.shown_agency)."""
-    return services.shown_agency(current_user, proposal, code=code)
+@pass_context
+def shown_agency_global(context, proposal: Proposal, code: bool = False) -> str:
+    """The proposal's agency as the template's viewer may read it (services.shown_agency)."""
+    return services.shown_agency(context["current_user"], proposal, code=code)
 
 
 @bp.app_template_global("shown_author")
-def shown_author_global(proposal: Proposal) -> str:
-    """The proposal's author as the current user may read it (services.shown_author)."""
-    return services.shown_author(current_user, proposal)
+@pass_context
+def shown_author_global(context, proposal: Proposal) -> str:
+    """The proposal's author as the template's viewer may read it (services.shown_author)."""
+    return services.shown_author(context["current_user"], proposal)
 
 
 @bp.app_template_global()
