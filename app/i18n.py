@@ -1,33 +1,56 @@
-"""Translation lookups: the catalogue found once per request, not once per text.
+"""Language: which one a request is in, and translation lookups.
 
-Flask-Babel finds the catalogue again on every call (context lookups, the
-locale's identifier, a cache key): about 25 µs each, several milliseconds on
-a page with a hundred texts. Here it is kept on the app context's `g` beside
-the locale object it was found for. Flask-Babel keeps that locale on
-`g._flask_babel.babel_locale` (Flask-Babel 4); force_locale() and refresh()
-replace or drop it, so a switch of language within a request is honoured.
+Indonesian is the default; a person picks English with the language switch,
+which keeps the choice in the session (`language_of`, read by Flask-Babel's
+locale selector and by the leaderboard's poll ahead of Flask).
+
+Templates and `gettext` here do not find the catalogue again for every text,
+as Flask-Babel's get_translations() does (about 12 µs a call; a page has a
+hundred texts). `gettext` keeps it on `g` beside the locale it was found for
+and uses it while flask_babel.get_locale() (public API, some 3 µs) still
+returns that locale, so force_locale() and refresh() are honoured. A
+template finds it once per rendering: a context processor hands it to the
+template context (as TEMPLATE_CATALOGUE), and its _() and ngettext() read it
+from there; a macro imported without the context falls back to `catalogue()`.
 """
 from babel.support import NullTranslations
-from flask import Flask, g, has_app_context
-from flask_babel import get_domain, get_locale
+from flask import Flask, current_app, g, has_request_context, session
+from flask_babel import get_locale, get_translations
 from jinja2 import pass_context
 from markupsafe import Markup
 
 _NO_TRANSLATION = NullTranslations()
+DEFAULT_LANGUAGE = "id"
+TEMPLATE_CATALOGUE = "gettext_catalogue"  # the template context's name for this rendering's catalogue
+
+
+def language_of(session_data, config) -> str:
+    """Indonesian unless the person picked English with the language switch."""
+    chosen = session_data.get("lang") if session_data is not None else None
+    return chosen if chosen in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector: the language of this request's session."""
+    return language_of(session if has_request_context() else None, current_app.config)
+
+
+def current_language() -> str:
+    """The language code this request is rendered in ("id" or "en")."""
+    locale = get_locale()
+    return locale.language if locale else DEFAULT_LANGUAGE
 
 
 def catalogue():
     """The translations of the current locale (none outside the app)."""
-    if not has_app_context():
+    locale = get_locale()
+    if locale is None:  # no app context
         return _NO_TRANSLATION
-    namespace = g._get_current_object().__dict__  # one context lookup instead of several
-    cached = namespace.get("_catalogue")
-    if cached is not None:
-        locale = getattr(namespace.get("_flask_babel"), "babel_locale", None)
-        if locale is not None and cached[0] is locale:
-            return cached[1]
-    translations = get_domain().get_translations()
-    namespace["_catalogue"] = (get_locale(), translations)
+    kept = g.get("apusida_catalogue")
+    if kept is not None and kept[0] is locale:
+        return kept[1]
+    translations = get_translations()
+    g.apusida_catalogue = (locale, translations)
     return translations
 
 
@@ -37,10 +60,15 @@ def gettext(text: str, **variables) -> str:
     return translated % variables if variables else translated
 
 
+def _catalogue_of(context):
+    """The catalogue of this rendering (see TEMPLATE_CATALOGUE)."""
+    return context.get(TEMPLATE_CATALOGUE) or catalogue()
+
+
 @pass_context
 def _template_gettext(context, text: str, **variables) -> str:
     """_() in templates: what Jinja's "newstyle" gettext does, without its two extra indirections."""
-    translated = catalogue().ugettext(text)
+    translated = _catalogue_of(context).ugettext(text)
     if context.eval_ctx.autoescape:
         translated = Markup(translated)
     # Formatting with no variables only turns "%%" into "%": skip it for texts without "%".
@@ -50,12 +78,14 @@ def _template_gettext(context, text: str, **variables) -> str:
 @pass_context
 def _template_ngettext(context, singular: str, plural: str, num: int, **variables) -> str:
     variables.setdefault("num", num)
-    translated = catalogue().ungettext(singular, plural, num)
+    translated = _catalogue_of(context).ungettext(singular, plural, num)
     if context.eval_ctx.autoescape:
         translated = Markup(translated)
     return translated % variables
 
 
 def install(app: Flask) -> None:
-    """Templates' _(), gettext() and ngettext() use the kept catalogue (Flask-Babel's behaviour, faster)."""
+    """Templates' _(), gettext() and ngettext() use the catalogue found once per
+    rendering (Flask-Babel's behaviour, faster)."""
     app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext)
+    app.context_processor(lambda: {TEMPLATE_CATALOGUE: catalogue()})

@@ -1,9 +1,9 @@
 """Jinja filters and globals used across templates."""
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal
 from markupsafe import Markup, escape
 
-from app import i18n, page_cache
+from app import caching, i18n, live
 from app.affairs import affair_choices, affair_name
 from app.labels import choices, label
 from app.urls import absolute_url
@@ -57,22 +57,19 @@ def select_options(choices, selected) -> Markup:
         for value, text in choices))
 
 
-# Fixed choice lists shown as filters, rendered once per language.
+# Fixed choice lists shown as filters, rendered once per language (kept in app.caching's store).
 _FIXED_CHOICES = {
     "status": lambda: choices("status"),
     "lab_stage": lambda: choices("lab_stage"),
     "innovation_type": lambda: choices("innovation_type"),
     "affair": affair_choices,
 }
-_fixed_options_cache: dict[tuple[str, str], Markup] = {}
 
 
 def fixed_options(kind: str, selected: str | None) -> Markup:
-    """select_options() of a fixed list (labels or government affairs), from a per-language copy."""
-    key = (kind, str(get_locale()))
-    rendered = _fixed_options_cache.get(key)
-    if rendered is None:
-        rendered = _fixed_options_cache[key] = select_options(_FIXED_CHOICES[kind](), None)
+    """select_options() of a fixed list (labels or government affairs), from a kept copy."""
+    rendered = caching.remember(caching.key("fixed-options", live.version(), kind),
+                                lambda: select_options(_FIXED_CHOICES[kind](), None))
     if not selected:
         return rendered
     marker = '<option value="' + _text(selected) + '">'
@@ -82,10 +79,10 @@ def fixed_options(kind: str, selected: str | None) -> Markup:
 def url_with(**changes) -> str:
     """The current URL with some query arguments changed (for paging and sorting).
 
-    A page shared through app.page_cache starts from the arguments its view
-    read (page_cache.known_args), so an argument it ignored never finds its way
+    A page shared through app.caching starts from the arguments its view
+    read (caching.known_args), so an argument it ignored never finds its way
     into the shared copy."""
-    known = page_cache.known_args()
+    known = caching.known_args()
     args = dict(known) if known is not None else request.args.to_dict(flat=True)
     for key, value in changes.items():
         if value is None or value == "":
@@ -143,9 +140,8 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def inject_globals():
-        locale = get_locale()
         return {
-            "current_language": locale.language if locale else "id",
+            "current_language": i18n.current_language(),
             "htmx_url": current_app.config["HTMX_URL"],
             "htmx_sri": current_app.config["HTMX_SRI"],
         }

@@ -273,7 +273,7 @@ def wrk(base: str, path: str, seconds: int, headers: dict | None = None, lua_ext
 
 # The reference rows ("rendered every time") are measured on a second
 # gunicorn whose shared page store keeps nothing (PAGE_CACHE_MAX_BYTES=0, read
-# by app.page_cache), so every request renders the page in full, as right
+# by app.caching), so every request renders the page in full, as right
 # after a change of the data, through the very same code otherwise. An ignored
 # query argument with a new value each time no longer does that: the store's
 # key holds only the arguments a page reads, as parsed, so such an argument

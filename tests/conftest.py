@@ -30,7 +30,7 @@ from alembic.migration import MigrationContext
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 
-from app import create_app, live, page_cache
+from app import caching, create_app, live
 from app.config import normalise_database_url
 from app.database import create_sqlite_file, script_directory
 from app.extensions import db, limiter
@@ -187,7 +187,7 @@ def database(request):
         connection.close()
     limiter.reset()
     with application.app_context():
-        page_cache.clear()
+        caching.clear()
 
 
 @pytest.fixture

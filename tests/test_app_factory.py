@@ -1,6 +1,7 @@
 import pytest
 
 from app import create_app
+from app.extensions import limiter
 from app.config import ConfigError, load_config, normalise_database_url
 
 
@@ -96,3 +97,11 @@ def test_language_switch_to_english_and_back(client):
 def test_language_switch_refuses_offsite_next(client):
     response = client.post("/language", data={"lang": "en", "next": "https://evil.example/"})
     assert response.headers["Location"] == "/"
+
+
+def test_the_rate_limiter_checks_only_the_views_it_decorates(app):
+    """Flask-Limiter's per-request check for app-wide limits is taken out (Apusida has
+    none; see app._init_limiter): no request hook of it runs. The login form's own
+    limits still hold (tests/test_auth_hardening.py)."""
+    hooks = app.before_request_funcs.get(None, [])
+    assert hooks and not any(getattr(hook, "__self__", None) is limiter for hook in hooks)

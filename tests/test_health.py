@@ -10,7 +10,6 @@ from sqlalchemy import event, exc, text
 from app import create_app, database, errors
 from app.extensions import db
 from app.main import routes as main_routes
-from tests.conftest import login
 
 
 @pytest.fixture

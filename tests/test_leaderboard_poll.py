@@ -1,6 +1,11 @@
 """The leaderboard poll answered ahead of Flask (app.leaderboard.poll) while the board is unchanged."""
+import ast
+import importlib.util
+import inspect
+
 from werkzeug.test import Client
 
+from app.leaderboard import poll
 from app.extensions import db
 from tests import factories
 
@@ -63,3 +68,17 @@ def test_only_htmx_polls_take_the_shortcut(client, make):
     assert client.get("/leaderboard", headers={"If-None-Match": etag}).status_code == 200
     restore = {**HX, "HX-History-Restore-Request": "true", "If-None-Match": etag}
     assert client.get("/leaderboard", headers=restore).status_code == 200
+
+
+def test_the_shortcut_imports_neither_the_app_factory_nor_a_view_module():
+    """It takes each function from the module that owns it (language_of from app.i18n,
+    the board's ETag from leaderboard.services), never from app/__init__.py or routes."""
+    imported = []
+    for node in ast.walk(ast.parse(inspect.getsource(poll))):
+        if isinstance(node, ast.ImportFrom):
+            imported += [node.module] if node.module != "app" else [f"app.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            imported += [alias.name for alias in node.names]
+    own = [name for name in imported if name.startswith("app.")]
+    assert own and all(importlib.util.find_spec(name) is not None for name in own)  # modules, not the factory's names
+    assert not any(name.endswith(".routes") for name in own)

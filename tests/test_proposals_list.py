@@ -1,5 +1,5 @@
 """The proposal list: constant queries, full-text search on both engines, filters, HTMX."""
-from app import page_cache
+from app import caching
 from app.extensions import db
 from app.models import Proposal, Vote
 from tests import factories
@@ -26,7 +26,7 @@ def test_list_issues_the_same_number_of_queries_for_5_and_500(client, make, coun
     db.session.commit()
     login(client, viewer)
     client.get("/proposals/")  # warm-up (first request compiles templates)
-    page_cache.clear()  # measure the rendering, not the shared copy
+    caching.clear()  # measure the rendering, not the shared copy
     with count_queries() as small:
         assert client.get("/proposals/").status_code == 200
 
@@ -35,7 +35,7 @@ def test_list_issues_the_same_number_of_queries_for_5_and_500(client, make, coun
     voters = [factories.user("innovator", agency_=make.agency()) for _ in range(3)]
     db.session.add_all([Vote(proposal_id=p.id, user_id=v.id) for p in proposals[-30:] for v in voters])
     db.session.commit()
-    page_cache.clear()
+    caching.clear()
     with count_queries() as large:
         html = client.get("/proposals/").get_data(as_text=True)
     assert "500 usulan" in html

@@ -1,5 +1,5 @@
 """The proposal list's filters and results are rendered once per data version for
-each audience (role and agency) and shared within it (app.page_cache.fragment):
+each audience (role and agency) and shared within it (app.caching.fragment):
 no one sees another audience's list, nor a list older than the data."""
 from app.extensions import db
 from tests import factories

@@ -5,7 +5,7 @@ from sqlalchemy import String, Text, func, select
 from sqlalchemy.exc import DataError, IntegrityError
 
 from app.extensions import db
-from app.models import Agency, Comment, ConflictDeclaration, Proposal, Review, User
+from app.models import Agency, Comment, ConflictDeclaration, Proposal, User
 from app.models._types import MAX_LENGTH
 from tests import factories
 from tests.conftest import is_postgres, login

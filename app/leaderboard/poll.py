@@ -16,6 +16,11 @@ from werkzeug.exceptions import SecurityError
 from werkzeug.wrappers import Request
 
 from app import live
+from app.auth import signed_in
+from app.extensions import db
+from app.i18n import language_of
+from app.leaderboard.services import BOARD_CACHE_CONTROL, board_etag, requested_board
+from app.security import default_headers, private_cache_control
 
 POLL_PATH = "/leaderboard"
 
@@ -45,12 +50,6 @@ class PollShortcut:
 
     def _not_modified(self, request: Request) -> list[tuple[str, str]] | None:
         """The 304's headers when the client holds the current board, else None."""
-        from app import language_of
-        from app.auth import signed_in
-        from app.extensions import db
-        from app.leaderboard.routes import BOARD_CACHE_CONTROL, board_etag, requested_board
-        from app.security import default_headers, private_cache_control
-
         app = self.app
         if not self._host_is_trusted(request):
             return None  # Flask refuses it (TRUSTED_HOSTS)

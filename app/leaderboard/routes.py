@@ -1,59 +1,52 @@
 """Views of the leaderboard: the public board (live by HTMX polling) and the admins' report."""
-from dataclasses import replace
-from datetime import date
+import sys
+from functools import cache
 
 from flask import abort, make_response, request, send_file
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import live, page_cache
+from app import caching, live
 from app.auth.permissions import admin_required
+from app.caching import finish, not_modified
 from app.cycles import current_cycle
 from app.extensions import db
 from app.htmx import is_htmx, render_page_or_block
-from app.inputs import int_arg
 from app.leaderboard import bp
 from app.leaderboard.chart import points_chart
 from app.leaderboard.report import annual_report
 from app.leaderboard.services import (
+    BOARD_CACHE_CONTROL,
     POINTS_APPROVED,
     POINTS_IMPLEMENTED,
     POINTS_SUBMITTED,
     VOTES_PER_POINT,
+    Board,
+    board_etag,
     compute_board,
     cycles_newest_first,
+    requested_board,
+    standings_size,
 )
 from app.models import AGENCY_KINDS, Cycle
 from app.security import mark_polled
-from app.showcase.caching import finish, make_etag, not_modified
-
-# Polls revalidate every time: the browser may keep the fragment, but must ask.
-BOARD_CACHE_CONTROL = "no-cache"
-
-# The computed board and its chart, by ETag. Safe to keep in a worker's
-# memory: the ETag holds the database's change counter (read on every
-# request), so a worker never serves a board older than the database says,
-# whichever app server made the change. A few entries: cycles x kinds x languages.
-_BOARD_CACHE: dict[str, tuple] = {}
-_BOARD_CACHE_SIZE = 32
 
 
-def _board_and_chart(etag: str, cycle: Cycle, kind: str | None):
-    """The board and its chart for this ETag, computed once per change of the data."""
-    key = f"{etag}|{cycle.id}"
-    cached = _BOARD_CACHE.get(key)
-    if cached is None:
+def _board_and_chart(version: str, cycle: Cycle, kind: str | None) -> tuple[Board, str]:
+    """The board and its chart, computed once per data version (kept in app.caching's store).
+
+    The lines and the chart are kept, not the Board: its cycle belongs to one
+    request's session, so each request puts its own in."""
+    def compute():
         board = compute_board(cycle, kind)
         chart = points_chart(board.standings, _("Poin inovasi per perangkat daerah, %(year)d", year=cycle.year))
-        cached = (board, chart)
-        if len(_BOARD_CACHE) >= _BOARD_CACHE_SIZE:
-            _BOARD_CACHE.pop(next(iter(_BOARD_CACHE)))  # the oldest entry
-        _BOARD_CACHE[key] = cached
-    board, chart = cached
-    # The cached board's cycle belongs to an earlier request's session: show this one's.
-    return replace(board, cycle=cycle), chart
+        return board.standings, chart
+
+    standings, chart = caching.remember(
+        caching.key("board", version, cycle.id, kind), compute,
+        size=lambda kept: standings_size(kept[0]) + sys.getsizeof(kept[1]))
+    return Board(cycle=cycle, kind=kind, standings=standings), chart
 
 
 def _selected_cycle(year: int | None) -> Cycle | None:
@@ -66,31 +59,12 @@ def _selected_cycle(year: int | None) -> Cycle | None:
     return cycle
 
 
-def board_etag(version: str, year: int | None, kind: str | None, language: str | None = None) -> str:
-    """The board's version: the data version, which board and in which language.
-
-    Which cycle is current follows from the cycles (any change to them bumps
-    the counter) and today's year, so neither needs reading to answer a poll.
-    Also computed ahead of Flask by app.leaderboard.poll, for the same answer.
-    """
-    if language is None:
-        locale = get_locale()
-        language = locale.language if locale else "id"
-    return make_etag("leaderboard", version, year or f"current-{date.today().year}", kind or "all", language)
-
-
-def requested_board(args) -> tuple[int | None, str | None]:
-    """(cycle year, agency kind) asked for by ?cycle= and ?kind=; unknown kinds mean all."""
-    kind = args.get("kind")
-    return int_arg("cycle", args), kind if kind in AGENCY_KINDS else None
-
-
 @bp.route("/leaderboard")
 def index():
     """Public leaderboard of a cycle; HTMX polls get only the board, or 304 while nothing changed.
 
     A poll is answered from the change counter alone while nothing changed;
-    otherwise anonymous visitors share one rendering per version (app.page_cache).
+    otherwise anonymous visitors share one rendering per version (app.caching.page).
     """
     year, kind = requested_board(request.args)
     version = live.version()
@@ -107,10 +81,12 @@ def index():
         abort(404)  # no cycle yet: the page says so, and there is no board to send on its own
     # A poll sends the order it shows; its answer depends only on whether that changed.
     previous_order = request.args.get("previous_order") if fragment else None
-    order_changed = previous_order is not None and previous_order != _board_and_chart(etag, cycle, kind)[0].order
+    # Looked up at most once a request, and only when needed (not for a shared page already kept).
+    board_and_chart = cache(lambda: _board_and_chart(version, cycle, kind) if cycle else (None, None))
+    order_changed = previous_order is not None and previous_order != board_and_chart()[0].order
 
     def render(**extra):
-        board, chart = _board_and_chart(etag, cycle, kind) if cycle else (None, None)
+        board, chart = board_and_chart()
         announcement = None
         if order_changed:
             leader = board.standings[0].name if board.standings else ""
@@ -125,7 +101,7 @@ def index():
         )
 
     args = {"cycle": year, "kind": kind, "order_changed": order_changed or None}
-    response = make_response(page_cache.page(version, render, args))
+    response = make_response(caching.page(version, render, args))
     # Only the fragment carries the ETag: the whole page also holds the
     # person's menu and form token, which the counter knows nothing about.
     return finish(response, etag if fragment else None, BOARD_CACHE_CONTROL)

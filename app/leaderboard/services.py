@@ -5,17 +5,24 @@ per-agency aggregates of the cycle's proposals, votes and reviews, with the
 points and the ordering done in SQL. Its cost does not grow with the number of
 agencies in queries, only in rows.
 """
+import sys
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import case, func, select
 
+from app.caching import make_etag
 from app.extensions import db
-from app.models import APPROVED_STATUSES, SUBMITTED_STATUSES, Agency, Cycle, Proposal, Review, Vote, vote_count_query
+from app.i18n import current_language
+from app.inputs import int_arg
+from app.models import AGENCY_KINDS, APPROVED_STATUSES, SUBMITTED_STATUSES, Agency, Cycle, Proposal, Review, Vote, vote_count_query
 
 POINTS_SUBMITTED = 1
 POINTS_APPROVED = 3
 POINTS_IMPLEMENTED = 5
 VOTES_PER_POINT = 10
+# Polls revalidate every time: the browser may keep the fragment, but must ask.
+BOARD_CACHE_CONTROL = "no-cache"
 
 
 @dataclass
@@ -75,6 +82,30 @@ class Board:
     def order(self) -> str:
         """The ranking as agency ids, to notice a change of order between polls."""
         return ",".join(str(s.agency_id) for s in self.standings)
+
+
+def standings_size(standings: list[Standing]) -> int:
+    """The memory a computed board's lines take (what app.caching's byte bound counts)."""
+    return sys.getsizeof(standings) + sum(
+        sys.getsizeof(line) + sys.getsizeof(vars(line)) + sum(sys.getsizeof(value) for value in vars(line).values())
+        for line in standings)
+
+
+def requested_board(args) -> tuple[int | None, str | None]:
+    """(cycle year, agency kind) asked for by ?cycle= and ?kind=; unknown kinds mean all."""
+    kind = args.get("kind")
+    return int_arg("cycle", args), kind if kind in AGENCY_KINDS else None
+
+
+def board_etag(version: str, year: int | None, kind: str | None, language: str | None = None) -> str:
+    """The board's version: the data version, which board and in which language.
+
+    Which cycle is current follows from the cycles (any change to them bumps
+    the counter) and today's year, so neither needs reading to answer a poll.
+    Computed by the view and ahead of Flask by app.leaderboard.poll, for the same answer.
+    """
+    return make_etag("leaderboard", version, year or f"current-{date.today().year}", kind or "all",
+                     language or current_language())
 
 
 def _cycle_proposals(cycle: Cycle):

@@ -7,6 +7,7 @@ import click
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from jinja2 import pass_context
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -392,10 +393,14 @@ def maturity_panel(user):
 
 
 @bp.app_template_global("maturity_summary")
-def maturity_summary(proposal: Proposal):
-    """The proposal page's maturity box: the score, for those who may see the proposal, or None."""
-    if not (current_user.is_authenticated and permissions.has_maturity(proposal)
-            and permissions.can_see(current_user, proposal)):
+@pass_context
+def maturity_summary(context, proposal: Proposal):
+    """The proposal page's maturity box: the score, for those who may see the proposal, or None.
+
+    The viewer is the template's current_user: the Audience in the shared part of the page."""
+    viewer = context["current_user"]
+    if not (viewer.is_authenticated and permissions.has_maturity(proposal)
+            and permissions.can_see(viewer, proposal)):
         return None
     scale = services.scale_for(proposal.cycle)
     return services.scores_for([proposal], scale)[0]

@@ -36,7 +36,23 @@ class Agency(db.Model):
         return f"<Agency {self.code}>"
 
 
-class User(UserMixin, db.Model):
+class RoleChecks:
+    """What a role allows, read from `role` alone: one rule for a person (User) and
+    for the Audience a shared fragment is rendered for (app.caching)."""
+
+    __slots__ = ()
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def is_reviewer(self) -> bool:
+        """Reviewers and admins may score proposals."""
+        return self.role in ("reviewer", "admin")
+
+
+class User(RoleChecks, UserMixin, db.Model):
     """A person who logs in. Innovators always belong to an agency."""
 
     __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
@@ -74,15 +90,6 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-    @property
-    def is_reviewer(self) -> bool:
-        """Reviewers and admins may score proposals."""
-        return self.role in ("reviewer", "admin")
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"

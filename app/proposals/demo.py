@@ -7,7 +7,7 @@ loader twice creates nothing new.
 import io
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Proposal, User

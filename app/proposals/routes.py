@@ -8,12 +8,13 @@ import json
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from jinja2 import pass_context
 from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import live, page_cache, paging, signals
+from app import caching, live, paging, signals
 from app.affairs import all_affairs
 from app.cycles import current_cycle
 from app.extensions import db, login_manager
@@ -53,22 +54,28 @@ def require_login():
 
 # --- blind review in templates (app.proposals.visibility) ------------------------
 
+# The viewer of these is the template's own current_user: the person, or in a
+# shared fragment the Audience it is rendered for (app.caching).
+
 @bp.app_template_global("hides_identity")
-def hides_identity_global(proposal: Proposal) -> bool:
-    """Blind review: hide agency and author of this proposal from the current user?"""
-    return hides_identity(current_user, proposal)
+@pass_context
+def hides_identity_global(context, proposal: Proposal) -> bool:
+    """Blind review: hide agency and author of this proposal from the template's viewer?"""
+    return hides_identity(context["current_user"], proposal)
 
 
 @bp.app_template_global("shown_agency")
-def shown_agency_global(proposal: Proposal, code: bool = False) -> str:
-    """The proposal's agency as the current user may read it (visibility.shown_agency)."""
-    return shown_agency(current_user, proposal, code=code)
+@pass_context
+def shown_agency_global(context, proposal: Proposal, code: bool = False) -> str:
+    """The proposal's agency as the template's viewer may read it (visibility.shown_agency)."""
+    return shown_agency(context["current_user"], proposal, code=code)
 
 
 @bp.app_template_global("shown_author")
-def shown_author_global(proposal: Proposal) -> str:
-    """The proposal's author as the current user may read it (visibility.shown_author)."""
-    return shown_author(current_user, proposal)
+@pass_context
+def shown_author_global(context, proposal: Proposal) -> str:
+    """The proposal's author as the template's viewer may read it (visibility.shown_author)."""
+    return shown_author(context["current_user"], proposal)
 
 
 # --- list -------------------------------------------------------------------
@@ -79,13 +86,12 @@ def index():
 
     The filters and results are the same for everyone of one role and agency,
     so they are rendered once per data version for each such audience
-    (app.page_cache.fragment); the page around them is this person's."""
-    audience = (current_user.role, current_user.agency_id)
+    (app.caching.fragment); the page around them is this person's."""
     filters = _list_filters()
     number = page_number()
     args = {**filters, "sort": None if filters["sort"] == "newest" else filters["sort"],
             "page": number if number > 1 else None}
-    listing = page_cache.fragment(live.version(), audience, lambda: _render_listing(filters), args)
+    listing = caching.fragment(live.version(), args, lambda audience: _render_listing(filters, audience))
     if is_htmx():
         return listing
     return render_template("proposals/index.html", listing=Markup(listing))
@@ -112,23 +118,24 @@ def _list_filters() -> dict:
     }
 
 
-def _render_listing(filters: dict) -> str:
-    """The filter form and the results (only the results for an HTMX request)."""
+def _render_listing(filters: dict, audience: caching.Audience) -> str:
+    """The filter form and the results (only the results for an HTMX request), as
+    everyone of `audience` sees them."""
     # Plain rows of the columns the table shows: no ORM objects to build, and the
     # narrative texts (most of a row's size) are never read. Blind review is
     # decided in the query too (shown_agency_sql needs Agency and Cycle joined).
     stmt = (
         select(Proposal.id, Proposal.title, Proposal.status, Proposal.lab_stage,
-               shown_agency_sql(current_user).label("agency_name"), Cycle.year.label("year"))
+               shown_agency_sql(audience).label("agency_name"), Cycle.year.label("year"))
         .join(Agency, Agency.id == Proposal.agency_id).join(Cycle, Cycle.id == Proposal.cycle_id)
     )
-    conditions = [visible_to(current_user)]  # on Proposal's own columns
+    conditions = [visible_to(audience)]  # on Proposal's own columns
     agency_conditions = []  # on the joined Agency and Cycle
     if filters["cycle"]:
         conditions.append(Proposal.cycle_id == filters["cycle"])
     if filters["agency"]:
         # A blind reviewer's agency filter skips the proposals whose agency is hidden from them.
-        agency_conditions = [Agency.code == filters["agency"], ~identity_hidden_condition(current_user)]
+        agency_conditions = [Agency.code == filters["agency"], ~identity_hidden_condition(audience)]
         stmt = stmt.where(*agency_conditions)
     if filters["status"]:
         conditions.append(Proposal.status == filters["status"])
@@ -162,12 +169,13 @@ def _render_listing(filters: dict) -> str:
     votes = vote_counts([p.id for p in page.items])
     context = dict(page=page, votes=votes, filters=filters)
     if is_htmx():
-        return render_block("proposals/index.html", "results", **context)
+        return caching.render_shared(audience, "proposals/index.html", "results", **context)
     # The filter's choices as plain rows: no objects to build for some sixty options.
     cycles = db.session.execute(select(Cycle.id, Cycle.year).order_by(Cycle.year.desc())).all()
     agencies = db.session.execute(
         select(Agency.code, Agency.name).where(Agency.active.is_(True)).order_by(Agency.name)).all()
-    return render_block("proposals/index.html", "listing", cycles=cycles, agencies=agencies, **context)
+    return caching.render_shared(audience, "proposals/index.html", "listing", cycles=cycles, agencies=agencies,
+                                 **context)
 
 
 # --- write and edit ---------------------------------------------------------
@@ -345,9 +353,10 @@ def _checked(proposal: Proposal | None) -> Proposal:
     return proposal
 
 
-def _replicated_by(proposal: Proposal) -> list[Proposal]:
+def _replicated_by(proposal: Proposal, viewer) -> list[Proposal]:
+    """The proposals copying `proposal` that `viewer` (a person or an Audience) may see."""
     return db.session.scalars(
-        select(Proposal).where(Proposal.replicates_id == proposal.id, visible_to(current_user))
+        select(Proposal).where(Proposal.replicates_id == proposal.id, visible_to(viewer))
         .options(joinedload(Proposal.agency)).order_by(Proposal.title)
     ).all()
 
@@ -363,7 +372,7 @@ def _detail(proposal: Proposal, code: int = 200, shared_main: str | None = None,
         problems=submission_problems(proposal) if "submitted" in moves else [],
         # Outside the cycle's window the page gives its dates instead of a submit button that would fail.
         window_closed=window_refusal(proposal, current_user) if "submitted" in moves else None,
-        replicated_by=_replicated_by(proposal) if shared_main is None else None,
+        replicated_by=_replicated_by(proposal, current_user) if shared_main is None else None,
         shared_main=Markup(shared_main) if shared_main is not None else None,
         comment_form=forms.get("comment_form") or CommentForm(formdata=None),
         attachment_form=forms.get("attachment_form") or AttachmentForm(formdata=None),
@@ -383,14 +392,16 @@ def detail(proposal_id: int):
     depend on nothing else), so that part is rendered once per data version
     for each such audience; the rest of the page is this person's. Access is
     checked on every request."""
-    key = page_cache.fragment_key(live.version(), (current_user.role, current_user.agency_id), {})
-    shared_main = page_cache.cached(key)
-    if shared_main is not None:
-        return _detail(_load_for_actions(proposal_id), shared_main=shared_main)
-    proposal = _load_full(proposal_id)
-    shared_main = page_cache.keep(key, render_block(
-        "proposals/detail.html", "proposal_main", proposal=proposal, replicated_by=_replicated_by(proposal)))
-    return _detail(proposal, shared_main=shared_main)
+    loaded = None
+
+    def render_main(audience: caching.Audience) -> str:
+        nonlocal loaded
+        loaded = _load_full(proposal_id)
+        return caching.render_shared(audience, "proposals/detail.html", "proposal_main", proposal=loaded,
+                                     replicated_by=_replicated_by(loaded, audience))
+
+    shared_main = caching.fragment(live.version(), {}, render_main)
+    return _detail(loaded or _load_for_actions(proposal_id), shared_main=shared_main)
 
 
 @bp.route("/<int:proposal_id>/submit", methods=["POST"])

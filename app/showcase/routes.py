@@ -2,19 +2,19 @@
 import json
 
 from flask import Response, abort, make_response, render_template, request, session
-from flask_babel import get_locale
 from flask_login import current_user
 
-from app import live, page_cache
+from app import caching, live
+from app.caching import finish, make_etag, not_modified
 from app.affairs import affair_choices, all_affairs
 from app.csv_export import to_csv
 from app.extensions import db
 from app.htmx import is_htmx, render_page_or_block
+from app.i18n import current_language
 from app.inputs import DATE_MAX, DATE_MIN, int_arg, page_number
 from app.labels import LABELS
 from app.models import INNOVATION_TYPES, LAB_STAGES, vote_counts
 from app.showcase import bp
-from app.showcase.caching import finish, make_etag, not_modified
 from app.showcase.services import (
     OPEN_DATA_FIELDS,
     ShowcaseFilters,
@@ -37,11 +37,6 @@ PUBLIC_PAGE_CACHE_CONTROL = "public, max-age=60"
 PRIVATE_PAGE_CACHE_CONTROL = "private, no-cache"
 
 
-def _language() -> str:
-    locale = get_locale()
-    return locale.language if locale else "id"
-
-
 def _page_cache_control() -> str:
     if current_user.is_authenticated or session.modified:
         return PRIVATE_PAGE_CACHE_CONTROL
@@ -55,18 +50,18 @@ def _page_etag(*parts) -> str | None:
     if session.get("_flashes"):
         return None
     visitor = current_user.get_id() if current_user.is_authenticated else "anonymous"
-    return make_etag("page", *parts, request.full_path, _language(), is_htmx(), visitor,
+    return make_etag("page", *parts, request.full_path, current_language(), is_htmx(), visitor,
                      session.get("csrf_token", ""))
 
 
 def _conditional_page(etag: str | None, version: str, render, args: dict):
     """304 if the visitor holds this version, else the page (shared by anonymous
-    visitors, see app.page_cache, by the query arguments `args` the view read) with validators."""
+    visitors, see app.caching, by the query arguments `args` the view read) with validators."""
     if etag:
         cached = not_modified(etag, _page_cache_control())
         if cached is not None:
             return cached
-    response = make_response(page_cache.page(version, render, args))
+    response = make_response(caching.page(version, render, args))
     return finish(response, etag, _page_cache_control())
 
 
@@ -169,7 +164,7 @@ def innovations_json():
 @bp.route("/feed.atom")
 def feed():
     """Atom feed of the most recently published innovations."""
-    etag = make_etag("feed", _language(), live.version())
+    etag = make_etag("feed", current_language(), live.version())
     cached = not_modified(etag, OPEN_DATA_CACHE_CONTROL)
     if cached is not None:
         return cached

@@ -1,13 +1,16 @@
-"""Public pages shared by anonymous visitors (app.page_cache) and the fast translations (app.i18n)."""
+"""The one store (app.caching): public pages shared by anonymous visitors, its byte bound over
+pages, fragments, the board and the fixed options, its keys; and the fast translations (app.i18n)."""
 import re
 import sys
 
 import pytest
 from flask_babel import force_locale
 
-from app import page_cache
+from app import caching, live
 from app.extensions import db
 from app.i18n import gettext
+from app.leaderboard.services import standings_size
+from app.templating import fixed_options
 from app.labels import label
 from tests import factories
 from tests.conftest import login
@@ -122,12 +125,12 @@ def test_translations_follow_a_locale_forced_within_a_request(app):
 def test_a_thousand_junk_query_arguments_make_at_most_one_entry(app, client, innovation):
     for n in range(1000):
         assert client.get(f"/?junk{n}=x&utm_source={n}").status_code == 200
-    assert page_cache.kept_bytes()[0] == 1
+    assert caching.kept_bytes()[0] == 1
     # Values the page does not understand count as not given, as does page 1.
     for path in ("/?stage=bogus", "/?type=x", "/?affair=nothing", "/?page=abc", "/?page=1", "/?year=99999999999",
                  "/?q=", "/?year=1"):
         client.get(path)
-    assert page_cache.kept_bytes()[0] == 1
+    assert caching.kept_bytes()[0] == 1
 
 
 def test_junk_on_the_proposal_list_and_the_board_polls_makes_no_new_entry(app, client, make, innovation):
@@ -135,14 +138,15 @@ def test_junk_on_the_proposal_list_and_the_board_polls_makes_no_new_entry(app, c
     db.session.commit()
     login(client, person)
     client.get("/proposals/")
-    entries = page_cache.kept_bytes()[0]
+    entries = caching.kept_bytes()[0]
     for n in range(200):
         client.get(f"/proposals/?status=junk{n}&sort=junk{n}&agency={'A' * 41}&affair=junk&extra{n}=1")
-    assert page_cache.kept_bytes()[0] == entries
+    assert caching.kept_bytes()[0] == entries
     visitor = app.test_client()
     for n in range(200):
         visitor.get(f"/leaderboard?previous_order=order-{n}&kind=junk{n}", headers=HX)
-    assert page_cache.kept_bytes()[0] == entries + 1  # one board fragment: "the order changed"
+    # The computed board, and one board fragment: "the order changed".
+    assert caching.kept_bytes()[0] == entries + 2
 
 
 def test_a_copy_shared_after_a_junk_url_holds_nothing_of_it(app, innovation):
@@ -157,47 +161,119 @@ def test_each_host_has_its_own_copy(app, innovation):
     visitor = app.test_client()
     visitor.get("/", headers={"Host": "apusida.example.go.id"})
     visitor.get("/", headers={"Host": "other.example"})
-    assert page_cache.kept_bytes()[0] == 2
+    assert caching.kept_bytes()[0] == 2
 
 
 def _sized(n: int) -> str:
     return "x" * n
 
 
+def _bound(app, monkeypatch, max_bytes: int) -> None:
+    """Set the store's bound (read when the store is made, so the store is made anew)."""
+    monkeypatch.setitem(app.config, "PAGE_CACHE_MAX_BYTES", max_bytes)
+    with app.app_context():
+        caching.clear()
+
+
 def test_the_store_is_bounded_by_bytes_least_recently_used_first_out(app, monkeypatch):
     page_size = sys.getsizeof(_sized(100_000))  # the memory a str of 100,000 ASCII characters takes
-    monkeypatch.setitem(app.config, "PAGE_CACHE_MAX_BYTES", 3 * page_size)
+    _bound(app, monkeypatch, 3 * page_size)
     with app.test_request_context("/"):
         for n in range(10):
-            page_cache.keep(("page", n), _sized(100_000))
+            caching.keep(("page", n), _sized(100_000))
             if n >= 1:
-                assert page_cache.cached(("page", 0)) is not None  # used again, so kept
-        count, size = page_cache.kept_bytes()
+                assert caching.cached(("page", 0)) is not None  # used again, so kept
+        count, size = caching.kept_bytes()
         assert count == 3 and size <= 3 * page_size
-        assert page_cache.cached(("page", 0)) is not None and page_cache.cached(("page", 9)) is not None
-        assert page_cache.cached(("page", 1)) is None
+        assert caching.cached(("page", 0)) is not None and caching.cached(("page", 9)) is not None
+        assert caching.cached(("page", 1)) is None
         # A text of two bytes a character counts double; one larger than the bound is never kept.
-        page_cache.keep(("wide",), "—" * 100_000)
-        assert page_cache.kept_bytes()[1] <= 3 * page_size
-        page_cache.keep(("huge",), _sized(4 * page_size))
-        assert page_cache.cached(("huge",)) is None
+        caching.keep(("wide",), "—" * 100_000)
+        assert caching.kept_bytes()[1] <= 3 * page_size
+        caching.keep(("huge",), _sized(4 * page_size))
+        assert caching.cached(("huge",)) is None
 
 
 def test_pages_beyond_the_bound_evict_the_oldest(app, monkeypatch, innovation):
     visitor = app.test_client()
     visitor.get("/")
-    one_page = page_cache.kept_bytes()[1]
-    monkeypatch.setitem(app.config, "PAGE_CACHE_MAX_BYTES", int(2.5 * one_page))
+    one_page = caching.kept_bytes()[1]
+    _bound(app, monkeypatch, int(2.5 * one_page))
     for stage in ("drum_up", "diagnose", "design", "deliver", "display"):
         assert visitor.get(f"/?stage={stage}").status_code == 200
-    count, size = page_cache.kept_bytes()
+    count, size = caching.kept_bytes()
     assert count == 2 and size <= 2.5 * one_page
 
 
-def test_a_bound_of_nothing_keeps_nothing(app, monkeypatch, client, innovation, count_queries):
-    monkeypatch.setitem(app.config, "PAGE_CACHE_MAX_BYTES", 0)
+def _keys_of(app, cycle_id: int) -> dict:
+    """The keys the board and a fixed filter list are kept under, for an anonymous
+    request to this host in Indonesian (as the test clients send)."""
+    with app.test_request_context("/"):
+        version = live.version()
+        return {"board": caching.key("board", version, cycle_id, None),
+                "options": caching.key("fixed-options", version, "status")}
+
+
+def _fill_to_the_bound(bound: int, name: str) -> None:
+    """Keep a string that takes exactly the bytes left under the bound."""
+    left = bound - caching.kept_bytes()[1]
+    caching.keep((name,), _sized(left - sys.getsizeof("")))
+    assert caching.kept_bytes()[1] == bound
+
+
+def test_the_board_the_fixed_options_and_the_pages_share_one_bound(app, monkeypatch, innovation):
+    bound = 3 * sys.getsizeof(_sized(100_000))
+    _bound(app, monkeypatch, bound)
+    keys = _keys_of(app, innovation.cycle_id)
+    with app.test_request_context("/"):
+        _fill_to_the_bound(bound, "first")
+        fixed_options("status", None)
+        assert caching.cached(keys["options"]) is not None  # the fixed options are kept...
+        assert caching.cached(("first",)) is None  # ...in the place of what was there before
+        _fill_to_the_bound(bound, "second")
+    app.test_client().get("/leaderboard")
+    with app.test_request_context("/"):
+        assert caching.cached(keys["board"]) is not None  # so is the computed board
+        assert caching.cached(("second",)) is None
+        assert caching.kept_bytes()[1] <= bound
+
+
+def test_the_board_is_sized_by_what_it_takes(app, innovation):
+    app.test_client().get("/leaderboard")
+    with app.test_request_context("/"):
+        count, size = caching.kept_bytes()
+        board, chart = caching.cached(_keys_of(app, innovation.cycle_id)["board"])
+        page_bytes = size - standings_size(board) - sys.getsizeof(chart)
+    assert count == 2 and board  # the board and the shared page
+    assert 0 < page_bytes < size  # the rest is the page: the board counted by its own size
+
+
+def test_a_bound_of_nothing_keeps_nothing(app, monkeypatch, client, make, innovation, count_queries):
+    _bound(app, monkeypatch, 0)
     client.get("/")
     with count_queries() as counter:
         assert "Posyandu Keliling" in client.get("/").get_data(as_text=True)
     assert counter.count > 0  # rendered again
-    assert page_cache.kept_bytes() == (0, 0)
+    app.test_client().get("/leaderboard")
+    person = make.user(role="innovator")
+    db.session.commit()
+    login(client, person)
+    assert client.get("/proposals/").status_code == 200
+    with app.app_context():
+        assert caching.kept_bytes() == (0, 0)  # no page, fragment, board nor fixed options
+
+
+def test_keys_differ_by_host_language_htmx_and_version(app):
+    def key_of(version="v1", host="apusida.example.go.id", headers=None, language=None):
+        with app.test_request_context("/", headers={"Host": host, **(headers or {})}):
+            if language:
+                with force_locale(language):
+                    return caching.key("page", version, "same part")
+            return caching.key("page", version, "same part")
+
+    base = key_of()
+    assert key_of() == base  # the same request, the same key
+    assert key_of(host="other.example") != base
+    assert key_of(language="en") != base
+    assert key_of(headers=HX) != base
+    assert key_of(version="v2") != base
