@@ -8,7 +8,7 @@ from app import caching
 from app.caching import Audience, AudienceLeak
 from app.extensions import db
 from app.reviews import services as review_services
-from tests import factories_reviews as fr
+from tests import factories
 
 TEMPLATES = {
     "tiny.html": (
@@ -69,7 +69,7 @@ def test_template_helpers_take_their_viewer_from_the_template(app, tiny_template
     reviewer's audience gets blind review's neutral label, an admin's the agency's name."""
     cycle = make.cycle(blind_review=True)
     agency = make.agency(name="Dinas Tersembunyi")
-    proposal = fr.submitted(author=make.user(agency_=agency), cycle_=cycle, title="Inovasi Buta")
+    proposal = factories.submitted(author=make.user(agency_=agency), cycle_=cycle, title="Inovasi Buta")
     reviewer, admin = make.user(role="reviewer"), make.user(role="admin")
     db.session.commit()
     assert "Dinas Tersembunyi" not in shared(app, reviewer, "blind", proposal=proposal)

@@ -48,8 +48,8 @@ def shown_agency(viewer: User, proposal: Proposal, code: bool = False) -> str:
     Every page, fragment, form choice, notification and export that names a
     proposal's agency goes through here (or shown_agency_sql for a query), as
     the `shown_agency` template global. Like hides_identity it reads the viewer
-    only through role and agency, so page parts shared per (role, agency) stay
-    right (app.page_cache). Public pages and open data hold published
+    only through role and agency, so page parts shared per (role, agency) are
+    rendered with the Audience as the viewer (app.caching). Public pages and open data hold published
     innovations only, decided by definition, so nothing is hidden there."""
     if hides_identity(viewer, proposal):
         return str(HIDDEN_AGENCY)
