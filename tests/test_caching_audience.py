@@ -7,7 +7,7 @@ from jinja2 import ChoiceLoader, DictLoader
 from app import caching
 from app.caching import Audience, AudienceLeak
 from app.extensions import db
-from app.reviews import services as review_services
+from app.proposals import visibility  # the blind-review rule the template globals call
 from tests import factories
 
 TEMPLATES = {
@@ -75,8 +75,8 @@ def test_template_helpers_take_their_viewer_from_the_template(app, tiny_template
     assert "Dinas Tersembunyi" not in shared(app, reviewer, "blind", proposal=proposal)
     assert shared(app, admin, "blind", proposal=proposal) == "Dinas Tersembunyi"
     viewers = []
-    original = review_services.hides_identity
-    monkeypatch.setattr(review_services, "hides_identity",
+    original = visibility.hides_identity
+    monkeypatch.setattr(visibility, "hides_identity",
                         lambda viewer, proposal: viewers.append(viewer) or original(viewer, proposal))
     caching.clear()
     shared(app, reviewer, "blind", proposal=proposal)
