@@ -7,12 +7,14 @@ from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from app import database  # SQLite files are opened, never created, by connecting
-from app import database_pool  # noqa: F401  (tests pooled connections after idling)
-from app import live  # noqa: F401  (renews the shared pages' data version on every write they show)
-from app.config import DEFAULTS, load_config
-from app.extensions import babel, csrf, db, limiter, login_manager, migrate
-from app.i18n import select_locale
+from app.core import (
+    database,  # SQLite files are opened, never created, by connecting
+    database_pool,  # noqa: F401  (tests pooled connections after idling)
+    live,  # noqa: F401  (renews the shared pages' data version on every write they show)
+)
+from app.core.config import DEFAULTS, load_config
+from app.core.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.core.i18n import select_locale
 
 
 class HttpsAwareSessionInterface(SecureCookieSessionInterface):
@@ -94,7 +96,7 @@ def create_app(config: dict | None = None) -> Flask:
         # Outermost, so everything after it (the poll shortcut too) sees the client's
         # address and scheme. Only X-Forwarded-For and -Proto are taken, each from the
         # `proxies` hops nearest the app: the Host header itself is passed on by the
-        # proxy and checked against TRUSTED_HOSTS, and links never use it (app.urls),
+        # proxy and checked against TRUSTED_HOSTS, and links never use it (app.web.urls),
         # so X-Forwarded-Host and -Port, which a client can send too, are not trusted.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0, x_prefix=0)
 
@@ -120,9 +122,11 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_message = _l("Silakan masuk untuk membuka halaman ini.")
     login_manager.login_message_category = "info"
 
-    from app import inputs
-    from app import models  # noqa: F401  (registers every table on the metadata)
-    from app import notifications  # noqa: F401  (connects its receivers to app.signals)
+    from app import (
+        models,  # noqa: F401  (registers every table on the metadata)
+        notifications,  # noqa: F401  (connects its receivers to app.core.signals)
+    )
+    from app.web import inputs
 
     inputs.register(app)  # the bounded <int:...> converter, before any route is added
 
@@ -146,7 +150,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(reviews_bp)  # paths under /proposals/… and /notifications
     app.register_blueprint(maturity_bp)  # paths under /proposals/…/maturity and /admin/maturity
 
-    from app import cli, errors, security, templating
+    from app import cli
+    from app.web import errors, security, templating
 
     errors.register(app)
     security.register(app)

@@ -10,8 +10,13 @@ from sqlalchemy import inspect, literal, select
 
 from app.admin import services as admin_services
 from app.auth.services import WeakPassword
-from app.database import UPGRADE_COMMAND, database_revisions, migration_heads, sqlite_file
-from app.extensions import db
+from app.core.database import (
+    UPGRADE_COMMAND,
+    database_revisions,
+    migration_heads,
+    sqlite_file,
+)
+from app.core.extensions import db
 from app.models import ROLES, Agency
 from app.proposals import storage
 
@@ -84,7 +89,7 @@ def demo_data(if_empty, proposals, votes, seed):
     logins = demo.load(if_empty=if_empty or large)
     db.session.commit()
     if large:
-        from app.demo_large import BULK_PASSWORD, load_large
+        from app.demo.large import BULK_PASSWORD, load_large
 
         started = time.monotonic()
         click.echo(f"Adding {proposals} proposals and {votes} votes ...")

@@ -273,7 +273,7 @@ def wrk(base: str, path: str, seconds: int, headers: dict | None = None, lua_ext
 
 # The reference rows ("rendered every time") are measured on a second
 # gunicorn whose shared page store keeps nothing (PAGE_CACHE_MAX_BYTES=0, read
-# by app.caching), so every request renders the page in full, as right
+# by app.web.caching), so every request renders the page in full, as right
 # after a change of the data, through the very same code otherwise. An ignored
 # query argument with a new value each time no longer does that: the store's
 # key holds only the arguments a page reads, as parsed, so such an argument
@@ -329,7 +329,7 @@ def database_rows(url: str, sql: str, params: dict | None = None) -> list[tuple]
     from sqlalchemy import create_engine, text
 
     sys.path.insert(0, str(ROOT))
-    from app.config import normalise_database_url
+    from app.core.config import normalise_database_url
 
     engine = create_engine(normalise_database_url(url))
     try:
@@ -414,8 +414,8 @@ def check_votes(url: str, base: str, entries: list[dict]) -> tuple[bool, str]:
 
 def board_count_matches(url: str) -> tuple[bool, str]:
     """The leaderboard's votes (computed by the app, as the page shows them) equal the vote rows."""
-    from app.cycles import current_cycle
-    from app.extensions import db as app_db
+    from app.core.cycles import current_cycle
+    from app.core.extensions import db as app_db
     from app.leaderboard.services import compute_board
 
     rows = database_rows(url, (

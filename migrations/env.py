@@ -52,10 +52,10 @@ def run_migrations_online() -> None:
     options.setdefault("include_name", include_name)
     options.setdefault("process_revision_directives", skip_empty_revision)
     options.setdefault("render_item", render_item)
-    # The app never creates a SQLite file by connecting (app.database): the
+    # The app never creates a SQLite file by connecting (app.core.database): the
     # commands that bring a schema to a revision make it.
     if moves_to_a_revision():
-        from app.database import create_sqlite_file
+        from app.core.database import create_sqlite_file
 
         if create_sqlite_file(database.engine.url):
             logger.info("Created the SQLite database file.")

@@ -6,7 +6,7 @@ its own app context, as in production) and of every app over the test database
 (proxied_app, csrf_app) runs on that connection, and the app's own commits
 release SAVEPOINTs inside the transaction (SQLAlchemy's "joining a session into
 an external transaction", join_transaction_mode="create_savepoint"). The data
-version of the shared pages is read on it too (app.live.read_version_on). At
+version of the shared pages is read on it too (app.core.live.read_version_on). At
 the end the transaction is rolled back: nothing to delete, and no two tests see
 each other's rows.
 
@@ -30,10 +30,12 @@ from alembic.migration import MigrationContext
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 
-from app import caching, create_app, live
-from app.config import normalise_database_url
-from app.database import create_sqlite_file, script_directory
-from app.extensions import db, limiter
+from app import create_app
+from app.core import live
+from app.core.config import normalise_database_url
+from app.core.database import create_sqlite_file, script_directory
+from app.core.extensions import db, limiter
+from app.web import caching
 from tests import factories
 
 DATABASE_URL = os.environ.get("DATABASE_URL")
@@ -271,7 +273,7 @@ def count_queries(app_ctx, database):
 @pytest.fixture
 def version_reads(monkeypatch):
     """Counts reads of the data version, which go straight through the driver
-    (app.live) and so are not seen by count_queries."""
+    (app.core.live) and so are not seen by count_queries."""
     calls = []
     original = live._read_version_row
 

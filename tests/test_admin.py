@@ -3,7 +3,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Agency, AuditEntry, Cycle, User
 from tests.conftest import login
 

@@ -1,8 +1,8 @@
 import pytest
 
 from app import create_app
-from app.extensions import limiter
-from app.config import ConfigError, load_config, normalise_database_url
+from app.core.config import ConfigError, load_config, normalise_database_url
+from app.core.extensions import limiter
 
 
 def test_factory_uses_test_config(app):

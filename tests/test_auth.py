@@ -1,6 +1,6 @@
 from sqlalchemy import select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import AuditEntry, User
 from tests.conftest import login
 from tests.factories import PASSWORD

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.auth import services
-from app.extensions import db
+from app.core.extensions import db
 from app.models import User
 from tests.conftest import login
 from tests.factories import PASSWORD

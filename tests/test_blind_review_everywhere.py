@@ -18,11 +18,11 @@ from typing import Callable
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Agency, Cycle, Proposal
+from app.notifications import services as notifications
 from app.proposals.services import add_comment
 from app.proposals.status import change_status
-from app.notifications import services as notifications
 from app.proposals.visibility import shown_agency, shown_agency_sql, shown_author
 from tests import factories
 from tests.conftest import login

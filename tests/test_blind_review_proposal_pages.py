@@ -1,5 +1,5 @@
 """Blind review reaches the proposal pages too: list, page, filter and suggestions."""
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Comment, StatusChange
 
 

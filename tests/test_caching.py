@@ -1,17 +1,18 @@
-"""The one store (app.caching): public pages shared by anonymous visitors, its byte bound over
-pages, fragments, the board and the fixed options, its keys; and the fast translations (app.i18n)."""
+"""The one store (app.web.caching): public pages shared by anonymous visitors, its byte bound over
+pages, fragments, the board and the fixed options, its keys; and the fast translations (app.core.i18n)."""
 import re
 import sys
 
 import pytest
 from flask_babel import force_locale
 
-from app import caching, live
-from app.extensions import db
-from app.i18n import gettext
+from app.core import live
+from app.core.extensions import db
+from app.core.i18n import gettext
+from app.core.labels import label
 from app.leaderboard.services import standings_size
-from app.templating import fixed_options
-from app.labels import label
+from app.web import caching
+from app.web.templating import fixed_options
 from tests import factories
 from tests.conftest import login
 

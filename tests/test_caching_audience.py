@@ -1,13 +1,13 @@
 """A shared fragment is rendered for an Audience (role and agency), never for the person
-(app.caching): reading anything else of the viewer fails loudly, inside a template too."""
+(app.web.caching): reading anything else of the viewer fails loudly, inside a template too."""
 import pytest
 from flask_login import login_user
 from jinja2 import ChoiceLoader, DictLoader
 
-from app import caching
-from app.caching import Audience, AudienceLeak
-from app.extensions import db
+from app.core.extensions import db
 from app.proposals import visibility  # the blind-review rule the template globals call
+from app.web import caching
+from app.web.caching import Audience, AudienceLeak
 from tests import factories
 
 TEMPLATES = {

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app import create_app
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Agency, Cycle, Proposal, User
 from tests.conftest import is_postgres
 from tests.factories import proposal_in

@@ -1,4 +1,4 @@
-"""The data version follows the data (app.live): a change of any model a shared
+"""The data version follows the data (app.core.live): a change of any model a shared
 page shows, made through the service a view calls, renews it in the same
 transaction, and the shared page shows the change at once, to the next anonymous
 visitor or to a colleague of the same audience. Writes that no shared page
@@ -17,10 +17,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app import live
 from app.admin import services as admin_services
+from app.core import live
+from app.core.extensions import db
 from app.events import services as event_services
-from app.extensions import db
 from app.maturity import services as maturity_services
 from app.models import RUBRIC, Agency, Comment, Notification, Registration, User, Vote
 from app.models._types import utcnow

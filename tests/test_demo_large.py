@@ -2,10 +2,19 @@
 import pytest
 from sqlalchemy import func, select
 
-from app.demo_large import BULK_DOMAIN, BULK_PASSWORD
-from app.extensions import db
+from app.core.extensions import db
+from app.demo.large import BULK_DOMAIN, BULK_PASSWORD
 from app.models import (
-    SUBMITTED_STATUSES, VOTABLE_STATUSES, Agency, Comment, Proposal, Registration, Review, StatusChange, User, Vote,
+    SUBMITTED_STATUSES,
+    VOTABLE_STATUSES,
+    Agency,
+    Comment,
+    Proposal,
+    Registration,
+    Review,
+    StatusChange,
+    User,
+    Vote,
 )
 from app.proposals import search
 

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 from sqlalchemy import select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import AuditEntry, Event, Notification
 from tests import factories
 from tests.conftest import login

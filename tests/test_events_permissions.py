@@ -4,8 +4,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
-from app.live import current
+from app.core.extensions import db
+from app.core.live import current
 from app.models import AuditEntry, Proposal
 from tests import factories
 from tests.conftest import login

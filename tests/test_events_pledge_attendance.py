@@ -5,8 +5,8 @@ import io
 import pytest
 from sqlalchemy import func, select
 
+from app.core.extensions import db
 from app.events import services
-from app.extensions import db
 from app.models import Registration, Signature
 from tests import factories
 from tests.conftest import login

@@ -4,8 +4,8 @@ import threading
 import pytest
 from sqlalchemy import select
 
+from app.core.extensions import db
 from app.events import services
-from app.extensions import db
 from app.models import AuditEntry, Event, Notification, Registration, User
 from tests import factories
 from tests.conftest import is_postgres, login

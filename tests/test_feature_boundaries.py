@@ -1,4 +1,4 @@
-"""The shape of the code (issue 15): features meet through app.signals and shared modules,
+"""The shape of the code (issue 15): features meet through app.core.signals and shared modules,
 never through each other's routes or in an import circle; migrations stand on their own;
 a template filter or global has one owner."""
 import ast
@@ -11,7 +11,9 @@ from app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app"
-FEATURES = sorted(path.parent.name for path in APP.glob("*/__init__.py"))
+# The layers under the features (app/core, app/web) and the demo data over them are not features.
+LAYERS = ("core", "web")
+FEATURES = sorted(path.parent.name for path in APP.glob("*/__init__.py") if path.parent.name not in (*LAYERS, "demo"))
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -92,6 +94,21 @@ def test_feature_packages_import_each_other_one_way_only():
     assert circles == []
 
 
+def test_the_layers_stand_under_every_feature():
+    """app/core knows no request and no feature; app/web serves every feature and knows
+    none of them but auth, which alone says whether a session is someone's. A layer that
+    imported a feature would tie every feature to it."""
+    allowed = {"core": ("app.core", "app.models"), "web": ("app.core", "app.models", "app.web", "app.auth")}
+    offenders = sorted(
+        f"{path.relative_to(ROOT)} imports {target}"
+        for layer, packages in allowed.items()
+        for path in (APP / layer).rglob("*.py")
+        for target in imported_modules(path)
+        if target.startswith("app.") and not any(target == p or target.startswith(p + ".") for p in packages)
+    )
+    assert offenders == []
+
+
 def test_no_migration_imports_the_app():
     """A migration builds the schema as it was when it was written: it carries its own DDL
     and types, so a later change to the app's code cannot change what it does."""
@@ -137,7 +154,7 @@ def test_no_template_filter_or_global_is_registered_twice(monkeypatch):
     monkeypatch.setattr(Flask, "create_jinja_environment", recording_environment)
     application = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert ("filter", "score") in added and ("global", "shown_agency") in added
-    # Apusida's own registrations: app.i18n replaces the gettext callables that Flask-Babel's
+    # Apusida's own registrations: app.core.i18n replaces the gettext callables that Flask-Babel's
     # Jinja extension installs on purpose, and says so there.
     ours = {key: [owner for owner in owners if owner.startswith("app.")] for key, owners in added.items()}
     twice = {key: owners for key, owners in ours.items() if len(owners) > 1}

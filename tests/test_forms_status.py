@@ -4,10 +4,9 @@ import re
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from tests.conftest import login
-from tests.factories import proposal_in
-from tests.factories import world
+from tests.factories import proposal_in, world
 
 LONG = "x" * 6000
 

@@ -7,9 +7,11 @@ import sqlite3
 import pytest
 from sqlalchemy import event, exc, text
 
-from app import create_app, database, errors
-from app.extensions import db
+from app import create_app
+from app.core import database
+from app.core.extensions import db
 from app.main import routes as main_routes
+from app.web import errors
 
 
 @pytest.fixture

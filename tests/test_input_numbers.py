@@ -1,12 +1,12 @@
 """No 500 from a number: ids, page numbers, years, capacities and dates beyond what the
-database holds answer 404 or a message beside the field (app.inputs)."""
+database holds answer 404 or a message beside the field (app.web.inputs)."""
 import re
 
 import pytest
 from werkzeug.routing import IntegerConverter
 
-from app.extensions import db
-from app.inputs import INT_MAX
+from app.core.extensions import db
+from app.web.inputs import INT_MAX
 from tests.conftest import login
 from tests.factories import url_for_rule, world
 
@@ -145,10 +145,16 @@ def test_an_evidence_id_beyond_the_range_is_a_form_error(app, client, make):
 def test_every_integer_form_field_is_bounded_to_the_integer_range(app):
     """Every IntegerField has a NumberRange within the column's range; every int select
     either checks its choices or has one; every date field has the one date validator."""
-    from wtforms import DateField, DateTimeLocalField, IntegerField, RadioField, SelectField
+    from wtforms import (
+        DateField,
+        DateTimeLocalField,
+        IntegerField,
+        RadioField,
+        SelectField,
+    )
     from wtforms.validators import NumberRange
 
-    from app.inputs import DateInRange
+    from app.web.inputs import DateInRange
 
     problems = []
     with app.test_request_context():

@@ -1,5 +1,5 @@
 """The live board: ETag from the change counter, 304 without ranking, announcements."""
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Vote
 from tests import factories
 

@@ -5,8 +5,8 @@ import inspect
 
 from werkzeug.test import Client
 
+from app.core.extensions import db
 from app.leaderboard import poll
-from app.extensions import db
 from tests import factories
 
 HX = {"HX-Request": "true"}
@@ -71,7 +71,7 @@ def test_only_htmx_polls_take_the_shortcut(client, make):
 
 
 def test_the_shortcut_imports_neither_the_app_factory_nor_a_view_module():
-    """It takes each function from the module that owns it (language_of from app.i18n,
+    """It takes each function from the module that owns it (language_of from app.core.i18n,
     the board's ETag from leaderboard.services), never from app/__init__.py or routes."""
     imported = []
     for node in ast.walk(ast.parse(inspect.getsource(poll))):

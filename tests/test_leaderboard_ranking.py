@@ -4,7 +4,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.leaderboard.services import compute_board
 from app.models import Agency
 from tests import factories

@@ -3,7 +3,7 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
-from app.extensions import db
+from app.core.extensions import db
 from tests import factories
 
 

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.maturity import services
 from app.models import Attachment, AuditEntry, Claim
 from tests import factories

@@ -1,7 +1,7 @@
 """Who may claim and verify maturity evidence: role × own/other agency × action, over HTTP."""
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Claim
 from tests import factories
 from tests.conftest import login

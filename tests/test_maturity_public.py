@@ -2,7 +2,7 @@
 marked public on an innovation that is on the showcase (and never the evidence itself)."""
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from tests import factories
 from tests.test_public_leak import marker, public_urls
 

@@ -5,7 +5,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from app.extensions import db
+from app.core.extensions import db
 from app.maturity import services
 from app.models import AuditEntry, Claim
 from tests import factories

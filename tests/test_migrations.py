@@ -9,9 +9,9 @@ from sqlalchemy import CheckConstraint, create_engine, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from app import create_app
-from app.extensions import db
+from app.core.config import normalise_database_url
+from app.core.extensions import db
 from tests.conftest import DATABASE_URL, is_postgres
-from app.config import normalise_database_url
 
 
 @pytest.fixture

@@ -7,14 +7,14 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Notification, Proposal
-from app.proposals.status import change_status
 from app.notifications import services as notifications
+from app.proposals.status import change_status
 from app.reviews import services
 from tests import factories
-from tests.factories import decision_form
 from tests.conftest import login
+from tests.factories import decision_form
 
 HX = {"HX-Request": "true"}
 

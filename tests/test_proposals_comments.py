@@ -3,7 +3,7 @@ import json
 
 from sqlalchemy import select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Comment
 from tests import factories
 from tests.conftest import login

@@ -2,8 +2,15 @@
 from sqlalchemy import func, select
 
 from app import demo
-from app.extensions import db
-from app.models import LAB_STAGES, STATUSES, Attachment, AuditEntry, Proposal, StatusChange
+from app.core.extensions import db
+from app.models import (
+    LAB_STAGES,
+    STATUSES,
+    Attachment,
+    AuditEntry,
+    Proposal,
+    StatusChange,
+)
 from app.proposals.status import word_count
 
 

@@ -1,7 +1,7 @@
 """The proposal list: constant queries, full-text search on both engines, filters, HTMX."""
-from app import caching
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Proposal, Vote
+from app.web import caching
 from tests import factories
 from tests.conftest import login
 from tests.factories import proposal_in

@@ -1,7 +1,7 @@
 """The proposal list's filters and results are rendered once per data version for
-each audience (role and agency) and shared within it (app.caching.fragment):
+each audience (role and agency) and shared within it (app.web.caching.fragment):
 no one sees another audience's list, nor a list older than the data."""
-from app.extensions import db
+from app.core.extensions import db
 from tests import factories
 from tests.conftest import clients_of, login
 from tests.factories import proposal_in

@@ -4,7 +4,7 @@ within it; the heading, discussion and actions are the person's own, and access
 is checked on every request."""
 import io
 
-from app.extensions import db
+from app.core.extensions import db
 from tests import factories
 from tests.conftest import clients_of, login
 from tests.factories import PDF_BYTES, proposal_in

@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import STATUSES, Comment, Proposal
 from tests import factories
 from tests.conftest import login

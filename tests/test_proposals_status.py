@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import AuditEntry, Proposal, StatusChange
 from app.proposals.status import TRANSITIONS, TransitionError, change_status
 from tests import factories

@@ -6,8 +6,8 @@ import pytest
 from flask_babel import format_date
 from sqlalchemy import func, select
 
-from app.cycles import city_today
-from app.extensions import db
+from app.core.cycles import city_today
+from app.core.extensions import db
 from app.models import Proposal, StatusChange
 from app.proposals.status import TransitionError, change_status
 from tests import factories

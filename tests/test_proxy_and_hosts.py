@@ -5,8 +5,8 @@ import json
 import pytest
 from sqlalchemy import select
 
-from app.config import ConfigError, load_config
-from app.extensions import db
+from app.core.config import ConfigError, load_config
+from app.core.extensions import db
 from app.models import AuditEntry
 from app.notifications import services as notifications
 from tests import factories

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Attachment
 from tests import factories
 

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import insert, select, update
 
 from app import demo
-from app.demo_large import load_large
-from app.extensions import db
+from app.core.extensions import db
+from app.demo.large import load_large
 from app.models import Comment, Event, Proposal, StatusChange, User, Vote
 from app.models._types import utcnow
 from tests.conftest import login

@@ -3,7 +3,7 @@ import pytest
 from flask import render_template
 from flask_login import login_user
 
-from app.extensions import db
+from app.core.extensions import db
 from app.proposals.visibility import hides_identity
 from tests import factories
 from tests.conftest import login

@@ -1,7 +1,7 @@
 """Demo reviews and votes: valid rows, never on one's own agency, idempotent."""
 from sqlalchemy import func, select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Review, Vote
 from app.reviews import demo
 from tests import factories

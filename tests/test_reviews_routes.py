@@ -6,11 +6,11 @@ from flask import render_template
 from flask_login import login_user
 from sqlalchemy import select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import AuditEntry, ConflictDeclaration, Proposal, Review, StatusChange
 from tests import factories
-from tests.factories import decision_form
 from tests.conftest import login
+from tests.factories import decision_form
 
 HX = {"HX-Request": "true"}
 

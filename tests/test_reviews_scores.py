@@ -4,7 +4,7 @@ import random
 import pytest
 from sqlalchemy import func, select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import RUBRIC, Review, rubric_score
 from app.reviews import services
 from tests import factories

@@ -3,8 +3,8 @@ at its end, unless it is marked `committing`."""
 import pytest
 from sqlalchemy import func, select
 
-from app import live
-from app.extensions import db
+from app.core import live
+from app.core.extensions import db
 from app.models import User
 from tests.conftest import login
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from tests import factories
 from tests.conftest import DATABASE_URL, is_postgres
 

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from app.admin.forms import AgencyForm, CycleForm, UserForm
 from app.auth.forms import LoginForm
+from app.core.extensions import db, limiter
 from app.events.forms import EventForm
-from app.extensions import db, limiter
 from app.proposals.forms import CommentForm, ProposalForm
 from app.reviews.forms import DecisionForm, ReviewForm
 from tests.conftest import login

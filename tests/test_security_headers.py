@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from tests.conftest import login, make_app
 from tests.factories import url_for_rule, world
 
@@ -97,7 +97,7 @@ def script_src(response) -> str:
 
 def test_the_script_policy_allows_only_the_pinned_htmx_file_and_its_hash(client):
     """Not the whole CDN: a CSP path without a trailing slash matches that one file."""
-    from app.config import DEFAULT_HTMX_SRI, DEFAULT_HTMX_URL
+    from app.core.config import DEFAULT_HTMX_SRI, DEFAULT_HTMX_URL
 
     assert DEFAULT_HTMX_URL == "https://cdn.jsdelivr.net/npm/htmx.org@2.0.8/dist/htmx.min.js"
     for path in ("/", "/auth/login", "/no-such-page"):

@@ -8,7 +8,7 @@ and changes nothing that matters to the next row; a refused one never gets that 
 """
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from tests.conftest import login
 from tests.factories import ROLES, url_for_rule, world
 

@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.maturity import services as maturity_services
 from app.models import Attachment, Claim
 from app.proposals.services import UnsafeArchive, _check_declared_sizes

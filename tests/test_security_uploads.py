@@ -7,7 +7,7 @@ import os
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Attachment
 from tests import factories
 from tests.conftest import login

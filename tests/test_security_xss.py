@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Comment
 from tests import factories
 from tests.conftest import login

@@ -6,7 +6,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.showcase.services import OPEN_DATA_FIELDS
 from tests import factories
 

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from tests import factories
 
 HX = {"HX-Request": "true"}

@@ -1,11 +1,11 @@
-"""The signals of app.signals fire once, after the change is flushed, with the right arguments,
+"""The signals of app.core.signals fire once, after the change is flushed, with the right arguments,
 when the change is made through its service."""
 from contextlib import contextmanager
 
 from sqlalchemy import func, select
 
-from app import signals
-from app.extensions import db
+from app.core import signals
+from app.core.extensions import db
 from app.models import RUBRIC, Review, StatusChange, Vote
 from app.proposals import services as proposal_services
 from app.reviews import services

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import String, Text, func, select
 from sqlalchemy.exc import DataError, IntegrityError
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Agency, Comment, ConflictDeclaration, Proposal, User
 from app.models._types import MAX_LENGTH
 from tests import factories
@@ -104,7 +104,7 @@ def test_the_form_says_the_limit_under_the_label(app, client, make):
 def test_every_text_field_of_every_form_has_a_limit(app):
     from wtforms import HiddenField, PasswordField, StringField, TextAreaField
 
-    from app.inputs import TextLimit
+    from app.web.inputs import TextLimit
     from tests.test_input_numbers import _flat, all_form_classes
 
     missing = []

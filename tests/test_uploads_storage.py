@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from app.extensions import db
+from app.core.extensions import db
 from app.maturity import services as maturity_services
 from app.models import Attachment
 from app.proposals import services as proposal_services

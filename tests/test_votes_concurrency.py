@@ -4,7 +4,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Proposal, User, Vote, vote_counts
 from app.reviews import services
 from tests import factories

@@ -4,8 +4,8 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from app import live
-from app.extensions import db
+from app.core import live
+from app.core.extensions import db
 from app.models import Vote
 from tests import factories
 from tests.conftest import login

@@ -1,11 +1,27 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, IntegerField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, InputRequired, NumberRange, Optional, Regexp, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
-from app.inputs import DateInRange, text_limit
-from app.labels import choices
+from app.core.labels import choices
 from app.models import Agency, User
+from app.web.inputs import DateInRange, text_limit
 
 
 class UserForm(FlaskForm):

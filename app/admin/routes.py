@@ -10,10 +10,10 @@ from sqlalchemy.orm import joinedload
 from app.admin import bp, services
 from app.admin.forms import AgencyForm, CycleForm, UserForm
 from app.auth.services import WeakPassword
-from app.extensions import db
-from app.htmx import render_page_or_block
-from app.inputs import date_arg, form_status, page_number
+from app.core.extensions import db
 from app.models import AGENCY_KINDS, ROLES, Agency, AuditEntry, Cycle, User
+from app.web.htmx import render_page_or_block
+from app.web.inputs import date_arg, form_status, page_number
 
 
 def _agency_choices(blank: str) -> list[tuple[int, str]]:

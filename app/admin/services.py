@@ -11,11 +11,12 @@ from flask_babel import format_number
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app import audit
 from app.auth.services import require_good_password
-from app.extensions import db
-from app.inputs import max_length, too_long
+from app.core import audit
+from app.core.cycles import cycle_of_year
+from app.core.extensions import db
 from app.models import AGENCY_KINDS, ROLES, Agency, Cycle, User
+from app.web.inputs import max_length, too_long
 
 
 class ServiceError(ValueError):
@@ -112,7 +113,7 @@ def save_agency(agency: Agency | None, *, code: str, name: str, kind: str, paren
 
 
 def save_cycle(cycle: Cycle | None, **fields) -> Cycle:
-    clash = db.session.scalar(select(Cycle).where(Cycle.year == fields["year"]))
+    clash = cycle_of_year(fields["year"])
     if clash is not None and clash is not cycle:
         raise ServiceError(_("Siklus tahun %(year)s sudah ada.", year=fields["year"]))
     created = cycle is None

@@ -1,7 +1,7 @@
 """Accounts: login, logout, change password."""
 from flask import Blueprint
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import User
 
 bp = Blueprint("auth", __name__)

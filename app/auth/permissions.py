@@ -5,7 +5,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
-from app.extensions import login_manager
+from app.core.extensions import login_manager
 
 
 def admin_required(view):

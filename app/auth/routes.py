@@ -1,11 +1,20 @@
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp, services
 from app.auth.forms import ChangePasswordForm, LoginForm
-from app.extensions import db, limiter
-from app.inputs import form_status
+from app.core.extensions import db, limiter
+from app.web.inputs import form_status
 
 
 def _email_key() -> str:

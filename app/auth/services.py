@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app import audit
-from app.extensions import db
+from app.core import audit
+from app.core.extensions import db
 from app.models import User
 from app.models._types import utcnow
 

@@ -12,7 +12,7 @@ import icalendar
 from app.events.services import JAKARTA
 from app.models import Event
 from app.models._types import utcnow
-from app.urls import absolute_url
+from app.web.urls import absolute_url
 
 PRODID = "-//Bappeda Litbang Kota Probolinggo//Apusida Laboratorium Inovasi//ID"
 TZID = "Asia/Jakarta"

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from app.core.extensions import db
 from app.events.services import JAKARTA
-from app.extensions import db
 from app.models import SEAT_STATUSES, Event, Registration, Signature, User
 
 PLEDGE = (

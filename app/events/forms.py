@@ -1,12 +1,25 @@
 """Forms of the events feature. Date-times are typed as wall-clock time in WIB."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
-from app.inputs import DateInRange, text_limit
-from app.labels import choices
+from app.core.labels import choices
 from app.models import Event
+from app.web.inputs import DateInRange, text_limit
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 

@@ -2,7 +2,16 @@
 import json
 from datetime import datetime
 
-from flask import Response, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -10,25 +19,33 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import signals
 from app.auth.permissions import admin_required
-from app.csv_export import to_csv
+from app.core import signals
+from app.core.extensions import db
+from app.core.labels import label
 from app.events import bp, services
 from app.events.calendar import build_calendar
 from app.events.forms import EventForm, LinkProposalForm
 from app.events.services import EventError
-from app.extensions import db
-from app.htmx import is_htmx, render_block, render_page_or_block
-from app.inputs import form_status, int_arg, page_number
 from app.models import (
-    ACTIVE_REGISTRATION_STATUSES, EVENT_KINDS, PENDING_REGISTRATION_STATUSES, Agency, Event,
-    Proposal, Registration, Signature, User,
+    ACTIVE_REGISTRATION_STATUSES,
+    EVENT_KINDS,
+    PENDING_REGISTRATION_STATUSES,
+    Agency,
+    Event,
+    Proposal,
+    Registration,
+    Signature,
+    User,
 )
 from app.models._types import utcnow
 from app.models.events import SEAT_STATUSES
 from app.proposals.permissions import visible_to
 from app.proposals.visibility import shown_agency
 from app.showcase.services import is_public
+from app.web.csv_export import to_csv
+from app.web.htmx import is_htmx, render_block, render_page_or_block
+from app.web.inputs import form_status, int_arg, page_number
 
 DETAIL = "events/detail.html"
 
@@ -147,8 +164,8 @@ def _link_form(event: Event) -> LinkProposalForm | None:
         return None
     form = LinkProposalForm(formdata=None)
     # Others link their own agency's proposals only: no agency to name.
-    label = (lambda p: f"{p.title} ({shown_agency(current_user, p)})") if current_user.is_admin else (lambda p: p.title)
-    form.proposal_id.choices = [(0, _("— pilih usulan —"))] + [(p.id, label(p)) for p in proposals]
+    option_text = (lambda p: f"{p.title} ({shown_agency(current_user, p)})") if current_user.is_admin else (lambda p: p.title)
+    form.proposal_id.choices = [(0, _("— pilih usulan —"))] + [(p.id, option_text(p)) for p in proposals]
     return form
 
 
@@ -405,6 +422,22 @@ def _link_form_error(event: Event, message: str):
     return render_template(DETAIL, **context), 422
 
 
+def _proposal_change_answer(event: Event, change, success_message):
+    """Make a change to the event's proposals and answer with the block and what happened.
+    A refusal (EventError) or a proposal edited meanwhile (StaleDataError) rolls back and
+    says why; otherwise `success_message(result of change)` is shown."""
+    try:
+        result = change()
+        db.session.commit()
+    except EventError as error:
+        db.session.rollback()
+        return _proposals_answer(event, str(error), "error")
+    except StaleDataError:
+        db.session.rollback()
+        return _proposals_answer(event, _("Usulan baru saja diubah orang lain. Muat ulang lalu coba lagi."), "error")
+    return _proposals_answer(event, success_message(result), "success")
+
+
 @bp.route("/<int:event_id>/proposals", methods=["POST"])
 @login_required
 def link_proposal(event_id: int):
@@ -415,14 +448,9 @@ def link_proposal(event_id: int):
         return _link_form_error(event, _("Pilih usulan."))
     if not services.can_link(current_user, proposal):
         abort(403)
-    try:
-        services.link_proposal(event, proposal, current_user)
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        return _proposals_answer(event, _("Usulan baru saja diubah orang lain. Coba lagi."), "error")
-    return _proposals_answer(event, _("Usulan \"%(title)s\" dihubungkan dengan kegiatan ini.", title=proposal.title),
-                             "success")
+    return _proposal_change_answer(
+        event, lambda: services.link_proposal(event, proposal, current_user),
+        lambda _result: _("Usulan \"%(title)s\" dihubungkan dengan kegiatan ini.", title=proposal.title))
 
 
 @bp.route("/<int:event_id>/proposals/<int:proposal_id>/unlink", methods=["POST"])
@@ -433,16 +461,9 @@ def unlink_proposal(event_id: int, proposal_id: int):
     proposal = db.get_or_404(Proposal, proposal_id)
     if not services.can_link(current_user, proposal):
         abort(403)
-    try:
-        services.unlink_proposal(event, proposal, current_user)
-        db.session.commit()
-    except EventError as error:
-        db.session.rollback()
-        return _proposals_answer(event, str(error), "error")
-    except StaleDataError:
-        db.session.rollback()
-        return _proposals_answer(event, _("Usulan baru saja diubah orang lain. Coba lagi."), "error")
-    return _proposals_answer(event, _("Usulan \"%(title)s\" dilepas dari kegiatan ini.", title=proposal.title), "success")
+    return _proposal_change_answer(
+        event, lambda: services.unlink_proposal(event, proposal, current_user),
+        lambda _result: _("Usulan \"%(title)s\" dilepas dari kegiatan ini.", title=proposal.title))
 
 
 @bp.route("/<int:event_id>/proposals/<int:proposal_id>/stage", methods=["POST"])
@@ -451,20 +472,9 @@ def advance_stage(event_id: int, proposal_id: int):
     """Admins move a linked proposal to the next lab stage (Drum-up → … → Display)."""
     event = db.get_or_404(Event, event_id)
     proposal = db.get_or_404(Proposal, proposal_id)
-    try:
-        stage = services.advance_stage(event, proposal, current_user)
-        db.session.commit()
-    except EventError as error:
-        db.session.rollback()
-        return _proposals_answer(event, str(error), "error")
-    except StaleDataError:
-        db.session.rollback()
-        return _proposals_answer(event, _("Usulan baru saja diubah orang lain. Muat ulang lalu coba lagi."), "error")
-    from app.labels import label
-
-    return _proposals_answer(
-        event, _("\"%(title)s\" kini di tahap %(stage)s.", title=proposal.title, stage=label("lab_stage", stage)),
-        "success")
+    return _proposal_change_answer(
+        event, lambda: services.advance_stage(event, proposal, current_user),
+        lambda stage: _("\"%(title)s\" kini di tahap %(stage)s.", title=proposal.title, stage=label("lab_stage", stage)))
 
 
 # --- dashboard -----------------------------------------------------------------

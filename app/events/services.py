@@ -13,10 +13,18 @@ from flask import has_request_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, insert, literal, select, update
 
-from app import audit
-from app.extensions import db
+from app.core import audit
+from app.core.extensions import db
 from app.models import (
-    ACTIVE_REGISTRATION_STATUSES, LAB_STAGES, PENDING_REGISTRATION_STATUSES, Event, Notification, Proposal, Registration, Signature, User,
+    ACTIVE_REGISTRATION_STATUSES,
+    LAB_STAGES,
+    PENDING_REGISTRATION_STATUSES,
+    Event,
+    Notification,
+    Proposal,
+    Registration,
+    Signature,
+    User,
 )
 from app.models._types import UTCDateTime, utcnow
 from app.models.events import SEAT_STATUSES

@@ -15,12 +15,12 @@ from itsdangerous import BadSignature
 from werkzeug.exceptions import SecurityError
 from werkzeug.wrappers import Request
 
-from app import live
 from app.auth import signed_in
-from app.extensions import db
-from app.i18n import language_of
+from app.core import live
+from app.core.extensions import db
+from app.core.i18n import language_of
 from app.leaderboard.services import BOARD_CACHE_CONTROL, board_etag, requested_board
-from app.security import default_headers, private_cache_control
+from app.web.security import default_headers, private_cache_control
 
 POLL_PATH = "/leaderboard"
 

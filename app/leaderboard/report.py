@@ -5,13 +5,13 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from app.affairs import affair_name
-from app.extensions import db
-from app.xlsx import append_row, header_row
-from app.labels import label
+from app.core.affairs import affair_name
+from app.core.extensions import db
+from app.core.labels import label
 from app.leaderboard.services import compute_board
 from app.models import Agency, Cycle, Proposal, Review, User, vote_count_query
 from app.proposals.visibility import shown_agency_sql
+from app.web.xlsx import append_row, header_row
 
 
 def proposal_rows(cycle: Cycle, viewer: User):

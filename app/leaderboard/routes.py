@@ -5,14 +5,10 @@ from functools import cache
 from flask import abort, make_response, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from app import caching, live
 from app.auth.permissions import admin_required
-from app.caching import finish, not_modified
-from app.cycles import current_cycle
-from app.extensions import db
-from app.htmx import is_htmx, render_page_or_block
+from app.core import live
+from app.core.cycles import current_cycle, cycle_of_year
 from app.leaderboard import bp
 from app.leaderboard.chart import points_chart
 from app.leaderboard.report import annual_report
@@ -30,11 +26,14 @@ from app.leaderboard.services import (
     standings_size,
 )
 from app.models import AGENCY_KINDS, Cycle
-from app.security import mark_polled
+from app.web import caching
+from app.web.caching import finish, not_modified
+from app.web.htmx import is_htmx, render_page_or_block
+from app.web.security import mark_polled
 
 
 def _board_and_chart(version: str, cycle: Cycle, kind: str | None) -> tuple[Board, str]:
-    """The board and its chart, computed once per data version (kept in app.caching's store).
+    """The board and its chart, computed once per data version (kept in app.web.caching's store).
 
     The lines and the chart are kept, not the Board: its cycle belongs to one
     request's session, so each request puts its own in."""
@@ -53,10 +52,7 @@ def _selected_cycle(year: int | None) -> Cycle | None:
     """The cycle of `year` (404 if there is none), else the current one."""
     if year is None:
         return current_cycle()
-    cycle = db.session.scalar(select(Cycle).where(Cycle.year == year))
-    if cycle is None:
-        abort(404)
-    return cycle
+    return cycle_of_year(year) or abort(404)
 
 
 @bp.route("/leaderboard")
@@ -64,14 +60,14 @@ def index():
     """Public leaderboard of a cycle; HTMX polls get only the board, or 304 while nothing changed.
 
     A poll is answered from the change counter alone while nothing changed;
-    otherwise anonymous visitors share one rendering per version (app.caching.page).
+    otherwise anonymous visitors share one rendering per version (app.web.caching.page).
     """
     year, kind = requested_board(request.args)
     version = live.version()
     etag = board_etag(version, year, kind)
     fragment = is_htmx()
     if fragment:
-        mark_polled()  # a logged-in viewer's poll: private, no-cache (app.security)
+        mark_polled()  # a logged-in viewer's poll: private, no-cache (app.web.security)
         cached = not_modified(etag, BOARD_CACHE_CONTROL)
         if cached is not None:
             return cached
@@ -111,9 +107,7 @@ def index():
 @admin_required
 def report(year: int):
     """The annual report of a cycle as an XLSX workbook (admins only)."""
-    cycle = db.session.scalar(select(Cycle).where(Cycle.year == year))
-    if cycle is None:
-        abort(404)
+    cycle = cycle_of_year(year) or abort(404)
     stream = annual_report(cycle, current_user)
     response = send_file(
         stream, as_attachment=True, download_name=f"apusida-laporan-{cycle.year}.xlsx",

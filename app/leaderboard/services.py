@@ -11,11 +11,21 @@ from datetime import date
 
 from sqlalchemy import case, func, select
 
-from app.caching import make_etag
-from app.extensions import db
-from app.i18n import current_language
-from app.inputs import int_arg
-from app.models import AGENCY_KINDS, APPROVED_STATUSES, SUBMITTED_STATUSES, Agency, Cycle, Proposal, Review, Vote, vote_count_query
+from app.core.extensions import db
+from app.core.i18n import current_language
+from app.models import (
+    AGENCY_KINDS,
+    APPROVED_STATUSES,
+    SUBMITTED_STATUSES,
+    Agency,
+    Cycle,
+    Proposal,
+    Review,
+    Vote,
+    vote_count_query,
+)
+from app.web.caching import make_etag
+from app.web.inputs import int_arg
 
 POINTS_SUBMITTED = 1
 POINTS_APPROVED = 3
@@ -85,7 +95,7 @@ class Board:
 
 
 def standings_size(standings: list[Standing]) -> int:
-    """The memory a computed board's lines take (what app.caching's byte bound counts)."""
+    """The memory a computed board's lines take (what app.web.caching's byte bound counts)."""
     return sys.getsizeof(standings) + sum(
         sys.getsizeof(line) + sys.getsizeof(vars(line)) + sum(sys.getsizeof(value) for value in vars(line).values())
         for line in standings)

@@ -2,11 +2,11 @@ from flask import current_app, redirect, render_template, request, session, url_
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from app import signals
 from app.auth.services import safe_next_url
-from app.cycles import current_cycle
-from app.database import health_problem
-from app.extensions import db
+from app.core import signals
+from app.core.cycles import current_cycle
+from app.core.database import health_problem
+from app.core.extensions import db
 from app.main import bp
 from app.models import SUBMITTED_STATUSES, Proposal
 
@@ -44,7 +44,7 @@ def dashboard():
         by_status = {status: count for status, count in rows}
     submitted = sum(count for status, count in by_status.items() if status in SUBMITTED_STATUSES)
     target = cycle.target_per_agency if cycle else 1
-    # Features add their own sections through the dashboard_panels signal (app.signals).
+    # Features add their own sections through the dashboard_panels signal (app.core.signals).
     panels = signals.collect_dashboard_panels(current_user)
     return render_template(
         "main/dashboard.html", cycle=cycle, by_status=by_status, submitted=submitted, target=target, panels=panels

@@ -4,7 +4,7 @@ import io
 
 from sqlalchemy import select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.maturity import services
 from app.models import APPROVED_STATUSES, Attachment, Claim, Proposal, User
 

@@ -2,12 +2,27 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, FieldList, Form, FormField, IntegerField, RadioField, SelectField, StringField, \
-    TextAreaField
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, Regexp
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
-from app.inputs import INT_MAX, text_limit
 from app.models import Claim, Indicator, IndicatorLevel
+from app.web.inputs import INT_MAX, text_limit
 
 DECISION_LABELS = {
     "accept": _l("Terima level yang diklaim"),

@@ -7,12 +7,12 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.extensions import db
-from app.xlsx import append_row, header_row
-from app.labels import label
+from app.core.extensions import db
+from app.core.labels import label
 from app.maturity import services
 from app.models import Claim, Cycle, User
 from app.proposals.visibility import shown_agency
+from app.web.xlsx import append_row, header_row
 
 
 def workbook(cycle: Cycle, viewer: User) -> BytesIO:

@@ -11,15 +11,21 @@ from jinja2 import pass_context
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app import signals
 from app.auth.permissions import admin_only
-from app.cycles import current_cycle
-from app.extensions import db
-from app.htmx import is_htmx
-from app.inputs import form_status
+from app.core import signals
+from app.core.cycles import current_cycle, cycle_of_year
+from app.core.extensions import db
 from app.maturity import bp, permissions, report, services
-from app.maturity.forms import ClaimForm, IndicatorForm, LevelsForm, PublicForm, VerifyForm
+from app.maturity.forms import (
+    ClaimForm,
+    IndicatorForm,
+    LevelsForm,
+    PublicForm,
+    VerifyForm,
+)
 from app.models import Claim, Cycle, Indicator, Proposal
+from app.web.htmx import is_htmx
+from app.web.inputs import form_status
 
 
 @dataclass
@@ -280,13 +286,6 @@ def indicator_form(indicator_id: int | None = None):
     return render_template("maturity/indicator_form.html", form=form, indicator=indicator), form_status(form)
 
 
-def _cycle_or_404(year: int) -> Cycle:
-    cycle = db.session.scalar(select(Cycle).where(Cycle.year == year))
-    if cycle is None:
-        abort(404)
-    return cycle
-
-
 @bp.route("/admin/maturity/levels")
 def levels_current():
     """The levels of the current cycle."""
@@ -300,7 +299,7 @@ def levels_current():
 @bp.route("/admin/maturity/levels/<int:year>")
 def levels(year: int):
     """The levels and points of every indicator in one cycle (read-only once the cycle is closed)."""
-    cycle = _cycle_or_404(year)
+    cycle = cycle_of_year(year) or abort(404)
     cycles = db.session.scalars(select(Cycle).order_by(Cycle.year.desc())).all()
     return render_template("maturity/levels.html", cycle=cycle, cycles=cycles, scale=services.scale_for(cycle))
 
@@ -308,7 +307,7 @@ def levels(year: int):
 @bp.route("/admin/maturity/levels/<int:year>/<int:indicator_id>", methods=["GET", "POST"])
 def level_form(year: int, indicator_id: int):
     """Edit one indicator's levels and points in an open cycle."""
-    cycle = _cycle_or_404(year)
+    cycle = cycle_of_year(year) or abort(404)
     indicator = db.get_or_404(Indicator, indicator_id)
     scale = services.scale_for(cycle)
     if not scale.includes(indicator.id):
@@ -360,7 +359,7 @@ def _level_values(form: LevelsForm) -> tuple[list[tuple[str, int]], str | None]:
 @bp.route("/admin/maturity/<int:year>.xlsx")
 def export(year: int):
     """Every innovation × indicator of the cycle, ready to transcribe into the national system."""
-    cycle = _cycle_or_404(year)
+    cycle = cycle_of_year(year) or abort(404)
     return send_file(report.workbook(cycle, current_user), as_attachment=True,
                      download_name=f"kematangan-inovasi-{year}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", max_age=0)

@@ -17,9 +17,19 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from app import audit
-from app.extensions import db
-from app.models import APPROVED_STATUSES, VERIFIED_STATUSES, Attachment, Claim, Cycle, Indicator, IndicatorLevel, Proposal, User
+from app.core import audit
+from app.core.extensions import db
+from app.models import (
+    APPROVED_STATUSES,
+    VERIFIED_STATUSES,
+    Attachment,
+    Claim,
+    Cycle,
+    Indicator,
+    IndicatorLevel,
+    Proposal,
+    User,
+)
 from app.models._types import utcnow
 from app.proposals.services import ServiceError, add_attachment
 

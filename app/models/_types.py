@@ -42,7 +42,7 @@ def typed_text(limit: int, **kwargs):
     """A column of text people type, of at most `limit` characters.
 
     The one place a text's limit is set: forms read it from the column's info
-    (app.inputs.text_limit) and say it under the label, and the table gets a
+    (app.web.inputs.text_limit) and say it under the label, and the table gets a
     CHECK on length(), which SQLite and PostgreSQL both count in characters,
     so whatever bypasses a form (an HTMX action, the command line) cannot store
     more either; SQLite ignores a VARCHAR's length, the check does not. Short

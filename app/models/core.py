@@ -3,11 +3,20 @@ from datetime import date, datetime
 from typing import Any, Optional
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models._types import UTCDateTime, enum_check, typed_text, utcnow
 
 AGENCY_KINDS = ("opd", "kecamatan", "kelurahan")
@@ -38,7 +47,7 @@ class Agency(db.Model):
 
 class RoleChecks:
     """What a role allows, read from `role` alone: one rule for a person (User) and
-    for the Audience a shared fragment is rendered for (app.caching)."""
+    for the Audience a shared fragment is rendered for (app.web.caching)."""
 
     __slots__ = ()
 
@@ -140,7 +149,7 @@ class AuditEntry(db.Model):
 
 class ChangeCounter(db.Model):
     """The data version of the shared pages, renewed in the transaction of every
-    write of a model they show (app.live's session listener). Its value keys
+    write of a model they show (app.core.live's session listener). Its value keys
     their ETags and kept copies, right across several app servers since it
     lives in the database."""
 

@@ -3,10 +3,17 @@ evidence an agency claims per indicator with its verification."""
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models._types import UTCDateTime, enum_check, typed_text, utcnow
 from app.models.core import Cycle, User
 from app.models.proposals import Attachment, Proposal

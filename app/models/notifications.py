@@ -5,7 +5,7 @@ from typing import Optional
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models._types import UTCDateTime, utcnow
 
 

@@ -5,7 +5,7 @@ from typing import Optional
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models._types import UTCDateTime, enum_check, typed_text, utcnow
 from app.models.core import Agency, Cycle, User
 
@@ -25,7 +25,7 @@ STATUSES = (
     "withdrawn",
 )
 # Status groups. Each rule about statuses has its one name here; code imports it from
-# app.models and templates read it as a global of the same name (app.templating).
+# app.models and templates read it as a global of the same name (app.web.templating).
 #
 # Submitted: reached through submission, so neither a draft nor withdrawn. The leaderboard
 # counts these (DESIGN §3), and so does an agency's progress to its target.

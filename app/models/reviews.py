@@ -2,11 +2,21 @@
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, SmallInteger, String, UniqueConstraint, cast, func, select
+from sqlalchemy import (
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+    cast,
+    func,
+    select,
+)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models._types import UTCDateTime, enum_check, typed_text, utcnow
 from app.models.core import User
 from app.models.proposals import Proposal

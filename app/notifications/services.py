@@ -16,10 +16,10 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, event, func, inspect, select, update
 from sqlalchemy.orm import Session
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Notification, Proposal, User
 from app.models._types import utcnow
-from app.urls import site_root
+from app.web.urls import site_root
 
 log = logging.getLogger(__name__)
 OUTBOX = "apusida_outbox"
@@ -89,7 +89,7 @@ def notify(users, message: str, link: str = "", subject: str | None = None) -> l
     rows = [Notification(user_id=user.id, message=message, link=link) for user in unique.values()]
     db.session.add_all(rows)
     if rows and has_app_context() and current_app.config.get("MAIL_SERVER"):
-        base = site_root()  # the configured host, never the request's (app.urls)
+        base = site_root()  # the configured host, never the request's (app.web.urls)
         config = current_app.config
         db.session.info.setdefault(OUTBOX, []).append(Mail(
             recipients=sorted(user.email for user in unique.values()),

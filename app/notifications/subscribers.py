@@ -1,4 +1,4 @@
-"""Who hears about what: receivers of app.signals that write the notifications.
+"""Who hears about what: receivers of app.core.signals that write the notifications.
 
 Each runs inside the sender's transaction, after its change was flushed: the
 in-app rows are committed with that change and the e-mail leaves after the
@@ -7,9 +7,9 @@ commit (app.notifications.services.notify), or neither when it is rolled back.
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app import signals
-from app.extensions import db
-from app.labels import label
+from app.core import signals
+from app.core.extensions import db
+from app.core.labels import label
 from app.models import Proposal, StatusChange, User
 from app.notifications.services import notify, proposal_link
 from app.proposals.visibility import shown_agency

@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Proposal, User
 from app.proposals import services
 from app.proposals.status import TRANSITIONS, change_status, set_published
@@ -151,14 +151,14 @@ NOTES = {
 
 def load(cycle=None) -> list[Proposal]:
     """Create the demo proposals that do not exist yet; returns them all."""
-    from app.cycles import current_cycle
+    from app.core.cycles import current_cycle
 
     cycle = cycle or current_cycle()
     admin = db.session.scalar(select(User).where(User.email == "admin@demo.apusida.id"))
     reviewer = db.session.scalar(select(User).where(User.email == "penilai@demo.apusida.id"))
     if cycle is None or admin is None or reviewer is None:
         return []
-    # The demo innovators of DISKOMINFO, DINKES and KEL-KANIGARAN (app/demo.py).
+    # The demo innovators of DISKOMINFO, DINKES and KEL-KANIGARAN (app/demo/__init__.py).
     authors = {u.agency.code: u for u in db.session.scalars(
         select(User).where(User.role == "innovator", User.email.like("%@demo.apusida.id"))) if u.agency}
     made = []

@@ -5,10 +5,10 @@ from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
-from app.affairs import affair_choices
-from app.inputs import DateInRange, text_limit
-from app.labels import choices
+from app.core.affairs import affair_choices
+from app.core.labels import choices
 from app.models import Comment, Proposal, StatusChange
+from app.web.inputs import DateInRange, text_limit
 
 
 def _blank(kind_choices, blank=_l("— pilih —")):

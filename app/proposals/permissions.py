@@ -5,8 +5,15 @@ Hiding a button is never the check: every view calls these on the server.
 from flask import abort
 from sqlalchemy import and_, or_
 
-from app.extensions import db
-from app.models import EDITABLE_STATUSES, ENDED_STATUSES, IN_REVIEW_STATUSES, VOTABLE_STATUSES, Proposal, User
+from app.core.extensions import db
+from app.models import (
+    EDITABLE_STATUSES,
+    ENDED_STATUSES,
+    IN_REVIEW_STATUSES,
+    VOTABLE_STATUSES,
+    Proposal,
+    User,
+)
 
 
 def is_member(user: User, proposal: Proposal) -> bool:

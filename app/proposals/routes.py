@@ -5,7 +5,16 @@ redirect (PRG), or the fragment for an HTMX request.
 """
 import json
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2 import pass_context
@@ -14,19 +23,38 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import caching, live, paging, signals
-from app.affairs import all_affairs
-from app.cycles import current_cycle
-from app.extensions import db, login_manager
-from app.htmx import is_htmx, render_block
-from app.inputs import form_status, int_arg, max_length, page_number
+from app.core import live, signals
+from app.core.affairs import all_affairs
+from app.core.cycles import current_cycle
+from app.core.extensions import db, login_manager
 from app.models import (
-    INNOVATION_TYPES, LAB_STAGES, STATUSES, Agency, Attachment, Comment, Cycle, Proposal, StatusChange, vote_counts,
+    INNOVATION_TYPES,
+    LAB_STAGES,
+    STATUSES,
+    Agency,
+    Attachment,
+    Comment,
+    Cycle,
+    Proposal,
+    StatusChange,
+    vote_counts,
 )
 from app.proposals import bp, services, storage
-from app.proposals.forms import AttachmentForm, CommentForm, ProposalForm, SubmitForm, WithdrawForm
+from app.proposals.forms import (
+    AttachmentForm,
+    CommentForm,
+    ProposalForm,
+    SubmitForm,
+    WithdrawForm,
+)
 from app.proposals.permissions import (
-    can_comment, can_edit, can_upload, can_view, is_member, load_proposal, visible_to,
+    can_comment,
+    can_edit,
+    can_upload,
+    can_view,
+    is_member,
+    load_proposal,
+    visible_to,
 )
 from app.proposals.status import (
     TransitionError,
@@ -36,7 +64,16 @@ from app.proposals.status import (
     submission_problems,
     window_refusal,
 )
-from app.proposals.visibility import hides_identity, identity_hidden_condition, shown_agency, shown_agency_sql, shown_author
+from app.proposals.visibility import (
+    hides_identity,
+    identity_hidden_condition,
+    shown_agency,
+    shown_agency_sql,
+    shown_author,
+)
+from app.web import caching, paging
+from app.web.htmx import is_htmx, render_block
+from app.web.inputs import form_status, int_arg, max_length, page_number
 
 SORTS = {
     "newest": (Proposal.updated_at.desc(), Proposal.id.desc()),
@@ -55,7 +92,7 @@ def require_login():
 # --- blind review in templates (app.proposals.visibility) ------------------------
 
 # The viewer of these is the template's own current_user: the person, or in a
-# shared fragment the Audience it is rendered for (app.caching).
+# shared fragment the Audience it is rendered for (app.web.caching).
 
 @bp.app_template_global("hides_identity")
 @pass_context
@@ -86,7 +123,7 @@ def index():
 
     The filters and results are the same for everyone of one role and agency,
     so they are rendered once per data version for each such audience
-    (app.caching.fragment); the page around them is this person's."""
+    (app.web.caching.fragment); the page around them is this person's."""
     filters = _list_filters()
     number = page_number()
     args = {**filters, "sort": None if filters["sort"] == "newest" else filters["sort"],
@@ -314,7 +351,7 @@ def edit(proposal_id: int):
 
 
 def _status_label(code: str) -> str:
-    from app.labels import label
+    from app.core.labels import label
 
     return label("status", code)
 

@@ -19,9 +19,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select
 
-from app import audit
-from app.extensions import db
-from app.models import REPLICABLE_STATUSES, Attachment, AuditEntry, Comment, Proposal, User
+from app.core import audit
+from app.core.extensions import db
+from app.models import (
+    REPLICABLE_STATUSES,
+    Attachment,
+    AuditEntry,
+    Comment,
+    Proposal,
+    User,
+)
 from app.proposals import search, storage
 from app.proposals.permissions import visible_to
 from app.proposals.status import REQUIRED_FIELDS, change_status

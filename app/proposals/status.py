@@ -2,23 +2,29 @@
 
 Each move is checked (edge, who, note), applied, recorded as a StatusChange
 and in the audit log, bumps the leaderboard counter, and is announced through
-app.signals (proposal_status_changed; publishing: proposal_published), so this
+app.core.signals (proposal_status_changed; publishing: proposal_published), so this
 module knows nothing of who listens. Services flush, the view commits.
 """
 import re
 from dataclasses import dataclass
-
 from datetime import date
 
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app import audit, signals
-from app.cycles import city_today
-from app.extensions import db
-from app.labels import label
-from app.models import APPROVED_STATUSES, NOTE_REQUIRED_STATUSES, Cycle, Proposal, StatusChange, User
+from app.core import audit, signals
+from app.core.cycles import city_today
+from app.core.extensions import db
+from app.core.labels import label
+from app.models import (
+    APPROVED_STATUSES,
+    NOTE_REQUIRED_STATUSES,
+    Cycle,
+    Proposal,
+    StatusChange,
+    User,
+)
 from app.models._types import utcnow
 
 # Who may make each move: "member" (a member of the proposal's agency, or an

@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, SessionTransaction
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Attachment
 
 logger = logging.getLogger(__name__)

@@ -7,7 +7,13 @@ notifications) imports it from here; this module imports no other feature.
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, false, literal
 
-from app.models import DECIDED_STATUSES, Agency, Cycle, Proposal, User  # blind review lifts once decided
+from app.models import (  # blind review lifts once decided
+    DECIDED_STATUSES,
+    Agency,
+    Cycle,
+    Proposal,
+    User,
+)
 from app.proposals import permissions
 
 
@@ -49,7 +55,7 @@ def shown_agency(viewer: User, proposal: Proposal, code: bool = False) -> str:
     proposal's agency goes through here (or shown_agency_sql for a query), as
     the `shown_agency` template global. Like hides_identity it reads the viewer
     only through role and agency, so page parts shared per (role, agency) are
-    rendered with the Audience as the viewer (app.caching). Public pages and open data hold published
+    rendered with the Audience as the viewer (app.web.caching). Public pages and open data hold published
     innovations only, decided by definition, so nothing is hidden there."""
     if hides_identity(viewer, proposal):
         return str(HIDDEN_AGENCY)

@@ -5,7 +5,7 @@ blueprint is registered without a url_prefix. Its template globals
 (review_panel, shown_agency, unread_notification_count) feed the panel that the
 proposal page includes: `{% include "reviews/_proposal_panel.html" ignore missing %}`.
 What a notification says, and to whom, is app.notifications' business: it
-hears of reviews and decisions through app.signals.
+hears of reviews and decisions through app.core.signals.
 """
 from flask import Blueprint
 

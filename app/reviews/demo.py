@@ -4,7 +4,7 @@ Creates only what is missing, so running it twice changes nothing.
 """
 from sqlalchemy import select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import RUBRIC, VOTABLE_STATUSES, Proposal, Review, User, Vote
 from app.proposals import permissions
 

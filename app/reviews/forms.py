@@ -4,9 +4,15 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Optional
 
-from app.inputs import text_limit
-from app.labels import choices
-from app.models import NOTE_REQUIRED_STATUSES, RUBRIC, ConflictDeclaration, Review, StatusChange
+from app.core.labels import choices
+from app.models import (
+    NOTE_REQUIRED_STATUSES,
+    RUBRIC,
+    ConflictDeclaration,
+    Review,
+    StatusChange,
+)
+from app.web.inputs import text_limit
 
 # Criteria of the KIPP 2023 rubric, in DESIGN order, with a hint on what to judge.
 CRITERIA = {

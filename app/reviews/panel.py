@@ -8,12 +8,25 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.extensions import db
-from app.models import APPROVED_STATUSES, IN_REVIEW_STATUSES, RUBRIC, Proposal, Review, User
+from app.core.extensions import db
+from app.models import (
+    APPROVED_STATUSES,
+    IN_REVIEW_STATUSES,
+    RUBRIC,
+    Proposal,
+    Review,
+    User,
+)
 from app.proposals import permissions
 from app.proposals.status import allowed_moves
 from app.reviews import services
-from app.reviews.forms import CRITERIA, DECISION_LABELS, ConflictForm, DecisionForm, ReviewForm
+from app.reviews.forms import (
+    CRITERIA,
+    DECISION_LABELS,
+    ConflictForm,
+    DecisionForm,
+    ReviewForm,
+)
 
 
 @dataclass

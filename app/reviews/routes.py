@@ -15,15 +15,20 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import signals
 from app.auth.permissions import admin_required
 from app.auth.services import safe_next_url
-from app.cycles import current_cycle
-from app.extensions import db
-from app.htmx import is_htmx, render_page_or_block
-from app.inputs import page_number
-from app.labels import label
-from app.models import DECIDED_STATUSES, IN_REVIEW_STATUSES, ConflictDeclaration, Notification, Proposal, Review
+from app.core import signals
+from app.core.cycles import current_cycle
+from app.core.extensions import db
+from app.core.labels import label
+from app.models import (
+    DECIDED_STATUSES,
+    IN_REVIEW_STATUSES,
+    ConflictDeclaration,
+    Notification,
+    Proposal,
+    Review,
+)
 from app.notifications import services as notifications
 from app.proposals import permissions
 from app.proposals.permissions import load_proposal
@@ -31,7 +36,9 @@ from app.proposals.status import TransitionError
 from app.reviews import bp, services
 from app.reviews.forms import ConflictForm, DecisionForm, PublishForm, VoteForm
 from app.reviews.panel import VoteState, build_panel, review_form_for
-from app.templating import score_text
+from app.web.htmx import is_htmx, render_page_or_block
+from app.web.inputs import page_number
+from app.web.templating import score_text
 
 
 def proposal_url(proposal: Proposal) -> str:

@@ -3,7 +3,7 @@
 Services check who may act (raising NotAllowed, which views turn into 403),
 validate, change, flush and audit; they never commit: the view does. What
 others need to hear of (a review saved, a vote, a decision) is sent through
-app.signals once flushed: notifications, dashboards and boards subscribe there.
+app.core.signals once flushed: notifications, dashboards and boards subscribe there.
 """
 from collections import defaultdict
 from dataclasses import dataclass
@@ -15,11 +15,21 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from app import audit, signals
-from app.extensions import db
+from app.core import audit, signals
+from app.core.extensions import db
 from app.models import (
-    DECIDED_STATUSES, IN_REVIEW_STATUSES, RECOMMENDATIONS, RUBRIC, ConflictDeclaration, Proposal, Review,
-    StatusChange, User, Vote, vote_count_query, vote_counts,
+    DECIDED_STATUSES,
+    IN_REVIEW_STATUSES,
+    RECOMMENDATIONS,
+    RUBRIC,
+    ConflictDeclaration,
+    Proposal,
+    Review,
+    StatusChange,
+    User,
+    Vote,
+    vote_count_query,
+    vote_counts,
 )
 from app.models._types import utcnow
 from app.proposals import permissions

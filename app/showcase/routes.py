@@ -4,15 +4,11 @@ import json
 from flask import Response, abort, make_response, render_template, request, session
 from flask_login import current_user
 
-from app import caching, live
-from app.caching import finish, make_etag, not_modified
-from app.affairs import affair_choices, all_affairs
-from app.csv_export import to_csv
-from app.extensions import db
-from app.htmx import is_htmx, render_page_or_block
-from app.i18n import current_language
-from app.inputs import DATE_MAX, DATE_MIN, int_arg, page_number
-from app.labels import LABELS
+from app.core import live
+from app.core.affairs import affair_choices, all_affairs
+from app.core.extensions import db
+from app.core.i18n import current_language
+from app.core.labels import LABELS
 from app.models import INNOVATION_TYPES, LAB_STAGES, vote_counts
 from app.showcase import bp
 from app.showcase.services import (
@@ -25,7 +21,12 @@ from app.showcase.services import (
     public_replicate,
     showcase_query,
 )
-from app.urls import absolute_url
+from app.web import caching
+from app.web.caching import finish, make_etag, not_modified
+from app.web.csv_export import to_csv
+from app.web.htmx import is_htmx, render_page_or_block
+from app.web.inputs import DATE_MAX, DATE_MIN, int_arg, page_number
+from app.web.urls import absolute_url
 
 PER_PAGE = 12
 FEED_SIZE = 30
@@ -56,7 +57,7 @@ def _page_etag(*parts) -> str | None:
 
 def _conditional_page(etag: str | None, version: str, render, args: dict):
     """304 if the visitor holds this version, else the page (shared by anonymous
-    visitors, see app.caching, by the query arguments `args` the view read) with validators."""
+    visitors, see app.web.caching, by the query arguments `args` the view read) with validators."""
     if etag:
         cached = not_modified(etag, _page_cache_control())
         if cached is not None:

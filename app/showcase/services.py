@@ -9,9 +9,16 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import aliased, joinedload
 
-from app.extensions import db
-from app.models import APPROVED_STATUSES, PUBLIC_MILESTONES, Agency, Cycle, Proposal, StatusChange, vote_count_query
-
+from app.core.extensions import db
+from app.models import (
+    APPROVED_STATUSES,
+    PUBLIC_MILESTONES,
+    Agency,
+    Cycle,
+    Proposal,
+    StatusChange,
+    vote_count_query,
+)
 
 # Public open-data columns, in order: DESIGN §2's field names plus a few facts.
 OPEN_DATA_FIELDS = (

@@ -14,8 +14,8 @@ import pytest
 from flask import send_file
 from werkzeug.serving import make_server
 
-from app.config import HTMX_VERSION
-from app.extensions import db
+from app.core.config import HTMX_VERSION
+from app.core.extensions import db
 from tests.conftest import make_app
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

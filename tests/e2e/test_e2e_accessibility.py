@@ -5,7 +5,7 @@ govern, so the pages are checked with their real CSP in force.
 """
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from tests import factories
 from tests.e2e.conftest import log_in, screenshot
 from tests.factories import PASSWORD

@@ -1,5 +1,5 @@
 """Registering for a lab event, and joining the waitlist once it is full."""
-from app.extensions import db
+from app.core.extensions import db
 from tests import factories
 from tests.e2e.conftest import log_in, mark_page, page_was_not_reloaded, screenshot
 from tests.factories import PASSWORD

@@ -4,8 +4,8 @@ import hashlib
 
 import pytest
 
-from app.config import DEFAULT_HTMX_SRI
-from app.extensions import db
+from app.core.config import DEFAULT_HTMX_SRI
+from app.core.extensions import db
 from tests.e2e.conftest import log_in, screenshot
 from tests.factories import PASSWORD
 

@@ -2,7 +2,7 @@
 the arrow keys (radio groups), and focus kept on the same control after each HTMX swap."""
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import RUBRIC
 from tests import factories
 from tests.e2e.conftest import log_in, settled

@@ -1,7 +1,7 @@
 """The life of a proposal in the browser: written and submitted by an innovator through the
 real form, scored inline by a reviewer, sent back for revision, resubmitted, approved and
 published by an admin, then seen by the public on the showcase."""
-from app.extensions import db
+from app.core.extensions import db
 from app.models import RUBRIC
 from tests.e2e.conftest import log_in, mark_page, page_was_not_reloaded, screenshot
 from tests.factories import PASSWORD

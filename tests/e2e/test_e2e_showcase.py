@@ -2,7 +2,7 @@
 import csv
 import io
 
-from app.extensions import db
+from app.core.extensions import db
 from tests import factories
 from tests.e2e.conftest import screenshot
 

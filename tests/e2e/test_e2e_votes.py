@@ -1,9 +1,15 @@
 """Voting inline on a proposal, and the live leaderboard seeing the vote elsewhere."""
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from tests import factories
-from tests.e2e.conftest import log_in, mark_page, page_was_not_reloaded, screenshot, settled
+from tests.e2e.conftest import (
+    log_in,
+    mark_page,
+    page_was_not_reloaded,
+    screenshot,
+    settled,
+)
 from tests.factories import PASSWORD
 
 

@@ -4,8 +4,8 @@ from datetime import date
 
 from werkzeug.security import generate_password_hash
 
-from app.cycles import city_today
-from app.extensions import db
+from app.core.cycles import city_today
+from app.core.extensions import db
 from app.models import Agency, Cycle, User
 
 PASSWORD = "correct-horse-battery"

@@ -2,7 +2,7 @@
 import itertools
 from datetime import datetime, timedelta, timezone
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Event, Registration, Signature, User
 
 _counter = itertools.count(1)

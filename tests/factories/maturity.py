@@ -2,13 +2,13 @@
 import io
 import itertools
 
-from app.extensions import db
+from app.core.extensions import db
 from app.maturity import services as maturity_services
 from app.models import Claim, IndicatorLevel
 from app.models import Indicator as IndicatorModel
 from app.models._types import utcnow
-from tests.factories.core import user
 from tests.factories import proposals
+from tests.factories.core import user
 from tests.factories.proposals import PDF_BYTES
 
 _counter = itertools.count(1)

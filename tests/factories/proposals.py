@@ -9,7 +9,7 @@ from datetime import date, datetime, timezone
 
 from flask import current_app
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Agency, Attachment, Cycle, Proposal, StatusChange, User
 from tests.factories.core import cycle, user
 

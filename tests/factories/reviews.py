@@ -1,7 +1,7 @@
 """Reviews, votes, comments and status changes, and the POST data of the review forms."""
 from datetime import datetime
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import RUBRIC, Comment, Review, StatusChange, User, Vote
 from app.models._types import utcnow
 from tests.factories.core import user

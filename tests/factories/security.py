@@ -2,7 +2,7 @@
 an event with a linked idea, an attachment, a notification."""
 import re
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Notification
 from tests.factories import core, events, maturity, proposals, showcase
 

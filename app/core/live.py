@@ -19,9 +19,20 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import (
-    Agency, Attachment, ChangeCounter, Claim, Cycle, Indicator, IndicatorLevel, Proposal, Review, StatusChange, User, Vote,
+    Agency,
+    Attachment,
+    ChangeCounter,
+    Claim,
+    Cycle,
+    Indicator,
+    IndicatorLevel,
+    Proposal,
+    Review,
+    StatusChange,
+    User,
+    Vote,
 )
 from app.models._types import utcnow
 

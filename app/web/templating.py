@@ -3,10 +3,11 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal
 from markupsafe import Markup, escape
 
-from app import caching, i18n, live
-from app.affairs import affair_choices, affair_name
-from app.labels import choices, label
-from app.urls import absolute_url
+from app.core import i18n, live
+from app.core.affairs import affair_choices, affair_name
+from app.core.labels import choices, label
+from app.web import caching
+from app.web.urls import absolute_url
 
 
 def paragraphs(text: str | None) -> Markup:
@@ -57,7 +58,7 @@ def select_options(choices, selected) -> Markup:
         for value, text in choices))
 
 
-# Fixed choice lists shown as filters, rendered once per language (kept in app.caching's store).
+# Fixed choice lists shown as filters, rendered once per language (kept in app.web.caching's store).
 _FIXED_CHOICES = {
     "status": lambda: choices("status"),
     "lab_stage": lambda: choices("lab_stage"),
@@ -79,7 +80,7 @@ def fixed_options(kind: str, selected: str | None) -> Markup:
 def url_with(**changes) -> str:
     """The current URL with some query arguments changed (for paging and sorting).
 
-    A page shared through app.caching starts from the arguments its view
+    A page shared through app.web.caching starts from the arguments its view
     read (caching.known_args), so an argument it ignored never finds its way
     into the shared copy."""
     known = caching.known_args()

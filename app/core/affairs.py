@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask_babel import get_locale
 
-DATA_FILE = Path(__file__).parent / "data" / "affairs.csv"
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "affairs.csv"
 
 
 @dataclass(frozen=True)

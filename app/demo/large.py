@@ -21,11 +21,29 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import func, insert, select, text
 from werkzeug.security import generate_password_hash
 
-from app.affairs import all_affairs
-from app.extensions import db
+from app.core.affairs import all_affairs
+from app.core.cycles import current_cycle, cycle_of_year
+from app.core.extensions import db
 from app.models import (
-    APPROVED_STATUSES, DECIDED_STATUSES, FORMS, INITIATORS, INNOVATION_TYPES, LAB_STAGES, MATURITIES, RUBRIC,
-    VOTABLE_STATUSES, Agency, Comment, Cycle, Event, Proposal, Registration, Review, StatusChange, User, Vote,
+    APPROVED_STATUSES,
+    DECIDED_STATUSES,
+    FORMS,
+    INITIATORS,
+    INNOVATION_TYPES,
+    LAB_STAGES,
+    MATURITIES,
+    RUBRIC,
+    VOTABLE_STATUSES,
+    Agency,
+    Comment,
+    Cycle,
+    Event,
+    Proposal,
+    Registration,
+    Review,
+    StatusChange,
+    User,
+    Vote,
 )
 from app.models.events import SEAT_STATUSES
 
@@ -115,7 +133,7 @@ def _cycles(current: Cycle) -> list[Cycle]:
     """The current cycle and the two before it (created when missing)."""
     cycles = [current]
     for year in (current.year - 1, current.year - 2):
-        cycle = db.session.scalar(select(Cycle).where(Cycle.year == year))
+        cycle = cycle_of_year(year)
         if cycle is None:
             cycle = Cycle(year=year, submission_opens=date(year, 1, 1), submission_closes=date(year, 12, 31),
                           target_per_agency=1, closed=True)
@@ -155,12 +173,10 @@ def _users(rng, count, role, agencies, batch, label, password_hash, now,
 def load_large(proposals: int, votes: int, seed: int | None = None, echo=lambda message: None) -> LargeResult:
     """Add `proposals` proposals and `votes` votes (plus reviews, comments and
     registrations in proportion) to a database that has the base demo data."""
-    from app.cycles import current_cycle
-
     rng = random.Random(seed)
     result = LargeResult()
     now = datetime.now(timezone.utc)
-    current = current_cycle() or db.session.scalar(select(Cycle).order_by(Cycle.year.desc()))
+    current = current_cycle()
     if current is None:
         raise ValueError("Load the base demo data (a cycle) first.")
     cycles = _cycles(current)

@@ -3,9 +3,9 @@ iCalendar feed, open data, the Atom feed, link previews and e-mails.
 
 They are built from the configured address, never from the request's Host
 header: a forged Host would otherwise travel into a page shared by every
-visitor (app.caching), a feed that other sites keep, or an e-mail. The
+visitor (app.web.caching), a feed that other sites keep, or an e-mail. The
 address is the first entry of TRUSTED_HOSTS and the scheme is
-PREFERRED_URL_SCHEME (https when TRUST_PROXY is set, see app.config). Only
+PREFERRED_URL_SCHEME (https when TRUST_PROXY is set, see app.core.config). Only
 when no TRUSTED_HOSTS are configured (development) is the request's own host
 used, or, outside a request, no host at all (links stay relative).
 """

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
 
-from app.extensions import db
-from app.inputs import page_number
+from app.core.extensions import db
+from app.web.inputs import page_number
 
 
 @dataclass

@@ -4,7 +4,7 @@ from typing import Any
 from flask import has_request_context, request
 from flask_login import current_user
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import AuditEntry
 
 

@@ -8,7 +8,6 @@ from werkzeug.exceptions import SecurityError
 
 from app.auth import signed_in
 
-
 # What a CSP hash-source may name (CSP3 hash-algorithm), as SRI writes them.
 _SRI_HASH = re.compile(r"^(sha256|sha384|sha512)-[A-Za-z0-9+/]+={0,2}$")
 

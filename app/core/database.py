@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy import event, exc, text
 from sqlalchemy.engine import URL, Engine, make_url
 
-from app.extensions import db
+from app.core.extensions import db
 
 log = logging.getLogger(__name__)
 

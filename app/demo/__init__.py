@@ -8,11 +8,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from app.cycles import city_today
-from app.extensions import db
+from app.core.cycles import city_today, cycle_of_year
+from app.core.extensions import db
 from app.models import Agency, Cycle, User
 
-AGENCIES_FILE = Path(__file__).parent / "data" / "agencies.csv"
+AGENCIES_FILE = Path(__file__).resolve().parent.parent / "data" / "agencies.csv"
 
 # Shown by `make run`; demo accounts exist only where demo-data was loaded.
 DEMO_USERS = [
@@ -57,7 +57,7 @@ def load_users(agencies: dict[str, Agency]) -> list[User]:
 
 def load_cycle(today: date | None = None) -> Cycle:
     year = (today or city_today()).year  # the city's year: its demo submissions fall within the window
-    cycle = db.session.scalar(select(Cycle).where(Cycle.year == year))
+    cycle = cycle_of_year(year)
     if cycle is None:
         cycle = Cycle(year=year, submission_opens=date(year, 1, 1), submission_closes=date(year, 12, 31),
                       target_per_agency=1)

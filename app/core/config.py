@@ -53,7 +53,7 @@ def trusted_proxy_count(value: str | None) -> int:
 
 def trusted_hosts(value: str | None) -> list[str] | None:
     """TRUSTED_HOSTS: the host names the site answers to, comma-separated; the
-    first is the site's own address, used in every absolute URL (app.urls)."""
+    first is the site's own address, used in every absolute URL (app.web.urls)."""
     hosts = [host.strip().lower() for host in (value or "").split(",") if host.strip()]
     if not hosts:
         return None  # every Host is accepted (development)
@@ -102,14 +102,14 @@ def load_config(instance_path: str, env=os.environ) -> dict:
         "TRUST_PROXY": proxies,
         # Flask refuses any other Host header with 400 (Flask >= 3.1 reads this key).
         "TRUSTED_HOSTS": trusted_hosts(env.get("TRUSTED_HOSTS")),
-        # Behind a TLS load balancer the site's links are https (app.urls).
+        # Behind a TLS load balancer the site's links are https (app.web.urls).
         "PREFERRED_URL_SCHEME": "https" if proxies else "http",
     }
 
 
 DEFAULTS = {
     # No pool_pre_ping: it costs a round trip on every request. A connection
-    # that sat idle is tested instead (app.database_pool).
+    # that sat idle is tested instead (app.core.database_pool).
     "SQLALCHEMY_ENGINE_OPTIONS": {},
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

@@ -8,13 +8,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc
 
-from app.extensions import db, limiter
+from app.core.extensions import db, limiter
 
 log = logging.getLogger(__name__)
 
 # A database that is locked, restarting, cut off or missing: the person is asked
 # to try again in a moment (503), never shown a generic 500. SQLAlchemy wraps
-# driver errors as OperationalError; the data-version read (app.live) talks
+# driver errors as OperationalError; the data-version read (app.core.live) talks
 # to the driver directly, so the drivers' own OperationalErrors are listed too.
 DATABASE_UNAVAILABLE: tuple[type[BaseException], ...] = (
     exc.OperationalError, exc.DisconnectionError, exc.TimeoutError, sqlite3.OperationalError)

@@ -1,7 +1,7 @@
 """Translated labels for the lower-case codes stored in the database."""
 from flask_babel import lazy_gettext
 
-from app.i18n import gettext
+from app.core.i18n import gettext
 
 
 def _l(text: str) -> str:

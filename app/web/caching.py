@@ -9,7 +9,7 @@ reference rows need).
 Every key is built by `key()`: what is kept, the data version, the host, the
 language and whether the request is an HTMX one, then whatever else the value
 depends on. The data version is the database's change counter
-(app.live.version), read on every request, so a worker never serves anything
+(app.core.live.version), read on every request, so a worker never serves anything
 older than the database says, whichever app server made the change.
 
 Public pages. A citizen's showcase page or leaderboard differs from the next
@@ -49,9 +49,9 @@ from flask import Response, current_app, g, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from app.htmx import is_htmx, render_block
-from app.i18n import current_language
+from app.core.i18n import current_language
 from app.models import RoleChecks
+from app.web.htmx import is_htmx, render_block
 
 T = TypeVar("T")
 
@@ -240,7 +240,7 @@ class Audience(RoleChecks):
             raise AttributeError(name)
         raise AudienceLeak(
             f"A shared fragment read current_user.{name}: it may read only role, agency_id, "
-            "is_authenticated, is_admin and is_reviewer (app.caching.Audience).")
+            "is_authenticated, is_admin and is_reviewer (app.web.caching.Audience).")
 
 
 def _refuse_form_token():

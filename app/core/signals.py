@@ -7,7 +7,7 @@ package, at import. So the sender never imports its listeners: proposals and
 reviews do not know that notifications exist, and main's dashboard does not
 know which features add a panel to it.
 
-    from app import signals
+    from app.core import signals
 
     @signals.vote_toggled.connect
     def _on_vote(proposal, voter, voted, **extra): ...
