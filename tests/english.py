@@ -5,12 +5,15 @@ rendered in English must hold none of those Indonesian texts, except where the
 Indonesian is also valid English (the same in both columns: "Admin", "Drum-up",
 or a name such as "Kota Probolinggo" that the English keeps).
 
+The shipped indicators (app/data/indicators.csv and its English) are checked the same way.
+
 Two checks, on what a person reads (text and the attributes read aloud or shown):
 - a whole text (a button, a label, a heading, a cell) that is an Indonesian msgid
   of at least MIN_WHOLE characters;
 - a piece of an Indonesian msgid between its placeholders and tags, of at least
   MIN_WORDS words and MIN_PIECE characters, anywhere in the text.
 """
+import csv
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -20,7 +23,14 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-CATALOGUE = Path(__file__).resolve().parent.parent / "app/translations/en/LC_MESSAGES/messages.po"
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = ROOT / "app/translations/en/LC_MESSAGES/messages.po"
+# Texts shipped as data in two languages (Indonesian file, English file, joined by code):
+# looked for like the catalogue's.
+DATA_IN_TWO_LANGUAGES = [(ROOT / "app/data/indicators.csv", ROOT / "app/data/indicators.en.csv",
+                          ("name", "evidence", "level_1", "level_2", "level_3"))]
+# Tables of such shipped data: their texts are not "typed" (see untranslated).
+SHIPPED_DATA_TABLES = {"maturity_indicator", "maturity_level"}
 MIN_WHOLE = 4
 MIN_PIECE = 12
 MIN_WORDS = 2
@@ -56,6 +66,13 @@ def needles() -> Needles:
             continue
         messages.append((ids, strings))
         english_all.extend(normalise(unescape(s)) for s in strings)
+    for indonesian_file, english_file, columns in DATA_IN_TWO_LANGUAGES:
+        with indonesian_file.open(encoding="utf-8") as a, english_file.open(encoding="utf-8") as b:
+            english_rows = {row["code"]: row for row in csv.DictReader(b)}
+            for row in csv.DictReader(a):
+                english_row = english_rows.get(row["code"], {})
+                messages.append((tuple(row[c] for c in columns), tuple(english_row.get(c, "") for c in columns)))
+                english_all.extend(english_row.get(c, "") for c in columns)
     english_texts = set(english_all)
     english_blob = "\n".join(english_all).casefold()
     whole, pieces, source = set(), set(), {}
@@ -134,6 +151,8 @@ def typed_texts(session, metadata) -> frozenset[str]:
 
     values = set()
     for table in metadata.sorted_tables:
+        if table.name in SHIPPED_DATA_TABLES:
+            continue
         columns = [column for column in table.columns if isinstance(column.type, (String, Text))]
         if not columns:
             continue
