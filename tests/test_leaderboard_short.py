@@ -90,3 +90,16 @@ def test_past_events_show_no_seats_left(client):
     page = client.get(f"/events/{past.id}").get_data(as_text=True)
     assert "kursi tersisa" not in page and "Kegiatan sudah selesai; 0 peserta terdaftar." in page
     assert "20 dari 20 kursi tersisa" in client.get(f"/events/{upcoming.id}").get_data(as_text=True)
+
+
+def test_an_admin_sees_each_agency_once_with_the_maturity_summary(client, make, login_as):
+    from app.maturity import services
+
+    cycle = make.cycle(year=2026)
+    services.load_indicators()
+    make.proposal(agency_=make.agency(name="Dinas Matang"), cycle_=cycle, status="approved")
+    db.session.commit()
+    login_as("admin")
+    html = client.get("/leaderboard?cycle=2026").get_data(as_text=True)
+    assert 'id="maturity-board-title"' in html and "Rincian per inovasi" in html
+    assert len(re.findall(r"Dinas Matang\b", _visible_text(html))) == 1
