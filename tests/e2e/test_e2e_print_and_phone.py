@@ -125,9 +125,9 @@ def test_check_in_button_is_large_and_first_in_its_row_on_a_phone(phone, base_ur
     assert first_cell.locator("button").count() == 1  # first in the row, for the eye and for Tab alike
     name_box = row.locator("td").nth(1).bounding_box()
     assert box["y"] < name_box["y"]
-    screenshot(phone, "attendance-360")
     button.click()
     phone.locator("main tbody tr").first.get_by_text("Hadir", exact=True).wait_for()
+    screenshot(phone, "check-in-360")  # one checked in, one still to come
 
 
 def hidden_on_paper(tab) -> list[str]:
@@ -163,9 +163,10 @@ def test_print_shows_the_kop_and_hides_menus_forms_buttons_and_footer(page, base
     # The attendance list gets a column to sign in, in place of the buttons.
     page.goto(f"{base_url}/events/{world['event'].id}/attendance")
     assert "Tanda tangan" in page.locator("main thead").inner_text()
-    if javascript:
+    if javascript:  # for the README: the first sheet of a printed proposal, at A4's width (210 mm at 96 dpi)
+        page.set_viewport_size({"width": 794, "height": 1123})
         page.goto(f"{base_url}/proposals/{world['public'].id}")
-        screenshot(page, "proposal-print")
+        screenshot(page, "proposal-print", full_page=False)
 
 
 def pdf_pages(pdf: bytes) -> list[tuple[float, float]]:
