@@ -32,7 +32,7 @@ def setting(make):
 def task_items(html: str) -> dict[int, str]:
     """The task list's items by indicator id."""
     return {int(number): body for number, body in
-            re.findall(r'<li class="task-list__item" id="task-(\d+)">(.*?)</li>', html, re.S)}
+            re.findall(r'<li class="task-list__item" id="task-(\d+)">(.*?)</li>', html, re.DOTALL)}
 
 
 def status_of(item: str) -> str:
@@ -99,7 +99,7 @@ def test_each_indicator_opens_on_its_own_page(client, setting):
     response = client.get(f"/proposals/{p.id}/maturity/{second.id}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.DOTALL).group(1)
     assert second.name in heading and "Diturunkan" in heading
     assert second.evidence in html and "Perwali belum diundangkan." in html and "Halaman 4" in html
     assert "Indikator 2 dari 20" in html
@@ -144,7 +144,7 @@ def test_a_claim_without_a_level_answers_422_with_the_message_beside_the_field(c
                            data={f"c{a.id}-attachment_id": str(setting["evidence"].id), f"c{a.id}-note": "Hal. 2"})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    beside = re.search(rf'<p class="error-message" id="c{a.id}-level-error">(.*?)</p>', html, re.S)
+    beside = re.search(rf'<p class="error-message" id="c{a.id}-level-error">(.*?)</p>', html, re.DOTALL)
     assert beside and "Pilih level yang diklaim." in beside.group(1)
     assert f'<fieldset class="form-group form-group--error" aria-describedby="c{a.id}-level-error">' in html
     assert ("<html" in html) is not htmx
@@ -188,7 +188,7 @@ def test_an_htmx_verdict_on_the_indicator_page_swaps_its_panel_and_the_score(cli
                            data={f"v{a.id}-decision": "accept"})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "<html" not in html and "Terverifikasi" in re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
+    assert "<html" not in html and "Terverifikasi" in re.search(r"<h1[^>]*>(.*?)</h1>", html, re.DOTALL).group(1)
     assert 'id="maturity-summary"' in html and 'hx-swap-oob="true"' in html
 
 

@@ -6,7 +6,13 @@ import pytest
 from app.core.extensions import db
 from app.maturity import services
 from tests import factories
-from tests.e2e.conftest import log_in, mark_page, page_was_not_reloaded, screenshot, settled
+from tests.e2e.conftest import (
+    log_in,
+    mark_page,
+    page_was_not_reloaded,
+    screenshot,
+    settled,
+)
 from tests.factories import PASSWORD
 
 
