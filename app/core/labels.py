@@ -62,9 +62,9 @@ LABEL_TEXTS = {
     },
     "recommendation": {"approve": _l("Setujui"), "revise": _l("Minta revisi"), "reject": _l("Tolak")},
     "claim_status": {
-        "missing": _l("Belum ada bukti"),
+        "missing": _l("Belum dimulai"),
         "pending": _l("Menunggu verifikasi"),
-        "accepted": _l("Diterima"),
+        "accepted": _l("Terverifikasi"),
         "downgraded": _l("Diturunkan"),
         "needs_evidence": _l("Perlu bukti lebih baik"),
     },
