@@ -91,6 +91,14 @@ def test_a_translation_that_no_longer_fits_shows_the_stored_text(app, make):
      "Usulan diajukan: \u201cA\u201d dari Perangkat daerah disembunyikan (penilaian tertutup)."),
     ("Event \"Drum-up\" has been cancelled.", "Kegiatan \"%(title)s\" dibatalkan.", {"title": "Drum-up"},
      "Kegiatan \"Drum-up\" dibatalkan."),
+    ("The evidence for \u201cReplication\u201d of the innovation \u201cA\u201d was verified at level 1, lower than the "
+     "level 3 claimed. Reason: no letter.",
+     "Bukti \u201c%(indicator)s\u201d untuk inovasi \u201c%(title)s\u201d diverifikasi pada level %(level)d, lebih rendah "
+     "dari level %(claimed)d yang diklaim. Alasan: %(reason)s",
+     {"indicator": {"data": "indicator", "value": "Replication"}, "title": "A", "level": 1, "claimed": 3,
+      "reason": "no letter."},
+     "Bukti \u201cReplication\u201d untuk inovasi \u201cA\u201d diverifikasi pada level 1, lebih rendah dari level 3 "
+     "yang diklaim. Alasan: no letter."),
 ])
 def test_the_migration_recognises_the_texts_the_app_wrote(stored, key, params, indonesian):
     from importlib import import_module
@@ -137,3 +145,22 @@ def test_upgrading_gives_old_rows_their_key(empty_database_url, tmp_path):  # no
             assert rows[0].text == "The innovation \u201cTaman Baca\u201d is now on the public showcase."
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_verdict_on_evidence_names_the_indicator_in_the_readers_language(app, make):
+    from app.core import signals
+    from app.maturity import services as maturity
+    from app.models import Indicator
+
+    maturity.load_indicators()
+    proposal = factories.proposal_in("approved", title="Posyandu Digital")
+    member = make.user(agency_=proposal.agency)
+    indicator = db.session.scalar(select(Indicator).where(Indicator.code == "regulasi"))
+    claim = factories.claim(proposal, indicator, level=3, status="accepted", verified_level=3, verified_points=3)
+    signals.claim_verified.send(proposal, claim=claim, actor=make.user(role="reviewer"))
+    db.session.commit()
+    note = _notes(member)[0]
+    assert note.message.startswith("Bukti \u201cRegulasi inovasi daerah\u201d untuk inovasi \u201cPosyandu Digital\u201d")
+    with app.test_request_context(), force_locale("en"):
+        assert note.text == ("The evidence for \u201cRegional innovation regulation\u201d of the innovation "
+                             "\u201cPosyandu Digital\u201d was verified at level 3.")

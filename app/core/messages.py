@@ -5,12 +5,15 @@ and read later by someone else who may have chosen the other language. So it is
 kept as its Indonesian msgid and its parameters (StoredText) and translated
 when it is shown (render). A parameter that is itself a text to translate is
 kept as a reference: label(kind, code) for a code's label, text(msgid) for a
-catalogue text; anything else (a title, a note someone typed) stays as written.
+catalogue text, data(kind, value) for a text shipped as data in two languages
+(translated by the function the owning feature registers, register_data);
+anything else (a title, a note someone typed) stays as written.
 
 The msgids are marked with i18n.N_ so that extraction finds them; Indonesian is
 the source, so the Indonesian rendering is also kept beside them (for e-mail,
 which goes out in the default language, and for readers of the raw table).
 """
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,12 +34,30 @@ def text(msgid: str) -> dict[str, str]:
     return {"text": msgid}
 
 
+# Translators of texts shipped as data, by kind ("indicator": app.maturity's), registered by
+# their feature so that core imports no feature.
+_DATA_TRANSLATORS: dict[str, Callable[[str], str]] = {}
+
+
+def register_data(kind: str, translate: Callable[[str], str]) -> None:
+    """Let data(kind, value) parameters be shown through `translate` (value -> current language)."""
+    _DATA_TRANSLATORS[kind] = translate
+
+
+def data(kind: str, value: str) -> dict[str, str]:
+    """A parameter shown as a text shipped as data, in the current language (see register_data)."""
+    return {"data": kind, "value": value}
+
+
 def _shown(value: Any) -> Any:
     if isinstance(value, dict):
         if "label" in value:
             return label_of(value["label"], value.get("code"))
         if "text" in value:
             return gettext(value["text"])
+        if "data" in value:
+            translate = _DATA_TRANSLATORS.get(value["data"])
+            return translate(value.get("value", "")) if translate else value.get("value", "")
     return value
 
 

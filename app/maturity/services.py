@@ -18,9 +18,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from app.core import audit
+from app.core import audit, signals
 from app.core.extensions import db
 from app.core.i18n import DEFAULT_LANGUAGE, N_, current_language, gettext
+from app.core.messages import register_data
 from app.models import (
     APPROVED_STATUSES,
     VERIFIED_STATUSES,
@@ -85,6 +86,9 @@ def indicator_text(text: str) -> str:
     if not text or current_language() == DEFAULT_LANGUAGE:
         return text
     return _english_texts().get(text) or gettext(text)
+
+
+register_data("indicator", indicator_text)  # notifications name indicators in the reader's language
 
 
 def _shipped_levels() -> dict[str, tuple[str, ...]]:
@@ -362,6 +366,7 @@ def verify_claim(claim: Claim, verifier: User, decision: str, *, level: int | No
                  summary=f"{claim.indicator.name}: {status}", indicator=claim.indicator.code, claim_id=claim.id,
                  decision=status, claimed_level=claim.claimed_level, verified_level=claim.verified_level,
                  verified_points=claim.verified_points, reason=reason)
+    signals.claim_verified.send(proposal, claim=claim, actor=verifier)
     return claim
 
 

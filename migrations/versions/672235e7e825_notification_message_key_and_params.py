@@ -35,6 +35,10 @@ DECIDED_NOTE = "Keputusan untuk usulan \u201c%(title)s\u201d: %(decision)s. Cata
 PUBLISHED = "Inovasi \u201c%(title)s\u201d kini tampil di etalase publik."
 EVENT_CANCELLED = "Kegiatan \"%(title)s\" dibatalkan."
 SEAT_FOUND = "Ada kursi untuk Anda: Anda kini terdaftar pada \"%(title)s\"."
+CLAIM_ACCEPTED = "Bukti \u201c%(indicator)s\u201d untuk inovasi \u201c%(title)s\u201d terverifikasi pada level %(level)d."
+CLAIM_DOWNGRADED = ("Bukti \u201c%(indicator)s\u201d untuk inovasi \u201c%(title)s\u201d diverifikasi pada level %(level)d, "
+                    "lebih rendah dari level %(claimed)d yang diklaim. Alasan: %(reason)s")
+CLAIM_INCOMPLETE = "Bukti \u201c%(indicator)s\u201d untuk inovasi \u201c%(title)s\u201d perlu dilengkapi: %(reason)s"
 HIDDEN_AGENCY = "Perangkat daerah disembunyikan (penilaian tertutup)"
 
 # (key, pattern) in the order tried: the decision with a note before the one without.
@@ -55,7 +59,21 @@ PATTERNS = [
     (EVENT_CANCELLED, r"Event \"(?P<title>.*)\" has been cancelled\."),
     (SEAT_FOUND, r"Ada kursi untuk Anda: Anda kini terdaftar pada \"(?P<title>.*)\"\."),
     (SEAT_FOUND, r"A seat is available for you: you are now registered for \"(?P<title>.*)\"\."),
+    (CLAIM_ACCEPTED, r"Bukti \u201c(?P<indicator>.*)\u201d untuk inovasi \u201c(?P<title>.*)\u201d terverifikasi "
+                     r"pada level (?P<level>\d+)\."),
+    (CLAIM_ACCEPTED, r"The evidence for \u201c(?P<indicator>.*)\u201d of the innovation \u201c(?P<title>.*)\u201d "
+                     r"was verified at level (?P<level>\d+)\."),
+    (CLAIM_DOWNGRADED, r"Bukti \u201c(?P<indicator>.*)\u201d untuk inovasi \u201c(?P<title>.*)\u201d diverifikasi pada "
+                       r"level (?P<level>\d+), lebih rendah dari level (?P<claimed>\d+) yang diklaim\. Alasan: (?P<reason>.*)"),
+    (CLAIM_DOWNGRADED, r"The evidence for \u201c(?P<indicator>.*)\u201d of the innovation \u201c(?P<title>.*)\u201d was "
+                       r"verified at level (?P<level>\d+), lower than the level (?P<claimed>\d+) claimed\. Reason: (?P<reason>.*)"),
+    (CLAIM_INCOMPLETE, r"Bukti \u201c(?P<indicator>.*)\u201d untuk inovasi \u201c(?P<title>.*)\u201d perlu dilengkapi: "
+                       r"(?P<reason>.*)"),
+    (CLAIM_INCOMPLETE, r"The evidence for \u201c(?P<indicator>.*)\u201d of the innovation \u201c(?P<title>.*)\u201d "
+                       r"needs more: (?P<reason>.*)"),
 ]
+# Whole numbers in the texts, kept as numbers (the keys format them with %d).
+NUMBERS = ("level", "claimed")
 COMPILED = [(key, re.compile(pattern, re.S)) for key, pattern in PATTERNS]
 
 # The decisions' status labels, in both languages, back to their codes.
@@ -73,6 +91,8 @@ def _indonesian(key: str, params: dict) -> str:
     for name, value in params.items():
         if isinstance(value, dict) and "text" in value:
             shown[name] = value["text"]
+        elif isinstance(value, dict) and "data" in value:
+            shown[name] = value["value"]
         elif isinstance(value, dict) and "label" in value:
             shown[name] = next(text for text, code in DECISIONS.items() if code == value["code"])
         else:
@@ -87,6 +107,7 @@ def recognise(message: str):
         if not match:
             continue
         params = match.groupdict()
+        params.update({name: int(params[name]) for name in NUMBERS if name in params})
         if "decision" in params:
             code = DECISIONS.get(params["decision"])
             if code is None:
@@ -94,6 +115,8 @@ def recognise(message: str):
             params["decision"] = {"label": "status", "code": code}
         if params.get("agency") in HIDDEN_AGENCY_TEXTS:
             params["agency"] = {"text": HIDDEN_AGENCY}
+        if "indicator" in params:  # a shipped indicator's name, shown in the reader's language
+            params["indicator"] = {"data": "indicator", "value": params["indicator"]}
         return key, params, _indonesian(key, params)
     return None
 
