@@ -166,3 +166,21 @@
   document.addEventListener("DOMContentLoaded", function () { nameTableRoles(document); });
   document.addEventListener("htmx:afterSettle", function () { nameTableRoles(document); });
 })();
+
+/* --- printing the leaderboard (issue 16, point 10) ---
+   The agencies without points are folded under one line on screen; on paper nobody can
+   unfold them, so they print open, and fold again afterwards. */
+(function () {
+  "use strict";
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    opened = Array.prototype.filter.call(document.querySelectorAll("details.unranked"), function (details) {
+      return !details.open;
+    });
+    opened.forEach(function (details) { details.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (details) { details.open = false; });
+    opened = [];
+  });
+})();
