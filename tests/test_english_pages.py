@@ -98,7 +98,7 @@ def test_every_page_is_in_english(app, demo, role):
     checked, problems = 0, []
     for path in page_paths(app, demo):
         response = client.get(path)
-        if response.status_code != 200 or not response.mimetype == "text/html":
+        if response.status_code != 200 or response.mimetype != "text/html":
             continue
         checked += 1
         html = response.get_data(as_text=True)
@@ -181,7 +181,11 @@ def test_an_indicator_an_admin_renamed_is_shown_as_typed(app, make):
 def test_every_shipped_indicator_has_its_english():
     import csv
 
-    from app.maturity.services import INDICATORS_EN_FILE, INDICATORS_FILE, TRANSLATED_COLUMNS
+    from app.maturity.services import (
+        INDICATORS_EN_FILE,
+        INDICATORS_FILE,
+        TRANSLATED_COLUMNS,
+    )
 
     with INDICATORS_FILE.open(encoding="utf-8") as a, INDICATORS_EN_FILE.open(encoding="utf-8") as b:
         indonesian, english = list(csv.DictReader(a)), {row["code"]: row for row in csv.DictReader(b)}

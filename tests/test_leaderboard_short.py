@@ -25,11 +25,11 @@ def _visible_text(html: str) -> str:
 def test_agencies_without_points_fold_under_one_line(client, make):
     _board(make, idle=3)
     html = client.get("/leaderboard?cycle=2026").get_data(as_text=True)
-    details = re.search(r'<details class="unranked"[^>]*>(.*?)</details>', html, re.S)
+    details = re.search(r'<details class="unranked"[^>]*>(.*?)</details>', html, re.DOTALL)
     assert details, "the zero-point agencies are folded in a <details>"
     assert "3 perangkat daerah belum mengajukan: lihat daftar" in details.group(1)
     assert all(f"Kelurahan Diam {n}" in details.group(1) for n in range(3))
-    table = re.search(r'<table class="leaderboard-table[^"]*">(.*?)</table>', html, re.S).group(1)
+    table = re.search(r'<table class="leaderboard-table[^"]*">(.*?)</table>', html, re.DOTALL).group(1)
     assert "Kelurahan Diam" not in table and "Dinas Sibuk" in table and "Dinas Setengah" in table
     # The table has no line of zeros any more.
     assert re.findall(r'<td class="numeric"[^>]*><strong>(\d+)</strong></td>', table) == ["4", "1"]
@@ -50,7 +50,7 @@ def test_every_agency_is_named_once_on_the_page(client, make):
 def test_points_rule_is_a_short_line_near_the_top_with_a_link(client, make):
     _board(make)
     html = client.get("/leaderboard?cycle=2026").get_data(as_text=True)
-    line = re.search(r'<p class="points-summary">(.*?)</p>', html, re.S)
+    line = re.search(r'<p class="points-summary">(.*?)</p>', html, re.DOTALL)
     assert line and 'href="#points-rules"' in line.group(1)
     assert "1 per inovasi diajukan, 3 per disetujui, 5 lagi per diterapkan, 1 per 10 dukungan" in line.group(1)
     assert html.index('class="points-summary"') < html.index('id="ranking-title"')

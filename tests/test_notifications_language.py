@@ -91,14 +91,14 @@ def test_a_translation_that_no_longer_fits_shows_the_stored_text(app, make):
      "Usulan diajukan: \u201cA\u201d dari Perangkat daerah disembunyikan (penilaian tertutup)."),
     ("Event \"Drum-up\" has been cancelled.", "Kegiatan \"%(title)s\" dibatalkan.", {"title": "Drum-up"},
      "Kegiatan \"Drum-up\" dibatalkan."),
-    ("The evidence for \u201cReplication\u201d of the innovation \u201cA\u201d was verified at level 1, lower than the "
-     "level 3 claimed. Reason: no letter.",
-     "Bukti \u201c%(indicator)s\u201d untuk inovasi \u201c%(title)s\u201d diverifikasi pada level %(level)d, lebih rendah "
-     "dari level %(claimed)d yang diklaim. Alasan: %(reason)s",
+    (("The evidence for \u201cReplication\u201d of the innovation \u201cA\u201d was verified at level 1, lower than the "
+      "level 3 claimed. Reason: no letter."),
+     ("Bukti \u201c%(indicator)s\u201d untuk inovasi \u201c%(title)s\u201d diverifikasi pada level %(level)d, lebih rendah "
+      "dari level %(claimed)d yang diklaim. Alasan: %(reason)s"),
      {"indicator": {"data": "indicator", "value": "Replication"}, "title": "A", "level": 1, "claimed": 3,
       "reason": "no letter."},
-     "Bukti \u201cReplication\u201d untuk inovasi \u201cA\u201d diverifikasi pada level 1, lebih rendah dari level 3 "
-     "yang diklaim. Alasan: no letter."),
+     ("Bukti \u201cReplication\u201d untuk inovasi \u201cA\u201d diverifikasi pada level 1, lebih rendah dari level 3 "
+      "yang diklaim. Alasan: no letter.")),
 ])
 def test_the_migration_recognises_the_texts_the_app_wrote(stored, key, params, indonesian):
     from importlib import import_module

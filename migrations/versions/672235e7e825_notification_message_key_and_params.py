@@ -59,22 +59,22 @@ PATTERNS = [
     (EVENT_CANCELLED, r"Event \"(?P<title>.*)\" has been cancelled\."),
     (SEAT_FOUND, r"Ada kursi untuk Anda: Anda kini terdaftar pada \"(?P<title>.*)\"\."),
     (SEAT_FOUND, r"A seat is available for you: you are now registered for \"(?P<title>.*)\"\."),
-    (CLAIM_ACCEPTED, r"Bukti \u201c(?P<indicator>.*)\u201d untuk inovasi \u201c(?P<title>.*)\u201d terverifikasi "
-                     r"pada level (?P<level>\d+)\."),
-    (CLAIM_ACCEPTED, r"The evidence for \u201c(?P<indicator>.*)\u201d of the innovation \u201c(?P<title>.*)\u201d "
-                     r"was verified at level (?P<level>\d+)\."),
-    (CLAIM_DOWNGRADED, r"Bukti \u201c(?P<indicator>.*)\u201d untuk inovasi \u201c(?P<title>.*)\u201d diverifikasi pada "
-                       r"level (?P<level>\d+), lebih rendah dari level (?P<claimed>\d+) yang diklaim\. Alasan: (?P<reason>.*)"),
-    (CLAIM_DOWNGRADED, r"The evidence for \u201c(?P<indicator>.*)\u201d of the innovation \u201c(?P<title>.*)\u201d was "
-                       r"verified at level (?P<level>\d+), lower than the level (?P<claimed>\d+) claimed\. Reason: (?P<reason>.*)"),
-    (CLAIM_INCOMPLETE, r"Bukti \u201c(?P<indicator>.*)\u201d untuk inovasi \u201c(?P<title>.*)\u201d perlu dilengkapi: "
-                       r"(?P<reason>.*)"),
-    (CLAIM_INCOMPLETE, r"The evidence for \u201c(?P<indicator>.*)\u201d of the innovation \u201c(?P<title>.*)\u201d "
-                       r"needs more: (?P<reason>.*)"),
+    (CLAIM_ACCEPTED, (r"Bukti \u201c(?P<indicator>.*)\u201d untuk inovasi \u201c(?P<title>.*)\u201d terverifikasi "
+                     r"pada level (?P<level>\d+)\.")),
+    (CLAIM_ACCEPTED, (r"The evidence for \u201c(?P<indicator>.*)\u201d of the innovation \u201c(?P<title>.*)\u201d "
+                     r"was verified at level (?P<level>\d+)\.")),
+    (CLAIM_DOWNGRADED, (r"Bukti \u201c(?P<indicator>.*)\u201d untuk inovasi \u201c(?P<title>.*)\u201d diverifikasi pada "
+                       r"level (?P<level>\d+), lebih rendah dari level (?P<claimed>\d+) yang diklaim\. Alasan: (?P<reason>.*)")),
+    (CLAIM_DOWNGRADED, (r"The evidence for \u201c(?P<indicator>.*)\u201d of the innovation \u201c(?P<title>.*)\u201d was "
+                       r"verified at level (?P<level>\d+), lower than the level (?P<claimed>\d+) claimed\. Reason: (?P<reason>.*)")),
+    (CLAIM_INCOMPLETE, (r"Bukti \u201c(?P<indicator>.*)\u201d untuk inovasi \u201c(?P<title>.*)\u201d perlu dilengkapi: "
+                       r"(?P<reason>.*)")),
+    (CLAIM_INCOMPLETE, (r"The evidence for \u201c(?P<indicator>.*)\u201d of the innovation \u201c(?P<title>.*)\u201d "
+                       r"needs more: (?P<reason>.*)")),
 ]
 # Whole numbers in the texts, kept as numbers (the keys format them with %d).
 NUMBERS = ("level", "claimed")
-COMPILED = [(key, re.compile(pattern, re.S)) for key, pattern in PATTERNS]
+COMPILED = [(key, re.compile(pattern, re.DOTALL)) for key, pattern in PATTERNS]
 
 # The decisions' status labels, in both languages, back to their codes.
 DECISIONS = {
