@@ -328,6 +328,17 @@ def review_queue_panel(user):
     return signals.DashboardPanel(20, "reviews/_dashboard.html", {"waiting": count})
 
 
+@signals.dashboard_panels.connect
+def decision_queue_panel(user):
+    """The admin's dashboard opens with what waits for their decision, and what waits to be published."""
+    if not user.is_admin:
+        return None
+    awaiting, awaiting_total = services.awaiting_decision()
+    pending, pending_total = services.pending_publication()
+    return signals.DashboardPanel(-40, "reviews/_decision_queue.html", {
+        "awaiting": awaiting, "awaiting_total": awaiting_total, "pending": pending, "pending_total": pending_total})
+
+
 # --- notifications ---------------------------------------------------------------------
 
 @bp.route("/notifications")
