@@ -401,3 +401,18 @@ def test_the_admin_dashboard_costs_the_same_queries_at_small_and_large_data(clie
     assert large.count == small.count, large.statements
     html = client.get("/dashboard").get_data(as_text=True)
     assert "(26)" in html and "(15)" in html and "(6)" in html  # the large data is there
+
+
+def test_after_an_htmx_decision_focus_lands_on_what_happened_and_after_a_conflict_on_the_support_part(
+        client, make, login_as, cycle):
+    proposal = submitted_days_ago(2, "in_review")
+    login_as("admin")
+    html = client.post(f"/proposals/{proposal.id}/decision", headers=HX,
+                       data=decision_form(proposal.id, "approved")).get_data(as_text=True)
+    assert html.count("autofocus") == 1
+    assert re.search(rf'id="decision-done-{proposal.id}"[^>]*autofocus', html)
+    other = submitted_days_ago(3, "in_review")
+    html = client.post(f"/proposals/{other.id}/conflict", headers=HX,
+                       data={f"c{other.id}-reason": "Saya pernah membimbing tim ini."}).get_data(as_text=True)
+    assert html.count("autofocus") == 1
+    assert re.search(rf'id="review-panel-title-{other.id}"[^>]*autofocus', html)
