@@ -75,6 +75,9 @@ def test_the_mean_follows_the_english_locale(client, make, login_as, cycle):
     client.post("/language", data={"lang": "en"})
     html = client.get("/dashboard").get_data(as_text=True)
     assert "71.5" in html and "71,5" not in html
+    for english in ("Waiting for you", "Awaiting a decision", "2 reviews", "Awaiting publication",
+                    "This week", "5 days left"):
+        assert english in html, english
 
 
 def test_publications_pending_lists_approved_work_not_yet_on_the_showcase(client, make, login_as, cycle):
