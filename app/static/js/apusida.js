@@ -238,3 +238,35 @@
   document.addEventListener("DOMContentLoaded", function () { setUpAll(document); });
   document.addEventListener("htmx:load", function (event) { setUpAll(event.target); });
 })();
+
+/* --- Working state of in-page actions (issue 16, point 6) -------------------
+   htmx disables the button of a form while its request runs (hx-disabled-elt on
+   <body>) and marks the form htmx-request (the stylesheet shows a spinner). A
+   disabled button loses the focus (Chromium moves it to <body>), so htmx can no
+   longer put it back on the swapped-in button of the same id: keep it here, so a
+   keyboard user stays where they were. A fragment's own data-autofocus wins. */
+(function () {
+  "use strict";
+  // Per request (its XMLHttpRequest): a live poll running meanwhile must not forget the
+  // form's focus, and htmx tells the end of a request whose form was swapped away from a
+  // parent still on the page, so the element is no key.
+  var focusedBefore = new WeakMap();
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var active = document.activeElement;
+    var requester = event.detail && event.detail.elt;
+    var xhr = event.detail && event.detail.xhr;
+    if (!xhr || !requester || !active || active === document.body || !requester.contains(active)) return;
+    focusedBefore.set(xhr, { element: active, id: active.id });
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    var before = xhr && focusedBefore.get(xhr);
+    if (!before) return;
+    focusedBefore.delete(xhr);
+    if (document.activeElement && document.activeElement !== document.body) return;
+    var target = before.element.isConnected ? before.element : (before.id && document.getElementById(before.id));
+    if (target && !target.disabled) target.focus({ preventScroll: true });
+  });
+})();
