@@ -272,3 +272,28 @@ def test_main_in_page_actions_raise_no_console_or_htmx_error_and_update_their_nu
     settled(boss)
     assert page_was_not_reloaded(boss)
     assert boss_errors() == []
+
+
+@JS_ONLY
+def test_reviewing_from_the_queue_updates_its_counts_and_the_status_without_an_error(new_tab, base_url, world,
+                                                                                    javascript):
+    proposal_id = world["proposal"].id
+    tab = new_tab()
+    errors = errors_watch(tab)
+    log_in(tab, base_url, world["reviewer"].email, PASSWORD)
+    tab.goto(f"{base_url}/proposals/review-queue")
+    mark_page(tab)
+    stats = tab.locator("#queue-stats .stat__number")
+    assert stats.all_inner_texts() == ["2", "0"]  # both submitted proposals wait for this reviewer
+    tab.locator(f"#queue-item-{proposal_id}").get_by_role("link", name="Nilai usulan ini").click()
+    tab.locator(f"#review-{proposal_id}").wait_for()
+    settled(tab)
+    fill_rubric(tab, proposal_id)
+    tab.locator(f"#review-{proposal_id}").get_by_role("button", name="Simpan penilaian").click()
+    tab.get_by_text("Penilaian Anda tersimpan.").wait_for()
+    tab.locator(f"#queue-item-{proposal_id} .proposal-status-{proposal_id}").get_by_text("Dinilai").wait_for()
+    tab.locator("#queue-stats .stat__number").first.filter(has_text="1").wait_for()
+    assert tab.locator("#queue-stats .stat__number").all_inner_texts() == ["1", "1"]
+    settled(tab)
+    assert page_was_not_reloaded(tab)
+    assert errors() == []
