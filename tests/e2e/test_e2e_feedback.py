@@ -172,12 +172,13 @@ def test_a_button_is_disabled_and_its_form_marked_working_while_the_request_runs
     tab.locator(f"#vote-{proposal_id}.htmx-request").wait_for()
     assert button.is_disabled()
     assert button.get_attribute("data-disabled-by-htmx") == ""
+    assert tab.locator(f"#vote-{proposal_id}").get_attribute("aria-busy") == "true"
     assert held, "the vote request is held"
     held[0].continue_()
     tab.locator(f"#vote-button-{proposal_id}[aria-pressed='true']").wait_for()
     settled(tab)
     assert button.is_enabled()
-    assert tab.locator(".htmx-request").count() == 0
+    assert tab.locator(".htmx-request").count() == 0 and tab.locator("[aria-busy]").count() == 0
     # Focus came back to the button, though disabling it had taken it away.
     tab.locator(f"#vote-button-{proposal_id}:focus").wait_for()
     assert errors() == []

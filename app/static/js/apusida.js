@@ -244,7 +244,8 @@
    <body>) and marks the form htmx-request (the stylesheet shows a spinner). A
    disabled button loses the focus (Chromium moves it to <body>), so htmx can no
    longer put it back on the swapped-in button of the same id: keep it here, so a
-   keyboard user stays where they were. A fragment's own data-autofocus wins. */
+   keyboard user stays where they were. A fragment's own data-autofocus wins.
+   The working form is aria-busy meanwhile. */
 (function () {
   "use strict";
   // Per request (its XMLHttpRequest): a live poll running meanwhile must not forget the
@@ -256,8 +257,11 @@
     var active = document.activeElement;
     var requester = event.detail && event.detail.elt;
     var xhr = event.detail && event.detail.xhr;
-    if (!xhr || !requester || !active || active === document.body || !requester.contains(active)) return;
-    focusedBefore.set(xhr, { element: active, id: active.id });
+    if (!xhr || !requester) return;
+    // The form's content is about to change: say so to assistive technology (aria-busy).
+    if (requester.tagName === "FORM") requester.setAttribute("aria-busy", "true");
+    var kept = active && active !== document.body && requester.contains(active);
+    focusedBefore.set(xhr, { requester: requester, element: kept ? active : null, id: kept ? active.id : "" });
   });
 
   document.addEventListener("htmx:afterRequest", function (event) {
@@ -265,6 +269,8 @@
     var before = xhr && focusedBefore.get(xhr);
     if (!before) return;
     focusedBefore.delete(xhr);
+    before.requester.removeAttribute("aria-busy");
+    if (!before.element) return;
     if (document.activeElement && document.activeElement !== document.body) return;
     var target = before.element.isConnected ? before.element : (before.id && document.getElementById(before.id));
     if (target && !target.disabled) target.focus({ preventScroll: true });
