@@ -12,7 +12,7 @@ from app.core.extensions import db
 from app.models import RUBRIC
 from app.proposals.status import word_count
 from tests import factories
-from tests.e2e.conftest import log_in, mark_page, page_was_not_reloaded, settled
+from tests.e2e.conftest import log_in, mark_page, page_was_not_reloaded, screenshot, settled
 from tests.factories import PASSWORD
 
 JS_ONLY = pytest.mark.parametrize("javascript", [True], ids=["js"])
@@ -111,6 +111,8 @@ def test_the_word_counters_follow_typing_and_speak_after_a_pause_or_at_the_limit
     assert said[1] == "Jumlah kata: 201, melebihi batas 200. Kata yang perlu dikurangi: 1."
     assert status.inner_text() == said[1]
     assert "word-count--problem" in page.locator("[data-word-count-for=summary]").get_attribute("class")
+    page.locator("#summary").scroll_into_view_if_needed()
+    screenshot(page, "word-counter-over-limit", full_page=False)
 
     design = page.locator("#design")
     design.fill(" ".join(["kata"] * 290))
