@@ -266,19 +266,25 @@ def cancel_event(event_id: int):
 
 # --- registration -----------------------------------------------------------------
 
-def _block_answer(event: Event, block: str, message: str, category: str, error_key: str, anchor: str = ""):
-    """HTMX: one block of the event page, focused and announced, with the error beside it.
+def _block_answer(event: Event, block: str, message: str, category: str, error_key: str, anchor: str = "",
+                  out_of_band: str | None = None):
+    """HTMX: one block of the event page, focused and announced, with the error beside it,
+    and the `out_of_band` template's parts the change also touched elsewhere on the page.
     Otherwise flash the message and go back to the event page (at `anchor`)."""
     if is_htmx():
         error = message if category == "error" else None
-        html = render_block(DETAIL, block, **_detail_context(event, swapped=True, **{error_key: error}))
+        context = _detail_context(event, swapped=True, **{error_key: error})
+        html = render_block(DETAIL, block, **context)
+        if out_of_band:
+            html += render_template(out_of_band, **context)
         return _announce(make_response(html), message)
     flash(message, category)
     return redirect(url_for("events.detail", event_id=event.id) + anchor)
 
 
 def _registration_answer(event: Event, message: str, category: str):
-    return _block_answer(event, "registration", message, category, "error")
+    return _block_answer(event, "registration", message, category, "error",
+                         out_of_band="events/_registration_oob.html")
 
 
 @bp.route("/<int:event_id>/register", methods=["POST"])
