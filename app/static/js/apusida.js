@@ -165,6 +165,7 @@
   }
   document.addEventListener("DOMContentLoaded", function () { nameTableRoles(document); });
   document.addEventListener("htmx:afterSettle", function () { nameTableRoles(document); });
+})();
 
 /* --- Live word counters (issue 16, point 4) ---------------------------------
    The proposal form's summary (at most 200 words) and rancang bangun (at least
