@@ -145,3 +145,11 @@ def test_the_attendance_page_links_the_xlsx(client, login_as):
     db.session.commit()
     html = client.get(f"/events/{event.id}/attendance").get_data(as_text=True)
     assert f'href="/events/{event.id}/attendance.xlsx"' in html and "Unduh daftar hadir (XLSX)" in html
+
+
+def test_open_data_gives_publication_times_in_wib(client):
+    factories.published(title="Terbit", published_at=datetime(2026, 3, 10, 18, 30, tzinfo=timezone.utc))
+    db.session.commit()
+    csv_text = client.get("/open-data/innovations.csv").get_data(as_text=True)
+    assert "2026-03-11T01:30:00+07:00" in csv_text
+    assert client.get("/open-data/innovations.json").get_json()["innovations"][0]["published_at"] == "2026-03-11T01:30:00+07:00"
