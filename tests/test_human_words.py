@@ -101,14 +101,31 @@ def test_the_proposal_page_shows_comma_decimals_and_wib_times(client, login_as):
 
 def test_the_annual_report_writes_submission_times_in_wib(client, login_as):
     cycle = factories.cycle(year=2026)
-    factories.proposal(cycle_=cycle, status="submitted", title="Satu",
-                       submitted_at=datetime(2026, 3, 10, 18, 30, tzinfo=timezone.utc))
+    proposal = factories.proposal(cycle_=cycle, status="submitted", title="Satu",
+                                  submitted_at=datetime(2026, 3, 10, 18, 30, tzinfo=timezone.utc))
+    factories.review(proposal, score=3)
+    factories.review(proposal, score=3, background=4, novelty=4)
     db.session.commit()
     login_as("admin")
     book = load_workbook(BytesIO(client.get("/leaderboard/report-2026.xlsx").data))
-    rows = list(book["Usulan"].iter_rows(values_only=True))
+    sheet = book["Usulan"]
+    rows = list(sheet.iter_rows(values_only=True))
     column = rows[0].index("Diajukan (WIB)")
     assert rows[1][column] == datetime(2026, 3, 11, 1, 30)
+    assert sheet.cell(row=2, column=column + 1).number_format == "dd/mm/yyyy hh:mm"
+    # the mean stays a number, shown by the spreadsheet with its reader's decimal mark
+    mean = rows[0].index("Rerata skor tertimbang")
+    assert rows[1][mean] == 62.5 and sheet.cell(row=2, column=mean + 1).number_format == "#,##0.00"
+
+
+def test_numbers_in_templates_follow_the_locale(app):
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    with app.test_request_context():
+        assert render_template_string("{{ 1234.5|decimal }} {{ 80.25|score }}") == "1.234,5 80,2"
+        with force_locale("en"):
+            assert render_template_string("{{ 1234.5|decimal }} {{ 80.25|score }}") == "1,234.5 80.2"
 
 
 def test_attendance_downloads_as_xlsx_with_indonesian_headers_and_rows(client, login_as):

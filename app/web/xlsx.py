@@ -8,6 +8,7 @@ from openpyxl.utils import get_column_letter
 CITY_TIMEZONE = ZoneInfo("Asia/Jakarta")
 # Day first, as Indonesians write dates; the spreadsheet shows its own decimal mark for numbers.
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+DECIMAL_FORMAT = "#,##0.00"
 
 
 def city_time(value: datetime | None) -> datetime | None:
@@ -28,6 +29,9 @@ def append_row(sheet, values) -> None:
             cell.data_type = "s"
         elif isinstance(cell.value, datetime):
             cell.number_format = DATETIME_FORMAT
+        elif isinstance(cell.value, float):
+            # a number, not text: the spreadsheet shows it with its reader's decimal mark
+            cell.number_format = DECIMAL_FORMAT
 
 
 def header_row(sheet, titles) -> None:
