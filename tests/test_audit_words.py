@@ -184,3 +184,17 @@ def test_the_log_costs_the_same_queries_for_few_and_many_entries(client, count_q
         audit.record("login", actor=people[n % 3], summary="x")
     db.session.commit()
     assert cost() == few
+
+
+def test_a_maturity_verification_names_the_indicator_and_its_decision(client):
+    admin = admin_named()
+    reviewer = factories.user(role="reviewer", name="Dr. Bambang")
+    db.session.flush()
+    audit.record("maturity_verified", actor=reviewer, summary="Regulasi inovasi: accepted",
+                         indicator="regulasi", indicator_name="Regulasi inovasi daerah", decision="accepted")
+    audit.record("maturity_claimed", actor=reviewer, summary="x", indicator="sdm", level=2)
+    db.session.commit()
+    login(client, admin)
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert "Dr. Bambang memverifikasi klaim indikator Regulasi inovasi daerah: Diterima" in html
+    assert "Dr. Bambang mengklaim tingkat 2 pada indikator sdm" in html  # an older entry: its code

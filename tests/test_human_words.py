@@ -19,7 +19,7 @@ CRITERIA_ID = ["Latar belakang dan tujuan", "Kebaruan", "Implementasi", "Signifi
 
 def summary_items(html: str) -> list[str]:
     block = html.split('class="error-summary"', 1)[1].split("</ul>", 1)[0]
-    return [re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li>(.*?)</li>", block, re.S)]
+    return [re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li>(.*?)</li>", block, re.DOTALL)]
 
 
 def test_the_rubric_summary_names_every_missing_criterion(client, login_as):

@@ -1,7 +1,7 @@
 """The audit log: one call records who did what to which thing."""
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from flask import has_request_context, request
 from flask_babel import format_decimal, ngettext
@@ -170,6 +170,11 @@ def action_label(action: str) -> str:
     return gettext(text) if text is not None else action
 
 
+def _indicator(details: dict) -> str:
+    """A maturity indicator by the name it had (entries before the name was kept: its code)."""
+    return details.get("indicator_name") or details.get("indicator", "")
+
+
 def describe(entry: AuditEntry) -> str:
     """The entry as one sentence in the reader's language ("Admin A menyetujui usulan “X”").
 
@@ -195,7 +200,7 @@ def describe(entry: AuditEntry) -> str:
     if action == "event_attendance":
         return gettext(ATTENDANCE[bool(details.get("attended", True))], **words)
     if action == "maturity_claim_public":
-        return gettext(CLAIM_PUBLIC[bool(details.get("public"))], indicator=details.get("indicator", ""), **words)
+        return gettext(CLAIM_PUBLIC[bool(details.get("public"))], indicator=_indicator(details), **words)
     if action == "agencies_imported" and "created" in details:
         return gettext(AGENCIES_IMPORTED, created=details["created"], updated=details.get("updated", 0), **words)
     if action == "role_changed":
@@ -210,9 +215,9 @@ def describe(entry: AuditEntry) -> str:
     elif action == "maturity_indicators_loaded":
         words["added"] = format_decimal(details.get("added", 0))
     elif action == "maturity_claimed":
-        words.update(level=details.get("level", ""), indicator=details.get("indicator", ""))
+        words.update(level=details.get("level", ""), indicator=_indicator(details))
     elif action == "maturity_verified":
-        words.update(indicator=details.get("indicator", ""), decision=label("claim_status", details.get("decision")))
+        words.update(indicator=_indicator(details), decision=label("claim_status", details.get("decision")))
     sentence = SENTENCES.get(action)
     if sentence is None:
         return gettext(UNKNOWN_ACTION, **words).strip()
@@ -226,7 +231,7 @@ class LogLine:
 
     entry: AuditEntry
     count: int = 1
-    earliest: Optional[datetime] = None
+    earliest: datetime | None = None
 
     @property
     def sentence(self) -> str:
