@@ -100,9 +100,43 @@ def test_successive_logins_of_one_person_are_folded_into_one_line(client):
     assert "Admin Ani masuk" in lines[0] and "kali" not in lines[0]
     assert "Budi masuk" in lines[1]
     assert "Admin Ani masuk 4 kali" in lines[2]
-    assert "6 catatan" in html  # the count and paging stay over entries
+    assert "3 catatan" in html  # counted in lines
     english(client)
     assert "Admin Ani signed in 4 times" in client.get("/admin/audit?action=login").get_data(as_text=True)
+
+
+def test_a_run_of_logins_is_one_line_across_pages_and_paging_counts_lines(client):
+    admin = admin_named()
+    budi = factories.user(role="innovator", name="Budi")
+    db.session.flush()
+    for n in range(60):
+        audit.record("comment_added", actor=budi, summary=f"Usulan {n}")
+    for _ in range(55):
+        audit.record("login", target=admin, actor=admin, summary=admin.email)
+    db.session.commit()
+    login(client, admin)  # the 56th
+    first = rows(client.get("/admin/audit").get_data(as_text=True))
+    assert len(first) == 50
+    assert "Admin Ani masuk 56 kali" in first[0] and "Usulan 59" in first[1]
+    second_html = client.get("/admin/audit?page=2").get_data(as_text=True)
+    second = rows(second_html)
+    assert len(second) == 11 and "“Usulan 0”" in second[-1]
+    assert "61 catatan" in second_html and "Halaman 2 dari 2" in second_html
+
+
+def test_logins_are_folded_within_a_filter_too(client):
+    """Successive in what is shown: a filter by person folds logins that other entries separated."""
+    admin = admin_named()
+    budi = factories.user(role="innovator", name="Budi")
+    db.session.flush()
+    for _ in range(3):
+        audit.record("login", actor=admin, summary=admin.email)
+        audit.record("login", actor=budi, summary=budi.email)
+    db.session.commit()
+    login(client, admin)
+    everything = rows(client.get("/admin/audit").get_data(as_text=True))
+    assert len(everything) == 7 and all("kali" not in line for line in everything)
+    assert "Admin Ani masuk 4 kali" in client.get("/admin/audit?actor=ani").get_data(as_text=True)
 
 
 def test_the_log_filters_by_person(client):

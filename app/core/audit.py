@@ -6,6 +6,8 @@ from typing import Any
 from flask import has_request_context, request
 from flask_babel import format_decimal, ngettext
 from flask_login import current_user
+from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy.orm import joinedload
 
 from app.core.extensions import db
 from app.core.i18n import gettext
@@ -241,17 +243,34 @@ class LogLine:
         return describe(self.entry)
 
 
-def fold_logins(entries) -> list[LogLine]:
-    """The entries (newest first) as log lines, successive logins of one person in one line.
+def folded_lines(entries: Select) -> Select:
+    """The log's lines from `entries`, a filtered select of AuditEntry's id, actor_id,
+    action and created_at: one row per line (last_id, count, earliest), newest first,
+    each run of one person's successive logins one line.
 
-    Folds within the entries given (a page of the log): paging stays over entries."""
-    lines: list[LogLine] = []
-    for entry in entries:
-        last = lines[-1] if lines else None
-        if (last is not None and entry.action == "login" and last.entry.action == "login"
-                and entry.actor_id is not None and entry.actor_id == last.entry.actor_id):
-            last.count += 1
-            last.earliest = entry.created_at
-        else:
-            lines.append(LogLine(entry, earliest=entry.created_at))
-    return lines
+    Folded in the database (a window over the filtered entries marks where a run
+    starts; a running sum numbers the runs), so a run is one line even across page
+    boundaries and the page and its total are counted in lines."""
+    matched = entries.subquery("matched")
+    previous = {"order_by": matched.c.id}
+    starts = case(
+        (and_(matched.c.action == "login", func.lag(matched.c.action).over(**previous) == "login",
+              func.lag(matched.c.actor_id).over(**previous) == matched.c.actor_id), 0),
+        else_=1,
+    )
+    marked = select(matched.c.id, matched.c.created_at, starts.label("starts")).subquery("marked")
+    numbered = select(marked.c.id, marked.c.created_at,
+                      func.sum(marked.c.starts).over(order_by=marked.c.id).label("run")).subquery("numbered")
+    last_id = func.max(numbered.c.id).label("last_id")
+    return (select(last_id, func.count().label("count"), func.min(numbered.c.created_at).label("earliest"))
+            .group_by(numbered.c.run).order_by(last_id.desc()))
+
+
+def log_lines(rows) -> list[LogLine]:
+    """The rows of `folded_lines` as LogLines with their newest entry and its actor (one query)."""
+    rows = list(rows)
+    if not rows:
+        return []
+    entries = {entry.id: entry for entry in db.session.scalars(
+        select(AuditEntry).options(joinedload(AuditEntry.actor)).where(AuditEntry.id.in_([r.last_id for r in rows])))}
+    return [LogLine(entries[row.last_id], count=row.count, earliest=row.earliest) for row in rows]
