@@ -230,5 +230,22 @@ def test_a_maturity_verification_names_the_indicator_and_its_decision(client):
     db.session.commit()
     login(client, admin)
     html = client.get("/admin/audit").get_data(as_text=True)
-    assert "Dr. Bambang memverifikasi klaim indikator Regulasi inovasi daerah: Diterima" in html
+    assert "Dr. Bambang memverifikasi klaim indikator Regulasi inovasi daerah: Terverifikasi" in html
     assert "Dr. Bambang mengklaim tingkat 2 pada indikator sdm" in html  # an older entry: its code
+
+
+def test_every_action_the_code_records_has_a_name_and_a_sentence(app):
+    """A new audit.record("...") without words here would show as its bare code."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "app"
+    recorded = {action for path in root.rglob("*.py")
+                for action in re.findall(r'audit\.record\(\s*"([a-z_]+)"', path.read_text(encoding="utf-8"))}
+    recorded |= {"user_activated", "user_deactivated", "agency_created", "agency_updated", "cycle_created",
+                 "cycle_updated", "proposal_published", "proposal_unpublished", "review_created", "review_updated"}
+    assert "proposal_status" in recorded and "login" in recorded
+    with app.test_request_context():
+        for action in sorted(recorded):
+            assert action in audit.ACTION_LABELS, action
+            sentence = audit.describe(AuditEntry(action=action, summary="X", details={}))
+            assert action not in sentence and sentence.startswith(("Sistem", "Percobaan", "Seorang", "Usulan")), sentence

@@ -37,7 +37,7 @@ AGENCY_SELECT = r'<select[^>]*\bid="agency"[^>]*>.*?</select>'
 @dataclass(frozen=True)
 class Page:
     method: str
-    url: str  # formatted with the world's ids: {hidden}, {copy}, {draft}, {event}, {year}
+    url: str  # formatted with the world's ids: {hidden}, {copy}, {draft}, {event}, {year}, {indicator}
     status: int = 200  # what the blind reviewer gets
     data: Callable[[dict], dict] | None = None
     htmx: bool = False
@@ -62,6 +62,7 @@ PAGES = [
     Page("POST", "/proposals/{hidden}/comments", htmx=True, data=lambda ids: {"body": "Pertanyaan penilai."}),
     Page("POST", "/proposals/{hidden}/vote", htmx=True, data=lambda ids: {"want": "1"}, shown_to=None),
     Page("GET", "/proposals/{hidden}/maturity"),
+    Page("GET", "/proposals/{hidden}/maturity/{indicator}"),
     # Writing: the "replicates" choices and the similar innovations while typing.
     Page("GET", "/proposals/new", ignore=AGENCY_SELECT),
     Page("POST", "/proposals/new", status=422, shown_status=422, ignore=AGENCY_SELECT,
@@ -127,11 +128,13 @@ def world(app, make, monkeypatch):
     # Another agency replicates the hidden proposal.
     copy = factories.submitted(agency_=make.agency(name="Dinas Peniru"), cycle_=cycle, title="Pojok Daur Ulang",
                         replicates_id=hidden.id)
+    indicator = factories.indicator(name="Regulasi inovasi daerah")
     event = factories.event(title="Lokakarya Diagnose Sampah")
     hidden.event_id = event.id
     db.session.commit()
     return {
-        "ids": {"hidden": hidden.id, "copy": copy.id, "draft": draft.id, "event": event.id, "year": cycle.year},
+        "ids": {"hidden": hidden.id, "copy": copy.id, "draft": draft.id, "event": event.id, "year": cycle.year,
+                "indicator": indicator.id},
         "reviewer": reviewer, "admin": admin, "member": author, "mails": mails,
     }
 

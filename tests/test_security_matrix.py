@@ -44,6 +44,7 @@ EXPECTED = {
     # Evidence of an approved proposal: every logged-in user reads it; only its agency claims;
     # only reviewers and admins of other agencies verify; only admins make evidence public.
     ("/proposals/<int:proposal_id>/maturity", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("/proposals/<int:proposal_id>/maturity/<int:indicator_id>", "GET"): (LOGIN, 200, 200, 200, 200),
     ("/proposals/<int:proposal_id>/maturity/<int:indicator_id>/claim", "POST"): (LOGIN, 403, 403, 422, 403),
     ("/proposals/<int:proposal_id>/maturity/<int:indicator_id>/public", "POST"): (LOGIN, 403, 403, 403, 302),
     ("/proposals/<int:proposal_id>/maturity/<int:indicator_id>/verify", "POST"): (LOGIN, 403, 422, 403, 422),

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from flask_babel import get_locale
 
+from app.core.i18n import current_language
+
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "affairs.csv"
 
 
@@ -34,4 +36,6 @@ def affair_name(code: str | None) -> str:
 
 
 def affair_choices() -> list[tuple[str, str]]:
-    return [(a.code, a.name) for a in all_affairs().values()]
+    """(code, name) pairs in the current language, found once for the whole list."""
+    english = current_language() == "en"
+    return [(a.code, a.name_en if english else a.name_id) for a in all_affairs().values()]

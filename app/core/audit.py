@@ -129,6 +129,8 @@ SENTENCES = {
     "maturity_levels_changed": _l("%(actor)s mengubah tingkat indikator %(name)s"),
     "maturity_claimed": _l("%(actor)s mengklaim tingkat %(level)s pada indikator %(indicator)s"),
     "maturity_verified": _l("%(actor)s memverifikasi klaim indikator %(indicator)s: %(decision)s"),
+    # entries from before the counts were kept in the details: the summary recorded then
+    "agencies_imported": _l("%(actor)s mengimpor perangkat daerah (%(name)s)"),
 }
 
 # Status changes read as what the person did ("menyetujui usulan ...").

@@ -10,8 +10,9 @@ hundred texts). `gettext` keeps it on `g` beside the locale it was found for
 and uses it while flask_babel.get_locale() (public API, some 3 µs) still
 returns that locale, so force_locale() and refresh() are honoured. A
 template finds it once per rendering: a context processor hands it to the
-template context (as TEMPLATE_CATALOGUE), and its _() and ngettext() read it
-from there; a macro imported without the context falls back to `catalogue()`.
+template context (as TEMPLATE_CATALOGUE), and its _(), ngettext(), status tags
+and label filter read it from there (`catalogue_of`); a macro imported without
+the context falls back to `catalogue()`.
 """
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_request_context, session
@@ -60,15 +61,16 @@ def gettext(text: str, **variables) -> str:
     return translated % variables if variables else translated
 
 
-def _catalogue_of(context):
-    """The catalogue of this rendering (see TEMPLATE_CATALOGUE)."""
+def catalogue_of(context):
+    """The catalogue of this rendering (see TEMPLATE_CATALOGUE), for template helpers
+    that translate once per row (status tags, labels)."""
     return context.get(TEMPLATE_CATALOGUE) or catalogue()
 
 
 @pass_context
 def _template_gettext(context, text: str, **variables) -> str:
     """_() in templates: what Jinja's "newstyle" gettext does, without its two extra indirections."""
-    translated = _catalogue_of(context).ugettext(text)
+    translated = catalogue_of(context).ugettext(text)
     if context.eval_ctx.autoescape:
         translated = Markup(translated)
     # Formatting with no variables only turns "%%" into "%": skip it for texts without "%".
@@ -78,7 +80,7 @@ def _template_gettext(context, text: str, **variables) -> str:
 @pass_context
 def _template_ngettext(context, singular: str, plural: str, num: int, **variables) -> str:
     variables.setdefault("num", num)
-    translated = _catalogue_of(context).ungettext(singular, plural, num)
+    translated = catalogue_of(context).ungettext(singular, plural, num)
     if context.eval_ctx.autoescape:
         translated = Markup(translated)
     return translated % variables

@@ -1,7 +1,7 @@
 """Translated labels for the lower-case codes stored in the database."""
 from flask_babel import lazy_gettext
 
-from app.core.i18n import gettext
+from app.core.i18n import catalogue
 
 
 def _l(text: str) -> str:
@@ -62,9 +62,9 @@ LABEL_TEXTS = {
     },
     "recommendation": {"approve": _l("Setujui"), "revise": _l("Minta revisi"), "reject": _l("Tolak")},
     "claim_status": {
-        "missing": _l("Belum ada bukti"),
+        "missing": _l("Belum dimulai"),
         "pending": _l("Menunggu verifikasi"),
-        "accepted": _l("Diterima"),
+        "accepted": _l("Terverifikasi"),
         "downgraded": _l("Diturunkan"),
         "needs_evidence": _l("Perlu bukti lebih baik"),
     },
@@ -74,12 +74,13 @@ LABEL_TEXTS = {
 LABELS = {kind: {code: lazy_gettext(text) for code, text in codes.items()} for kind, codes in LABEL_TEXTS.items()}
 
 
-def label(kind: str, code: str | None) -> str:
-    """The translated label of a code, or the code itself if it has none."""
+def label(kind: str, code: str | None, translations=None) -> str:
+    """The translated label of a code, or the code itself if it has none. Templates pass
+    the catalogue of their rendering (`translations`), found once for the whole page."""
     if code is None:
         return ""
     text = LABEL_TEXTS.get(kind, {}).get(code)
-    return gettext(text) if text is not None else code
+    return (translations or catalogue()).ugettext(text) if text is not None else code
 
 
 def choices(kind: str) -> list[tuple[str, str]]:

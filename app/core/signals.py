@@ -66,6 +66,16 @@ published: True when it is now on the showcase, False when it was taken off
 actor: the admin
 """)
 
+claim_verified = _signals.signal("claim-verified", doc="""
+A reviewer or admin gave their verdict on a maturity evidence claim
+(app.maturity.services.verify_claim): accepted, downgraded (a lower level than
+claimed) or sent back for better evidence. Sent for every verdict saved.
+
+sender: the Proposal whose evidence it is
+claim: the Claim, flushed (status, verified_level, reason, indicator)
+actor: the User who verified
+""")
+
 dashboard_panels = _signals.signal("dashboard-panels", doc="""
 Main's dashboard asks for the sections features add to it. Each receiver returns
 a DashboardPanel, or None to show nothing to this person.

@@ -34,7 +34,11 @@ DECISION_LABELS = {
 class ClaimForm(FlaskForm):
     """The level an agency claims on one indicator, with its evidence."""
 
-    level = SelectField(_l("Level yang diklaim"), coerce=int, validators=[InputRequired(_l("Pilih level yang diklaim."))])
+    # Radio buttons with none checked, also when a claim exists: a (re)claim is a deliberate choice,
+    # since saving it sends the indicator back to verification.
+    level = RadioField(_l("Level yang diklaim"), coerce=int,
+                       invalid_choice_message=_l("Pilih salah satu level yang tersedia."),
+                       validators=[InputRequired(_l("Pilih level yang diklaim."))])
     # Not checked against its choices (a new upload may come instead); kept to what an id can be.
     attachment_id = SelectField(_l("Dokumen bukti dari lampiran usulan"), coerce=int, validate_choice=False,
                                 default=0, validators=[NumberRange(0, INT_MAX)])

@@ -1,4 +1,5 @@
-"""Maturity pages: the evidence page of an innovation (claim, verify inline, publish),
+"""Maturity pages: an innovation's evidence as a task list of the national indicators, one page
+per indicator (claim, verify, publish; the forms swap their panel with HTMX),
 the admins' indicators, per-cycle levels and export, and the dashboard panel."""
 import json
 from dataclasses import dataclass
@@ -30,14 +31,14 @@ from app.web.inputs import form_status
 
 @dataclass
 class Row:
-    """One indicator on the evidence page, with its claim and the forms the person may use."""
+    """One indicator of an innovation with its claim; on the indicator's page, the forms the person may use."""
 
     indicator: Indicator
     levels: list
     claim: Claim | None
-    claim_form: ClaimForm | None
-    verify_form: VerifyForm | None
-    public_form: PublicForm | None
+    claim_form: ClaimForm | None = None
+    verify_form: VerifyForm | None = None
+    public_form: PublicForm | None = None
 
     @property
     def state(self) -> str:
@@ -65,7 +66,8 @@ def _claim_form(proposal: Proposal, indicator: Indicator, levels, claim: Claim |
     if not submitted:
         kwargs["formdata"] = None
         if claim is not None:
-            kwargs.update(level=claim.claimed_level, note=claim.note, attachment_id=claim.attachment_id or 0)
+            # The level is left unchosen (see ClaimForm.level); the evidence and note are kept.
+            kwargs.update(note=claim.note, attachment_id=claim.attachment_id or 0)
     form = ClaimForm(**kwargs)
     form.level.choices = [(value.level, _("Level %(n)d — %(text)s (%(points)d poin)", n=value.level,
                                           text=value.description, points=value.points)) for value in levels]
@@ -84,43 +86,51 @@ def _verify_form(indicator: Indicator, levels, claim: Claim, submitted: bool = F
     return form
 
 
-def _page(proposal: Proposal, forms: dict | None = None) -> dict:
-    """Everything the evidence page shows: the scale, the claims, the score and the forms.
-    A constant number of queries whatever the number of indicators."""
-    forms = forms or {}
-    scale = services.scale_for(proposal.cycle)
-    claims = {claim.indicator_id: claim for claim in db.session.scalars(
+def _claims(proposal: Proposal) -> dict[int, Claim]:
+    """The proposal's claims by indicator, with what the pages show of them, in one query."""
+    return {claim.indicator_id: claim for claim in db.session.scalars(
         select(Claim).options(joinedload(Claim.attachment), joinedload(Claim.verifier), joinedload(Claim.claimant))
         .where(Claim.proposal_id == proposal.id))}
-    may_claim = permissions.can_claim(current_user, proposal)
-    may_verify = permissions.can_verify(current_user, proposal)
-    may_publish = permissions.can_publish(current_user, proposal)
-    rows = []
-    for indicator in scale.indicators:
-        levels = scale.levels_of(indicator.id)
-        claim = claims.get(indicator.id)
-        claim_form = verify_form = public_form = None
-        if may_claim:
-            claim_form = forms.get(("claim", indicator.id)) or _claim_form(proposal, indicator, levels, claim)
-        if may_verify and claim is not None:
-            verify_form = forms.get(("verify", indicator.id)) or _verify_form(indicator, levels, claim)
-        if may_publish and claim is not None and claim.verified:
-            public_form = PublicForm(prefix=f"p{indicator.id}", formdata=None, public=claim.public)
-        rows.append(Row(indicator, levels, claim, claim_form, verify_form, public_form))
+
+
+def _overview(proposal: Proposal) -> dict:
+    """The task list: every indicator of the cycle with its state, and the score.
+    A constant number of queries whatever the number of indicators."""
+    scale = services.scale_for(proposal.cycle)
+    claims = _claims(proposal)
+    rows = [Row(indicator, scale.levels_of(indicator.id), claims.get(indicator.id))
+            for indicator in scale.indicators]
     return {
         "proposal": proposal, "scale": scale, "rows": rows,
         "score": services.score_claims(proposal, scale, list(claims.values())),
-        "may_claim": may_claim, "may_verify": may_verify, "may_publish": may_publish,
         "has_maturity": permissions.has_maturity(proposal),
     }
 
 
-def _row_response(proposal: Proposal, indicator_id: int, announce: str, forms: dict | None = None,
+def _page(proposal: Proposal, indicator: Indicator, forms: dict | None = None) -> dict:
+    """Everything one indicator's page shows: its levels, the claim, the forms the person may
+    use, the innovation's score, and the indicators before and after it in the task list."""
+    forms = forms or {}
+    context = _overview(proposal)
+    rows = context["rows"]
+    position = next(n for n, row in enumerate(rows) if row.indicator.id == indicator.id)
+    row = rows[position]
+    if permissions.can_claim(current_user, proposal):
+        row.claim_form = forms.get("claim") or _claim_form(proposal, indicator, row.levels, row.claim)
+    if permissions.can_verify(current_user, proposal) and row.claim is not None:
+        row.verify_form = forms.get("verify") or _verify_form(indicator, row.levels, row.claim)
+    if permissions.can_publish(current_user, proposal) and row.claim is not None and row.claim.verified:
+        row.public_form = PublicForm(prefix=f"p{indicator.id}", formdata=None, public=row.claim.public)
+    context.update(row=row, position=position + 1,
+                   previous_row=rows[position - 1] if position > 0 else None,
+                   next_row=rows[position + 1] if position + 1 < len(rows) else None)
+    return context
+
+
+def _row_response(proposal: Proposal, indicator: Indicator, announce: str, forms: dict | None = None,
                   status: int = 200):
-    """The HTMX answer: the indicator's row, and the score summary out of band (422 with a form's errors)."""
-    context = _page(proposal, forms)
-    row = next(row for row in context["rows"] if row.indicator.id == indicator_id)
-    html = render_template("maturity/_row_response.html", row=row, swapped=True, **context)
+    """The HTMX answer: the indicator's panel, and the score summary out of band (422 with a form's errors)."""
+    html = render_template("maturity/_row_response.html", swapped=True, **_page(proposal, indicator, forms))
     return html, status, {"HX-Trigger": json.dumps({"announce": announce})}
 
 
@@ -140,12 +150,27 @@ def _claim_or_404(proposal: Proposal, indicator_id: int) -> tuple[Indicator, Cla
     return indicator, found
 
 
+def _to_task_list(proposal: Proposal, indicator: Indicator):
+    """After a saved claim or verdict: back to the task list, at the indicator just done."""
+    return redirect(url_for("maturity.proposal", proposal_id=proposal.id, _anchor=f"task-{indicator.id}"))
+
+
 @bp.route("/proposals/<int:proposal_id>/maturity")
 @login_required
 def proposal(proposal_id: int):
-    """Evidence per national indicator of one innovation: claims, verification, score, what is missing."""
+    """The innovation's evidence as a task list: each national indicator with its state
+    (not started, waiting for verification, verified, downgraded, needs better evidence) and the score."""
     item = _load(proposal_id, permissions.can_see)
-    return render_template("maturity/proposal.html", **_page(item))
+    return render_template("maturity/proposal.html", **_overview(item))
+
+
+@bp.route("/proposals/<int:proposal_id>/maturity/<int:indicator_id>")
+@login_required
+def indicator(proposal_id: int, indicator_id: int):
+    """One indicator of the innovation: its levels, the claim and its verification, and the
+    claim, verification or publication form the person may use."""
+    item = _load(proposal_id, permissions.can_see)
+    return render_template("maturity/indicator.html", **_page(item, _indicator(item, indicator_id)))
 
 
 @bp.route("/proposals/<int:proposal_id>/maturity/<int:indicator_id>/claim", methods=["POST"])
@@ -172,14 +197,13 @@ def claim(proposal_id: int, indicator_id: int):
             message = _("Klaim %(name)s level %(level)d disimpan dan menunggu verifikasi.",
                         name=indicator.name, level=saved.claimed_level)
             if is_htmx():
-                return _row_response(db.session.get(Proposal, item.id), indicator.id, message)
+                return _row_response(db.session.get(Proposal, item.id), indicator, message)
             flash(message, "success")
-            return redirect(url_for("maturity.proposal", proposal_id=item.id, _anchor=f"indicator-{indicator.id}"))
+            return _to_task_list(item, indicator)
     item = _load(proposal_id, permissions.can_claim)
     if is_htmx():
-        return _row_response(item, indicator.id, _("Klaim belum disimpan; periksa isiannya."),
-                             {("claim", indicator.id): form}, 422)
-    return render_template("maturity/proposal.html", **_page(item, {("claim", indicator.id): form})), 422
+        return _row_response(item, indicator, _("Klaim belum disimpan; periksa isiannya."), {"claim": form}, 422)
+    return render_template("maturity/indicator.html", **_page(item, indicator, {"claim": form})), 422
 
 
 @bp.route("/proposals/<int:proposal_id>/maturity/<int:indicator_id>/verify", methods=["POST"])
@@ -201,14 +225,13 @@ def verify(proposal_id: int, indicator_id: int):
         else:
             message = _("Verifikasi %(name)s disimpan.", name=indicator.name)
             if is_htmx():
-                return _row_response(_load(proposal_id, permissions.can_see), indicator.id, message)
+                return _row_response(_load(proposal_id, permissions.can_see), indicator, message)
             flash(message, "success")
-            return redirect(url_for("maturity.proposal", proposal_id=item.id, _anchor=f"indicator-{indicator.id}"))
+            return _to_task_list(item, indicator)
     item = _load(proposal_id, permissions.can_see)
     if is_htmx():
-        return _row_response(item, indicator.id, _("Verifikasi belum disimpan; periksa isiannya."),
-                             {("verify", indicator.id): form}, 422)
-    return render_template("maturity/proposal.html", **_page(item, {("verify", indicator.id): form})), 422
+        return _row_response(item, indicator, _("Verifikasi belum disimpan; periksa isiannya."), {"verify": form}, 422)
+    return render_template("maturity/indicator.html", **_page(item, indicator, {"verify": form})), 422
 
 
 @bp.route("/proposals/<int:proposal_id>/maturity/<int:indicator_id>/public", methods=["POST"])
@@ -229,9 +252,9 @@ def publish(proposal_id: int, indicator_id: int):
             message = (_("%(name)s ditampilkan di halaman publik.", name=indicator.name) if form.public.data
                        else _("%(name)s tidak lagi ditampilkan di halaman publik.", name=indicator.name))
         if is_htmx():
-            return _row_response(_load(proposal_id, permissions.can_see), indicator.id, message)
+            return _row_response(_load(proposal_id, permissions.can_see), indicator, message)
         flash(message, "info")
-    return redirect(url_for("maturity.proposal", proposal_id=item.id, _anchor=f"indicator-{indicator.id}"))
+    return redirect(url_for("maturity.indicator", proposal_id=item.id, indicator_id=indicator.id))
 
 
 # --- admin: indicators, levels, export ---------------------------------------------

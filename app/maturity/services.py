@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from app.core import audit
+from app.core import audit, signals
 from app.core.extensions import db
 from app.models import (
     APPROVED_STATUSES,
@@ -334,6 +334,7 @@ def verify_claim(claim: Claim, verifier: User, decision: str, *, level: int | No
                  indicator_name=claim.indicator.name, claim_id=claim.id,
                  decision=status, claimed_level=claim.claimed_level, verified_level=claim.verified_level,
                  verified_points=claim.verified_points, reason=reason)
+    signals.claim_verified.send(proposal, claim=claim, actor=verifier)
     return claim
 
 

@@ -73,3 +73,29 @@ def notify_published(proposal: Proposal, published: bool, **extra) -> None:
         return
     notify(agency_members(proposal), _("Inovasi \u201c%(title)s\u201d kini tampil di etalase publik.",
                                        title=proposal.title), proposal_link(proposal))
+
+
+def evidence_link(proposal_id: int, indicator_id: int) -> str:
+    """The page of one indicator of an innovation's maturity evidence, relative to the site."""
+    return f"/proposals/{proposal_id}/maturity/{indicator_id}"
+
+
+@signals.claim_verified.connect
+def notify_claim_verified(proposal: Proposal, claim, actor: User, **extra) -> None:
+    """Tell the innovation's agency the verdict on one indicator's evidence, with a link to it.
+    The verifier is not named (as for reviews) and is never told of their own verdict."""
+    names = {"indicator": claim.indicator.name, "title": proposal.title}
+    if claim.status == "accepted":
+        message = _("Bukti \u201c%(indicator)s\u201d untuk inovasi \u201c%(title)s\u201d terverifikasi "
+                    "pada level %(level)d.", level=claim.verified_level, **names)
+    elif claim.status == "downgraded":
+        message = _("Bukti \u201c%(indicator)s\u201d untuk inovasi \u201c%(title)s\u201d diverifikasi pada "
+                    "level %(level)d, lebih rendah dari level %(claimed)d yang diklaim. Alasan: %(reason)s",
+                    level=claim.verified_level, claimed=claim.claimed_level, reason=claim.reason, **names)
+    elif claim.status == "needs_evidence":
+        message = _("Bukti \u201c%(indicator)s\u201d untuk inovasi \u201c%(title)s\u201d perlu dilengkapi: "
+                    "%(reason)s", reason=claim.reason, **names)
+    else:
+        return
+    recipients = [member for member in agency_members(proposal) if member.id != actor.id]
+    notify(recipients, message, evidence_link(proposal.id, claim.indicator_id))

@@ -1,11 +1,12 @@
 """Jinja filters and globals used across templates."""
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from app.core import i18n, live
 from app.core.affairs import affair_choices, affair_name
-from app.core.labels import choices, label
+from app.core.labels import LABEL_TEXTS, label
 from app.web import caching
 from app.web.urls import absolute_url
 
@@ -32,18 +33,22 @@ def score_text(value: float | None) -> str:
     return "–" if value is None else format_decimal(value, format="#,##0.0")
 
 
-def status_tag(status: str) -> Markup:
+@pass_context
+def status_tag(context, status: str) -> Markup:
     """A proposal's status as a coloured tag with its text.
 
-    Python rather than a Jinja macro, and plain concatenation rather than
-    Markup's % operator: a list page shows one per row."""
-    return Markup('<strong class="tag tag--' + _text(status) + '">' + _text(label("status", status)) + "</strong>")
+    Python rather than a Jinja macro, plain concatenation rather than Markup's
+    % operator, and the rendering's catalogue: a list page shows one per row."""
+    text = label("status", status, i18n.catalogue_of(context))
+    return Markup('<strong class="tag tag--' + _text(status) + '">' + _text(text) + "</strong>")
 
 
-def stage_tag(stage: str) -> Markup:
+@pass_context
+def stage_tag(context, stage: str) -> Markup:
     """A lab stage as a tag."""
-    return Markup('<span class="tag tag--stage">' + _text(i18n.gettext("Tahap")) + ": "
-                  + _text(label("lab_stage", stage)) + "</span>")
+    translations = i18n.catalogue_of(context)
+    return Markup('<span class="tag tag--stage">' + _text(translations.ugettext("Tahap")) + ": "
+                  + _text(label("lab_stage", stage, translations)) + "</span>")
 
 
 def select_options(choices, selected) -> Markup:
@@ -58,19 +63,19 @@ def select_options(choices, selected) -> Markup:
         for value, text in choices))
 
 
-# Fixed choice lists shown as filters, rendered once per language (kept in app.web.caching's store).
-_FIXED_CHOICES = {
-    "status": lambda: choices("status"),
-    "lab_stage": lambda: choices("lab_stage"),
-    "innovation_type": lambda: choices("innovation_type"),
-    "affair": affair_choices,
-}
+# Fixed choice lists shown as filters, rendered once per language and data version (kept in
+# app.web.caching's store): a kind of the labels (statuses, stages, types), or the affairs.
+def _fixed_choices(kind: str) -> list[tuple[str, str]]:
+    if kind == "affair":
+        return affair_choices()
+    translations = i18n.catalogue()
+    return [(code, label(kind, code, translations)) for code in LABEL_TEXTS[kind]]
 
 
 def fixed_options(kind: str, selected: str | None) -> Markup:
     """select_options() of a fixed list (labels or government affairs), from a kept copy."""
     rendered = caching.remember(caching.key("fixed-options", live.version(), kind),
-                                lambda: select_options(_FIXED_CHOICES[kind](), None))
+                                lambda: select_options(_fixed_choices(kind), None))
     if not selected:
         return rendered
     marker = '<option value="' + _text(selected) + '">'
@@ -121,7 +126,7 @@ def register(app: Flask) -> None:
     # (as a blueprint's app_template_filter is): a second filter of the same name would
     # silently replace the first (tests/test_feature_boundaries.py).
     filters = {
-        "label": lambda code, kind: label(kind, code),
+        "label": pass_context(lambda context, code, kind: label(kind, code, i18n.catalogue_of(context))),
         "affair": affair_name,
         "datetime": lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
         "date": lambda value, fmt="medium": format_date(value, fmt) if value else "",

@@ -41,7 +41,7 @@ def world() -> dict:
 PROPOSAL_FOR = {
     "proposals.edit": "draft", "proposals.submit": "draft", "proposals.withdraw": "draft",
     "reviews.publish": "approved", "showcase.detail": "public",
-    "maturity.proposal": "approved", "maturity.claim": "approved", "maturity.verify": "approved",
+    "maturity.proposal": "approved", "maturity.indicator": "approved", "maturity.claim": "approved", "maturity.verify": "approved",
     "maturity.publish": "approved",
 }
 

@@ -144,3 +144,25 @@
     focusable.focus({ preventScroll: true });
   });
 })();
+
+/* --- narrow screens (issue 16, point 3) ---
+   On phones the tables marked .table--stack are shown as cards (apusida.css), and a table
+   whose cells no longer display as table cells may lose its table semantics in some browsers.
+   Naming the roles the markup already has keeps rows, headers and cells for screen readers. */
+(function () {
+  "use strict";
+  var ROLES = [["table", "table"], ["thead, tbody, tfoot", "rowgroup"], ["tr", "row"],
+               ["th[scope='col']", "columnheader"], ["th[scope='row']", "rowheader"], ["td", "cell"]];
+  function nameTableRoles(root) {
+    (root || document).querySelectorAll("table.table--stack").forEach(function (table) {
+      ROLES.forEach(function (pair) {
+        if (table.matches(pair[0])) table.setAttribute("role", pair[1]);
+        table.querySelectorAll(pair[0]).forEach(function (element) {
+          if (element.closest("table") === table) element.setAttribute("role", pair[1]);
+        });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { nameTableRoles(document); });
+  document.addEventListener("htmx:afterSettle", function () { nameTableRoles(document); });
+})();
