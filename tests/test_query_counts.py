@@ -14,6 +14,7 @@ from app.models._types import utcnow
 from tests.conftest import login
 
 VIEWER = ("inovator@demo.apusida.id", "inovator-demo-2026")
+ADMIN = ("admin@demo.apusida.id", "admin-demo-2026")
 
 
 def _target() -> Proposal:
@@ -49,11 +50,15 @@ def _pages(target: Proposal, event_id: int) -> dict:
         "leaderboard fragment": ("/leaderboard", {"HX-Request": "true"}, False),
         "events list": ("/events", {}, False),
         "event page": (f"/events/{event_id}", {}, True),
+        # The admin's decision queue (issue 16): awaiting decisions, publications, this week, targets.
+        "admin dashboard": ("/dashboard", {}, ADMIN),
+        "reviewer dashboard": ("/dashboard", {}, ("penilai@demo.apusida.id", "penilai-demo-2026")),
     }
 
 
 PAGES = ["showcase", "showcase filtered", "innovation page", "proposal list", "proposal list unfiltered",
-         "proposal page", "leaderboard", "leaderboard fragment", "events list", "event page"]
+         "proposal page", "leaderboard", "leaderboard fragment", "events list", "event page",
+         "admin dashboard", "reviewer dashboard"]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -67,7 +72,7 @@ def test_page_query_count_is_the_same_for_small_and_large_data(app, client, coun
         target_id = target.id
         db.session.commit()
     if needs_login:
-        login(client, *VIEWER)
+        login(client, *(VIEWER if needs_login is True else needs_login))
 
     def measure():
         with app.app_context():

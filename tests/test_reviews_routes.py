@@ -202,7 +202,7 @@ def test_decision_approve_inline(admin_client, make):
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html and f'id="review-panel-{p.id}"' in html
     assert "Publikasikan ke etalase" in html
-    assert json.loads(response.headers["HX-Trigger"])["announce"] == "Keputusan disimpan: Disetujui."
+    assert json.loads(response.headers["HX-Trigger"])["announce"].startswith(f"\"{p.title}\" disetujui.")
     db.session.expire_all()
     assert db.session.get(Proposal, p.id).status == "approved"
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "proposal_status")).actor_id == admin.id

@@ -86,7 +86,10 @@ sender: the User whose dashboard is built
 
 class DashboardPanel(NamedTuple):
     """A section of the dashboard: the template included and its `panel` context.
-    Sections are shown by `order` (lowest first): receivers are called in no set order."""
+    Sections are shown by `order` (lowest first): receivers are called in no set order.
+    A negative order puts the section in the part the page opens with, "what waits for
+    you", above the person's own progress (the admin's decision queue); such a section
+    titles itself with an h3 under that part's h2."""
 
     order: int
     template: str

@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.permissions import admin_required
 from app.core import signals
+from app.core.cycles import city_today
 from app.core.extensions import db
 from app.core.labels import label
 from app.events import bp, services
@@ -507,3 +508,13 @@ def my_upcoming_events(user):
     ).all()
     places = {r.id: services.waitlist_place(r) for r in rows if r.status == "waitlisted"}
     return signals.DashboardPanel(30, "events/_dashboard_panel.html", {"registrations": rows, "places": places})
+
+
+@signals.dashboard_panels.connect
+def this_week_for_admin(user):
+    """The admin's dashboard opens with this week's events (Monday to Sunday, WIB) and who registered."""
+    if not user.is_admin:
+        return None
+    events = services.events_this_week(city_today())
+    return signals.DashboardPanel(-20, "events/_week_panel.html", {
+        "events": events, "registered": services.seat_counts([event.id for event in events])})

@@ -6,7 +6,7 @@ UPDATE) before anything is counted; on SQLite the deciding statement is the
 first write of the transaction, so it holds the database's single write lock
 while it counts.
 """
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import has_request_context, url_for
@@ -63,6 +63,23 @@ def visible_events(user: User):
     if user.is_authenticated:
         return True
     return Event.is_public.is_(True)
+
+
+def week_of(day: date) -> tuple[datetime, datetime]:
+    """The week (Monday to Sunday, in WIB) that `day` falls in, as UTC [start, end)."""
+    monday = day - timedelta(days=day.weekday())
+    start = local_to_utc(datetime.combine(monday, time.min))
+    return start, start + timedelta(days=7)
+
+
+def events_this_week(today: date) -> list[Event]:
+    """The events of the week of `today` (Monday to Sunday, WIB) that are not cancelled,
+    by start: any that starts before the week ends and has not ended before it began."""
+    start, end = week_of(today)
+    return list(db.session.scalars(
+        select(Event).where(Event.starts_at < end, Event.ends_at >= start, Event.cancelled.is_(False))
+        .order_by(Event.starts_at, Event.id)
+    ))
 
 
 def seats_taken(event_id: int) -> int:

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.permissions import admin_required
-from app.core import live
-from app.core.cycles import current_cycle, cycle_of_year
+from app.core import live, signals
+from app.core.cycles import city_today, current_cycle, cycle_of_year
 from app.leaderboard import bp
 from app.leaderboard.chart import points_chart
 from app.leaderboard.report import annual_report
@@ -24,6 +24,7 @@ from app.leaderboard.services import (
     cycles_newest_first,
     requested_board,
     standings_size,
+    submission_window,
 )
 from app.models import AGENCY_KINDS, Cycle
 from app.web import caching
@@ -115,3 +116,16 @@ def report(year: int):
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@signals.dashboard_panels.connect
+def below_target_for_admin(user):
+    """The admin's dashboard opens with the agencies still below this cycle's target, and the
+    days left to submit (the board's own rule of "met its target", in its one query)."""
+    if not user.is_admin:
+        return None
+    cycle = current_cycle()
+    if cycle is None:
+        return None
+    return signals.DashboardPanel(-10, "leaderboard/_below_target_panel.html", {
+        "cycle": cycle, "below": compute_board(cycle).not_met, "window": submission_window(cycle, city_today())})

@@ -198,5 +198,22 @@ def compute_board(cycle: Cycle, kind: str | None = None) -> Board:
     return board
 
 
+@dataclass
+class SubmissionWindow:
+    """Where today stands in a cycle's submission window: "open" (with the days left after
+    today, 0 on the last day), "not_open" yet (days until it opens) or "closed"."""
+
+    state: str
+    days: int = 0
+
+
+def submission_window(cycle: Cycle, today: date) -> SubmissionWindow:
+    if cycle.closed or today > cycle.submission_closes:
+        return SubmissionWindow("closed")
+    if today < cycle.submission_opens:
+        return SubmissionWindow("not_open", (cycle.submission_opens - today).days)
+    return SubmissionWindow("open", (cycle.submission_closes - today).days)
+
+
 def cycles_newest_first() -> list[Cycle]:
     return list(db.session.scalars(select(Cycle).order_by(Cycle.year.desc())))

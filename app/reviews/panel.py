@@ -59,6 +59,8 @@ class ReviewPanel:
     may_publish: bool = False
     may_unpublish: bool = False
     publish_error: str = ""
+    # What the admin's last decision or publication did, shown at the top of the decision panel.
+    done: str = ""
 
     @property
     def is_reviewer(self) -> bool:
@@ -101,7 +103,7 @@ def decision_form_for(proposal: Proposal, user: User, form: DecisionForm | None 
 
 def build_panel(proposal: Proposal, user: User, *, review_form: ReviewForm | None = None,
                 decision_form: DecisionForm | None = None, conflict_form: ConflictForm | None = None,
-                editing: bool | None = None, publish_error: str = "") -> ReviewPanel:
+                editing: bool | None = None, publish_error: str = "", done: str = "") -> ReviewPanel:
     """Everything the panel shows `user` about `proposal`; forms passed in keep their errors."""
     is_reviewer = bool(user.is_authenticated and user.is_reviewer)
     own_agency = permissions.is_member(user, proposal)
@@ -132,7 +134,7 @@ def build_panel(proposal: Proposal, user: User, *, review_form: ReviewForm | Non
         and proposal.status in IN_REVIEW_STATUSES,
         editing=bool(editing and may_review), review_form=review_form,
         conflict_form=conflict_form or ConflictForm(prefix=f"c{proposal.id}", formdata=None),
-        decision_form=None, publish_error=publish_error,
+        decision_form=None, publish_error=publish_error, done=done,
     )
     if permissions.can_decide(user, proposal):
         panel.decision_form, panel.decisions = decision_form_for(proposal, user, decision_form)

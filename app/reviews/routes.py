@@ -11,6 +11,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -213,6 +214,32 @@ def vote(proposal_id: int):
 
 # --- decisions ---------------------------------------------------------------------------
 
+def decision_message(proposal: Proposal, decided: str) -> str:
+    """What a decision did, in a sentence for the flash, the panel and the live region."""
+    title = proposal.title
+    if decided == "approved":
+        return _("\"%(title)s\" disetujui. Publikasikan ke etalase bila sudah siap dilihat warga.", title=title)
+    if decided == "revision_requested":
+        return _("Revisi diminta untuk \"%(title)s\". Perangkat daerahnya melihat catatan Anda di halaman usulan.",
+                 title=title)
+    if decided == "rejected":
+        return _("\"%(title)s\" ditolak. Alasannya tampil di bagian atas halaman usulan.", title=title)
+    if decided == "implemented" and proposal.on_showcase:
+        return _("\"%(title)s\" ditandai sudah diterapkan; halaman etalasenya ikut diperbarui.", title=title)
+    if decided == "implemented":
+        return _("\"%(title)s\" ditandai sudah diterapkan.", title=title)
+    return _("Keputusan disimpan: %(status)s.", status=label("status", decided))
+
+
+def with_showcase_link(proposal: Proposal, message: str):
+    """The flash message, with a link to the public page when the innovation is on the showcase.
+    Markup survives the session (Flask's tagged JSON); the message itself is escaped."""
+    if not proposal.on_showcase:
+        return message
+    showcase = url_for("showcase.detail", proposal_id=proposal.id)
+    return Markup('{} <a class="notice__link" href="{}">{}</a>').format(message, showcase, _("Lihat halaman etalase"))
+
+
 @bp.route("/proposals/<int:proposal_id>/decision", methods=["POST"])
 @admin_required
 def decision(proposal_id: int):
@@ -233,11 +260,11 @@ def decision(proposal_id: int):
             db.session.rollback()
             form.decision.errors.append(_("Usulan baru saja diubah orang lain. Periksa lalu putuskan lagi."))
         else:
-            message = _("Keputusan disimpan: %(status)s.", status=label("status", change.to_status))
+            message = decision_message(proposal, change.to_status)
             if is_htmx():
-                return announced(fragment("panel", rp=build_panel(proposal, current_user), autofocus=True,
-                                          status_oob=True), message, status_changed=True)
-            flash(message, "success")
+                return announced(fragment("panel", rp=build_panel(proposal, current_user, done=message),
+                                          autofocus=True, status_oob=True), message, status_changed=True)
+            flash(with_showcase_link(proposal, message), "success")
             return redirect(proposal_url(proposal))
     panel = build_panel(proposal, current_user, decision_form=form)
     if is_htmx():
@@ -267,10 +294,14 @@ def publish(proposal_id: int):
                                       autofocus=True), str(error))
         flash(str(error), "error")
         return redirect(proposal_url(proposal))
-    message = _("Inovasi tampil di etalase publik.") if published else _("Inovasi ditarik dari etalase publik.")
+    if published:
+        message = _("\"%(title)s\" kini tampil di etalase publik.", title=proposal.title)
+    else:
+        message = _("\"%(title)s\" ditarik dari etalase publik.", title=proposal.title)
     if is_htmx():
-        return announced(fragment("panel", rp=build_panel(proposal, current_user), autofocus=True), message)
-    flash(message, "success")
+        return announced(fragment("panel", rp=build_panel(proposal, current_user, done=message), autofocus=True),
+                         message)
+    flash(with_showcase_link(proposal, message), "success")
     return redirect(proposal_url(proposal))
 
 
@@ -326,6 +357,17 @@ def review_queue_panel(user):
         return None
     count = db.session.scalar(select(func.count()).select_from(waiting_for(user).order_by(None).subquery()))
     return signals.DashboardPanel(20, "reviews/_dashboard.html", {"waiting": count})
+
+
+@signals.dashboard_panels.connect
+def decision_queue_panel(user):
+    """The admin's dashboard opens with what waits for their decision, and what waits to be published."""
+    if not user.is_admin:
+        return None
+    awaiting, awaiting_total = services.awaiting_decision()
+    pending, pending_total = services.pending_publication()
+    return signals.DashboardPanel(-40, "reviews/_decision_queue.html", {
+        "awaiting": awaiting, "awaiting_total": awaiting_total, "pending": pending, "pending_total": pending_total})
 
 
 # --- notifications ---------------------------------------------------------------------

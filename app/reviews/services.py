@@ -11,6 +11,7 @@ from statistics import fmean, pstdev
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, exists, func, literal, or_, select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from app.core import audit, signals
 from app.core.extensions import db
 from app.models import (
+    APPROVED_STATUSES,
     DECIDED_STATUSES,
     IN_REVIEW_STATUSES,
     RECOMMENDATIONS,
@@ -306,3 +308,54 @@ def toggle_vote(proposal: Proposal, user: User, want: bool | None = None) -> tup
     if changed:
         signals.vote_toggled.send(proposal, voter=user, voted=voted)
     return voted, vote_counts([proposal.id])[proposal.id]
+
+
+# --- the admin's decision queue (dashboard) --------------------------------------
+
+QUEUE_LENGTH = 10  # rows of each list the dashboard shows; the total is counted apart
+
+
+@dataclass
+class AwaitingDecision:
+    """A proposal waiting for the admin's decision, with its reviews so far."""
+
+    proposal: Proposal
+    review_count: int
+    mean_score: float | None
+
+
+def awaiting_decision(limit: int = QUEUE_LENGTH) -> tuple[list[AwaitingDecision], int]:
+    """Proposals under review (submitted or in review), oldest submission first, each with
+    its number of reviews and mean weighted score; and how many there are in all (two queries)."""
+    stats = (
+        select(Review.proposal_id.label("proposal_id"), func.count(Review.id).label("reviews"),
+               func.avg(Review.weighted_score).label("mean"))
+        .join(Proposal, Proposal.id == Review.proposal_id)
+        .where(Proposal.status.in_(IN_REVIEW_STATUSES))
+        .group_by(Review.proposal_id)
+        .subquery("stats")
+    )
+    rows = db.session.execute(
+        select(Proposal, stats.c.reviews, stats.c.mean)
+        .outerjoin(stats, stats.c.proposal_id == Proposal.id)
+        .options(joinedload(Proposal.agency), joinedload(Proposal.cycle))
+        .where(Proposal.status.in_(IN_REVIEW_STATUSES))
+        .order_by(Proposal.submitted_at.asc().nulls_last(), Proposal.id)
+        .limit(limit)
+    ).all()
+    total = db.session.scalar(select(func.count(Proposal.id)).where(Proposal.status.in_(IN_REVIEW_STATUSES))) or 0
+    waiting = [AwaitingDecision(proposal, int(reviews or 0), float(mean) if mean is not None else None)
+               for proposal, reviews, mean in rows]
+    return waiting, total
+
+
+def pending_publication(limit: int = QUEUE_LENGTH) -> tuple[list[Proposal], int]:
+    """Approved or implemented proposals not on the showcase yet, oldest submission first;
+    and how many there are in all (two queries)."""
+    condition = (Proposal.status.in_(APPROVED_STATUSES), Proposal.published.is_(False))
+    proposals = db.session.scalars(
+        select(Proposal).options(joinedload(Proposal.agency), joinedload(Proposal.cycle)).where(*condition)
+        .order_by(Proposal.submitted_at.asc().nulls_last(), Proposal.id).limit(limit)
+    ).all()
+    total = db.session.scalar(select(func.count(Proposal.id)).where(*condition)) or 0
+    return list(proposals), total

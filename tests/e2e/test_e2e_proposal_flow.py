@@ -109,7 +109,7 @@ def test_write_submit_review_decide_publish(new_tab, base_url, make, javascript)
     # withdraw button (not allowed once approved) is gone.
     boss.locator("#timeline-region .timeline__item").last.get_by_text("Disetujui").wait_for()
     # The action panel reloads on the same event as the timeline; wait for it, not just the timeline.
-    boss.get_by_role("button", name="Tarik usulan").wait_for(state="detached")
+    boss.locator("#withdraw").wait_for(state="detached")
     boss.get_by_role("button", name="Publikasikan ke etalase").click()
     boss.get_by_role("button", name="Tarik dari etalase").wait_for()
     screenshot(boss, f"proposal-admin-{mode}")
