@@ -10,6 +10,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -27,6 +28,7 @@ from app.core.labels import label
 from app.events import bp, services
 from app.events.calendar import build_calendar
 from app.events.forms import EventForm, LinkProposalForm
+from app.events.report import attendance_workbook
 from app.events.services import EventError
 from app.models import (
     ACTIVE_REGISTRATION_STATUSES,
@@ -390,6 +392,20 @@ def attendance_csv(event_id: int):
                                     bom=True))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="kehadiran-kegiatan-{event.id}.csv"'
+    return response
+
+
+@bp.route("/<int:event_id>/attendance.xlsx")
+@admin_required
+def attendance_xlsx(event_id: int):
+    """The check-in list as an XLSX workbook with Indonesian headers, times in WIB."""
+    event = db.get_or_404(Event, event_id)
+    response = send_file(
+        attendance_workbook(event, _attendees(event)), as_attachment=True,
+        download_name=f"daftar-hadir-kegiatan-{event.id}.xlsx",
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
