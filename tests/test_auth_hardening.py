@@ -21,7 +21,7 @@ def failed_login(client, email: str, address: str | None = None, password: str =
 
 def field_errors(html: str, field_id: str) -> list[str]:
     """The messages shown beside one field (app/templates/macros/forms.html)."""
-    return [re.sub(r"<[^>]+>|Galat:", "", m).strip()
+    return [re.sub(r"<[^>]+>|Kesalahan:", "", m).strip()
             for m in re.findall(rf'<p class="error-message" id="{field_id}-error">(.*?)</p>', html, re.S)]
 
 

@@ -94,6 +94,7 @@ PAGES = [
     Page("GET", "/admin/maturity", status=403, shown_to=None),
     Page("GET", "/admin/audit", status=403, shown_to=None),
     Page("GET", "/events/{event}/attendance.csv", status=403, shown_to=None),
+    Page("GET", "/events/{event}/attendance.xlsx", status=403, shown_to=None),
     # Public pages and open data hold published (so decided) innovations only.
     Page("GET", "/", shown_to=None),
     Page("GET", "/innovations/{hidden}", status=404, shown_to=None, shown_status=404),

@@ -19,6 +19,7 @@ ADMIN_ONLY = {
     ("POST", "/events/{id}/cancel-event"): 302,
     ("GET", "/events/{id}/attendance"): 200, ("POST", "/events/{id}/attendance"): 404,
     ("GET", "/events/{id}/attendance.csv"): 200,
+    ("GET", "/events/{id}/attendance.xlsx"): 200,
     ("POST", "/events/{id}/proposals/{pid}/stage"): 302,
 }
 STAFF = {("POST", "/events/{id}/register"): 302, ("POST", "/events/{id}/cancel"): 302,

@@ -58,14 +58,14 @@ def test_claim_three_verify_two_accept_one_downgrade_and_the_dashboard_shows_it(
     login(client, setting["innovator"])
     html = client.get("/dashboard").get_data(as_text=True)
     # 3 + 3 + 1 = 7 of 60 points; 3 of 20 indicators verified.
-    assert "Posyandu Digital" in html and "11.7" in html and "3 / 20" in html
+    assert "Posyandu Digital" in html and "11,7" in html and "3 / 20" in html
     assert "Belum ada bukti:" in html and setting["indicators"][3].name in html
     page = client.get(f"/proposals/{p.id}/maturity").get_data(as_text=True)
     assert "3 dari 20 indikator selesai" in page and "Berisiko disclaimer" in page
     page = client.get(f"/proposals/{p.id}/maturity/{c.id}").get_data(as_text=True)
     assert "Baru SK kepala dinas." in page
     detail = client.get(f"/proposals/{p.id}").get_data(as_text=True)
-    assert f"/proposals/{p.id}/maturity" in detail and "11.7" in detail
+    assert f"/proposals/{p.id}/maturity" in detail and "11,7" in detail
 
 
 def test_a_downgrade_without_reason_is_shown_beside_the_field_and_changes_nothing(client, setting):

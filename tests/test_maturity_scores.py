@@ -104,6 +104,7 @@ def test_every_verification_is_audited(world):
     assert entry.actor_id == world["reviewer"].id and entry.target_id == proposal.id
     assert entry.details["decision"] == "downgraded" and entry.details["reason"] == "Bukti sebagian."
     assert entry.details["verified_points"] == 1
+    assert entry.details["indicator_name"] == a.name  # the log names it (app.core.audit.describe)
 
 
 def test_a_level_change_in_a_new_cycle_leaves_a_closed_cycles_verified_scores(make, world):

@@ -66,6 +66,7 @@ EXPECTED = {
     ("/events/<int:event_id>/attendance", "GET"): (LOGIN, 403, 403, 403, 200),
     ("/events/<int:event_id>/attendance", "POST"): (LOGIN, 403, 403, 403, 404),
     ("/events/<int:event_id>/attendance.csv", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/events/<int:event_id>/attendance.xlsx", "GET"): (LOGIN, 403, 403, 403, 200),
     ("/events/<int:event_id>/cancel", "POST"): (LOGIN, 302, 302, 302, 302),
     ("/events/<int:event_id>/cancel-event", "POST"): (LOGIN, 403, 403, 403, 302),
     ("/events/<int:event_id>/edit", "GET"): (LOGIN, 403, 403, 403, 200),

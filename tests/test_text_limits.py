@@ -60,7 +60,7 @@ def test_a_too_long_summary_through_the_form_is_refused_beside_the_field_and_not
                                                    "summary": "a" * 4001})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert ('<p class="error-message" id="summary-error"><span class="visually-hidden">Galat:</span> '
+    assert ('<p class="error-message" id="summary-error"><span class="visually-hidden">Kesalahan:</span> '
             "Paling banyak 4.000 karakter; isian ini 4.001 karakter.</p>") in html
     assert db.session.scalar(select(func.count()).where(Proposal.title == "Antrean daring puskesmas")) == 0
 

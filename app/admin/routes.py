@@ -10,10 +10,12 @@ from sqlalchemy.orm import joinedload
 from app.admin import bp, services
 from app.admin.forms import AgencyForm, CycleForm, UserForm
 from app.auth.services import WeakPassword
+from app.core.audit import action_label, folded_lines, log_lines
 from app.core.extensions import db
 from app.models import AGENCY_KINDS, ROLES, Agency, AuditEntry, Cycle, User
 from app.web.htmx import render_page_or_block
-from app.web.inputs import date_arg, form_status, page_number
+from app.web.paging import paginate
+from app.web.inputs import DATE_MAX, DATE_MIN, date_arg, form_status, page_number
 
 
 def _agency_choices(blank: str) -> list[tuple[int, str]]:
@@ -191,24 +193,35 @@ CITY_TZ = ZoneInfo("Asia/Jakarta")  # audit days are the city's days
 
 @bp.route("/audit")
 def audit_log():
-    """The audit log, newest first, filtered by action, person and dates."""
+    """The audit log in sentences, newest first, filtered by action, person and dates;
+    a date that cannot be read is named beside its field and left out of the filter."""
     action = request.args.get("action", "").strip()
-    actor = request.args.get("actor", "").strip()
-    day_from = date_arg("from")
-    day_to = date_arg("to")
-    stmt = select(AuditEntry).options(joinedload(AuditEntry.actor)).order_by(AuditEntry.id.desc())
+    actor = request.args.get("actor", "").strip()[:254]
+    day_from, day_to = date_arg("from"), date_arg("to")
+    date_errors = {}
+    for name, day in (("from", day_from), ("to", day_to)):
+        if request.args.get(name, "").strip() and day is None:
+            date_errors[name] = _("Isi tanggal yang benar (hari, bulan, tahun) antara tahun %(first)s dan %(last)s.",
+                                  first=DATE_MIN.year, last=DATE_MAX.year)
+    if day_from and day_to and day_to < day_from:
+        date_errors["to"] = _("Tanggal akhir tidak boleh sebelum tanggal awal.")
+        day_to = None
+    stmt = select(AuditEntry.id, AuditEntry.actor_id, AuditEntry.action, AuditEntry.created_at)
     if action:
         stmt = stmt.where(AuditEntry.action == action)
     if actor:
         like = f"%{actor.lower()}%"
-        stmt = stmt.join(AuditEntry.actor).where(or_(func.lower(User.email).like(like), func.lower(User.name).like(like)))
+        stmt = stmt.join(User, User.id == AuditEntry.actor_id).where(
+            or_(func.lower(User.email).like(like), func.lower(User.name).like(like)))
     if day_from:
         stmt = stmt.where(AuditEntry.created_at >= datetime.combine(day_from, time.min, CITY_TZ))
     if day_to:
         stmt = stmt.where(AuditEntry.created_at <= datetime.combine(day_to, time.max, CITY_TZ))
-    actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
-    page = db.paginate(stmt, page=page_number(), per_page=50, error_out=False)
+    codes = db.session.scalars(select(AuditEntry.action).distinct()).all()
+    actions = sorted(((code, action_label(code)) for code in codes), key=lambda pair: pair[1].lower())
+    page = paginate(folded_lines(stmt), per_page=50, as_rows=True)
     return render_page_or_block(
-        "admin/audit.html", "results", page=page, actions=actions, action=action, actor=actor,
-        day_from=request.args.get("from", ""), day_to=request.args.get("to", ""),
+        "admin/audit.html", "results", page=page, lines=log_lines(page.items), actions=actions,
+        action=action, actor=actor, date_errors=date_errors,
+        day_from=request.args.get("from", "")[:10], day_to=request.args.get("to", "")[:10],
     )

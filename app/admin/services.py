@@ -224,5 +224,6 @@ def import_agencies(data: bytes) -> ImportResult:
     for code, row in rows.items():
         existing[code].parent = existing.get(row["parent_code"]) if row["parent_code"] else None
     db.session.flush()
-    audit.record("agencies_imported", summary=_("%(created)d baru, %(updated)d diperbarui", created=created, updated=updated))
+    audit.record("agencies_imported", summary=_("%(created)d baru, %(updated)d diperbarui", created=created, updated=updated),
+                 created=created, updated=updated)
     return ImportResult(created=created, updated=updated)

@@ -1,10 +1,17 @@
 """The audit log: one call records who did what to which thing."""
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask import has_request_context, request
+from flask_babel import format_decimal, ngettext
 from flask_login import current_user
+from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy.orm import joinedload
 
 from app.core.extensions import db
+from app.core.i18n import gettext
+from app.core.labels import label
 from app.models import AuditEntry
 
 
@@ -23,3 +30,249 @@ def record(action: str, target=None, summary: str = "", actor=None, **details: A
     )
     db.session.add(entry)
     return entry
+
+
+# --- the log in words ------------------------------------------------------
+#
+# An entry is shown as a sentence in the reader's language, built when it is
+# shown from its action, its details and the name it recorded (summary: the
+# proposal's title, the account's e-mail, ...), never from stored prose, so a
+# reader in English sees English. `_l` marks the texts for extraction; they are
+# translated in `describe` (the catalogue of the request, app.core.i18n).
+
+def _l(text: str) -> str:
+    return text
+
+
+# Short names of the actions, for the log's filter.
+ACTION_LABELS = {
+    "login": _l("Masuk"),
+    "login_failed": _l("Gagal masuk"),
+    "logout": _l("Keluar"),
+    "password_changed": _l("Kata sandi diganti"),
+    "user_created": _l("Akun dibuat"),
+    "role_changed": _l("Peran diubah"),
+    "user_activated": _l("Akun diaktifkan"),
+    "user_deactivated": _l("Akun dinonaktifkan"),
+    "password_reset": _l("Kata sandi diatur ulang"),
+    "user_updated": _l("Akun diubah"),
+    "agency_created": _l("Perangkat daerah ditambahkan"),
+    "agency_updated": _l("Perangkat daerah diubah"),
+    "agencies_imported": _l("Perangkat daerah diimpor"),
+    "cycle_created": _l("Siklus dibuat"),
+    "cycle_updated": _l("Siklus diubah"),
+    "proposal_created": _l("Usulan dibuat"),
+    "proposal_updated": _l("Usulan diubah"),
+    "proposal_status": _l("Status usulan"),
+    "proposal_published": _l("Usulan dipublikasikan"),
+    "proposal_unpublished": _l("Usulan ditarik dari etalase"),
+    "comment_added": _l("Komentar"),
+    "attachment_added": _l("Lampiran diunggah"),
+    "review_created": _l("Penilaian"),
+    "review_updated": _l("Penilaian diubah"),
+    "review_conflict_declared": _l("Konflik kepentingan"),
+    "event_created": _l("Kegiatan dibuat"),
+    "event_updated": _l("Kegiatan diubah"),
+    "event_cancelled": _l("Kegiatan dibatalkan"),
+    "event_registered": _l("Pendaftaran kegiatan"),
+    "event_registration_cancelled": _l("Pendaftaran dibatalkan"),
+    "event_waitlist_promoted": _l("Naik dari daftar tunggu"),
+    "event_attendance": _l("Kehadiran"),
+    "declaration_signed": _l("Pernyataan ditandatangani"),
+    "proposal_linked_to_event": _l("Usulan ditautkan ke kegiatan"),
+    "proposal_unlinked_from_event": _l("Usulan dilepas dari kegiatan"),
+    "lab_stage_changed": _l("Tahap lab diubah"),
+    "maturity_indicators_loaded": _l("Indikator kematangan dimuat"),
+    "maturity_indicator_saved": _l("Indikator kematangan disimpan"),
+    "maturity_levels_changed": _l("Tingkat indikator diubah"),
+    "maturity_claimed": _l("Klaim kematangan"),
+    "maturity_verified": _l("Verifikasi kematangan"),
+    "maturity_claim_public": _l("Klaim kematangan publik"),
+}
+
+# One sentence per action; %(actor)s is the person, %(name)s what the entry
+# recorded as its summary; other names come from the entry's details.
+SENTENCES = {
+    "login": _l("%(actor)s masuk"),
+    "logout": _l("%(actor)s keluar"),
+    "password_changed": _l("%(actor)s mengganti kata sandinya"),
+    "user_created": _l("%(actor)s membuat akun %(name)s sebagai %(role)s"),
+    "role_changed": _l("%(actor)s mengubah peran %(name)s dari %(old)s menjadi %(new)s"),
+    "user_activated": _l("%(actor)s mengaktifkan akun %(name)s"),
+    "user_deactivated": _l("%(actor)s menonaktifkan akun %(name)s"),
+    "password_reset": _l("%(actor)s mengatur ulang kata sandi %(name)s"),
+    "user_updated": _l("%(actor)s mengubah akun %(name)s"),
+    "agency_created": _l("%(actor)s menambahkan perangkat daerah %(name)s"),
+    "agency_updated": _l("%(actor)s mengubah perangkat daerah %(name)s"),
+    "cycle_created": _l("%(actor)s membuat siklus %(name)s"),
+    "cycle_updated": _l("%(actor)s mengubah siklus %(name)s"),
+    "proposal_created": _l("%(actor)s membuat usulan “%(name)s”"),
+    "proposal_updated": _l("%(actor)s mengubah usulan “%(name)s”"),
+    "proposal_published": _l("%(actor)s memublikasikan usulan “%(name)s” ke etalase"),
+    "proposal_unpublished": _l("%(actor)s menarik usulan “%(name)s” dari etalase"),
+    "comment_added": _l("%(actor)s mengomentari usulan “%(name)s”"),
+    "attachment_added": _l("%(actor)s mengunggah lampiran %(name)s"),
+    "review_created": _l("%(actor)s menilai usulan “%(name)s” dengan skor %(score)s"),
+    "review_updated": _l("%(actor)s mengubah penilaian usulan “%(name)s” menjadi skor %(score)s"),
+    "review_conflict_declared": _l("%(actor)s menyatakan konflik kepentingan atas usulan “%(name)s”"),
+    "event_created": _l("%(actor)s membuat kegiatan “%(name)s”"),
+    "event_updated": _l("%(actor)s mengubah kegiatan “%(name)s”"),
+    "event_cancelled": _l("%(actor)s membatalkan kegiatan “%(name)s”"),
+    "event_registration_cancelled": _l("%(actor)s membatalkan pendaftarannya di kegiatan “%(name)s”"),
+    "event_waitlist_promoted": _l("Seorang peserta naik dari daftar tunggu kegiatan “%(name)s”"),
+    "declaration_signed": _l("%(actor)s menandatangani pernyataan kegiatan “%(name)s”"),
+    "proposal_linked_to_event": _l("%(actor)s menautkan sebuah usulan ke kegiatan “%(name)s”"),
+    "proposal_unlinked_from_event": _l("%(actor)s melepas sebuah usulan dari kegiatan “%(name)s”"),
+    "lab_stage_changed": _l("%(actor)s memindahkan usulan “%(name)s” ke tahap %(new)s"),
+    "maturity_indicators_loaded": _l("%(actor)s memuat %(added)s indikator kematangan baru"),
+    "maturity_indicator_saved": _l("%(actor)s menyimpan indikator kematangan %(name)s"),
+    "maturity_levels_changed": _l("%(actor)s mengubah tingkat indikator %(name)s"),
+    "maturity_claimed": _l("%(actor)s mengklaim tingkat %(level)s pada indikator %(indicator)s"),
+    "maturity_verified": _l("%(actor)s memverifikasi klaim indikator %(indicator)s: %(decision)s"),
+    # entries from before the counts were kept in the details: the summary recorded then
+    "agencies_imported": _l("%(actor)s mengimpor perangkat daerah (%(name)s)"),
+}
+
+# Status changes read as what the person did ("menyetujui usulan ...").
+STATUS_SENTENCES = {
+    "submitted": _l("%(actor)s mengajukan usulan “%(name)s”"),
+    "in_review": _l("Usulan “%(name)s” mulai dinilai setelah penilaian pertama dari %(actor)s"),
+    "approved": _l("%(actor)s menyetujui usulan “%(name)s”"),
+    "rejected": _l("%(actor)s menolak usulan “%(name)s”"),
+    "revision_requested": _l("%(actor)s meminta revisi usulan “%(name)s”"),
+    "implemented": _l("%(actor)s menandai usulan “%(name)s” sudah diterapkan"),
+    "withdrawn": _l("%(actor)s menarik usulan “%(name)s”"),
+}
+RESUBMITTED = _l("%(actor)s mengajukan ulang usulan “%(name)s” setelah revisi")
+STATUS_OTHER = _l("%(actor)s mengubah status usulan “%(name)s” dari %(old)s menjadi %(new)s")
+LOGIN_FAILED = {
+    "unknown_email": _l("Percobaan masuk gagal dengan email tak dikenal %(name)s"),
+    "inactive": _l("Percobaan masuk gagal ke akun nonaktif %(name)s"),
+    "wrong_password": _l("Percobaan masuk gagal ke akun %(name)s: kata sandi salah"),
+}
+LOGIN_FAILED_OTHER = _l("Percobaan masuk gagal dengan email %(name)s")
+REGISTERED = {
+    "registered": _l("%(actor)s mendaftar ke kegiatan “%(name)s”"),
+    "waitlisted": _l("%(actor)s masuk daftar tunggu kegiatan “%(name)s”"),
+}
+ATTENDANCE = {
+    True: _l("%(actor)s mencatat %(name)s hadir"),
+    False: _l("%(actor)s membatalkan catatan hadir %(name)s"),
+}
+CLAIM_PUBLIC = {
+    True: _l("%(actor)s menampilkan klaim indikator %(indicator)s ke publik"),
+    False: _l("%(actor)s menyembunyikan klaim indikator %(indicator)s dari publik"),
+}
+AGENCIES_IMPORTED = _l("%(actor)s mengimpor perangkat daerah: %(created)s baru, %(updated)s diperbarui")
+UNKNOWN_ACTION = _l("%(actor)s: %(action)s %(name)s")
+NOBODY = _l("Sistem")
+
+
+def action_label(action: str) -> str:
+    """The short name of an action in the reader's language (the code when it has none)."""
+    text = ACTION_LABELS.get(action)
+    return gettext(text) if text is not None else action
+
+
+def _indicator(details: dict) -> str:
+    """A maturity indicator by the name it had (entries before the name was kept: its code)."""
+    return details.get("indicator_name") or details.get("indicator", "")
+
+
+def describe(entry: AuditEntry) -> str:
+    """The entry as one sentence in the reader's language ("Admin A menyetujui usulan “X”").
+
+    Reads only the entry and its actor (eager-loaded by the log), so a page of
+    sentences costs no query of its own."""
+    details = entry.details or {}
+    words = {
+        "actor": entry.actor.name if entry.actor is not None else gettext(NOBODY),
+        "name": entry.summary or "",
+        "action": entry.action,
+    }
+    action = entry.action
+    if action == "proposal_status":
+        old, new = details.get("from"), details.get("to")
+        words.update(old=label("status", old), new=label("status", new))
+        if new == "submitted" and old == "revision_requested":
+            return gettext(RESUBMITTED, **words)
+        return gettext(STATUS_SENTENCES.get(new, STATUS_OTHER), **words)
+    if action == "login_failed":
+        return gettext(LOGIN_FAILED.get(details.get("reason"), LOGIN_FAILED_OTHER), **words)
+    if action == "event_registered":
+        return gettext(REGISTERED.get(details.get("status"), REGISTERED["registered"]), **words)
+    if action == "event_attendance":
+        return gettext(ATTENDANCE[bool(details.get("attended", True))], **words)
+    if action == "maturity_claim_public":
+        return gettext(CLAIM_PUBLIC[bool(details.get("public"))], indicator=_indicator(details), **words)
+    if action == "agencies_imported" and "created" in details:
+        return gettext(AGENCIES_IMPORTED, created=details["created"], updated=details.get("updated", 0), **words)
+    if action == "role_changed":
+        words.update(old=label("role", details.get("old")), new=label("role", details.get("new")))
+    elif action == "user_created":
+        words["role"] = label("role", details.get("role"))
+    elif action == "lab_stage_changed":
+        words["new"] = label("lab_stage", details.get("new"))
+    elif action in ("review_created", "review_updated"):
+        score = details.get("weighted_score")
+        words["score"] = "–" if score is None else format_decimal(score, format="#,##0.0")
+    elif action == "maturity_indicators_loaded":
+        words["added"] = format_decimal(details.get("added", 0))
+    elif action == "maturity_claimed":
+        words.update(level=details.get("level", ""), indicator=_indicator(details))
+    elif action == "maturity_verified":
+        words.update(indicator=_indicator(details), decision=label("claim_status", details.get("decision")))
+    sentence = SENTENCES.get(action)
+    if sentence is None:
+        return gettext(UNKNOWN_ACTION, **words).strip()
+    return gettext(sentence, **words)
+
+
+@dataclass
+class LogLine:
+    """One line of the log: an entry, or a run of one person's successive logins
+    folded into one ("masuk 5 kali"), newest first."""
+
+    entry: AuditEntry
+    count: int = 1
+    earliest: datetime | None = None
+
+    @property
+    def sentence(self) -> str:
+        if self.count > 1:
+            actor = self.entry.actor.name if self.entry.actor is not None else gettext(NOBODY)
+            return ngettext("%(actor)s masuk %(num)d kali", "%(actor)s masuk %(num)d kali", self.count, actor=actor)
+        return describe(self.entry)
+
+
+def folded_lines(entries: Select) -> Select:
+    """The log's lines from `entries`, a filtered select of AuditEntry's id, actor_id,
+    action and created_at: one row per line (last_id, count, earliest), newest first,
+    each run of one person's successive logins one line.
+
+    Folded in the database (a window over the filtered entries marks where a run
+    starts; a running sum numbers the runs), so a run is one line even across page
+    boundaries and the page and its total are counted in lines."""
+    matched = entries.subquery("matched")
+    previous = {"order_by": matched.c.id}
+    starts = case(
+        (and_(matched.c.action == "login", func.lag(matched.c.action).over(**previous) == "login",
+              func.lag(matched.c.actor_id).over(**previous) == matched.c.actor_id), 0),
+        else_=1,
+    )
+    marked = select(matched.c.id, matched.c.created_at, starts.label("starts")).subquery("marked")
+    numbered = select(marked.c.id, marked.c.created_at,
+                      func.sum(marked.c.starts).over(order_by=marked.c.id).label("run")).subquery("numbered")
+    last_id = func.max(numbered.c.id).label("last_id")
+    return (select(last_id, func.count().label("count"), func.min(numbered.c.created_at).label("earliest"))
+            .group_by(numbered.c.run).order_by(last_id.desc()))
+
+
+def log_lines(rows) -> list[LogLine]:
+    """The rows of `folded_lines` as LogLines with their newest entry and its actor (one query)."""
+    rows = list(rows)
+    if not rows:
+        return []
+    entries = {entry.id: entry for entry in db.session.scalars(
+        select(AuditEntry).options(joinedload(AuditEntry.actor)).where(AuditEntry.id.in_([r.last_id for r in rows])))}
+    return [LogLine(entries[row.last_id], count=row.count, earliest=row.earliest) for row in rows]

@@ -10,6 +10,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -27,6 +28,7 @@ from app.core.labels import label
 from app.events import bp, services
 from app.events.calendar import build_calendar
 from app.events.forms import EventForm, LinkProposalForm
+from app.events.report import attendance_workbook
 from app.events.services import EventError
 from app.models import (
     ACTIVE_REGISTRATION_STATUSES,
@@ -266,19 +268,25 @@ def cancel_event(event_id: int):
 
 # --- registration -----------------------------------------------------------------
 
-def _block_answer(event: Event, block: str, message: str, category: str, error_key: str, anchor: str = ""):
-    """HTMX: one block of the event page, focused and announced, with the error beside it.
+def _block_answer(event: Event, block: str, message: str, category: str, error_key: str, anchor: str = "",
+                  out_of_band: str | None = None):
+    """HTMX: one block of the event page, focused and announced, with the error beside it,
+    and the `out_of_band` template's parts the change also touched elsewhere on the page.
     Otherwise flash the message and go back to the event page (at `anchor`)."""
     if is_htmx():
         error = message if category == "error" else None
-        html = render_block(DETAIL, block, **_detail_context(event, swapped=True, **{error_key: error}))
+        context = _detail_context(event, swapped=True, **{error_key: error})
+        html = render_block(DETAIL, block, **context)
+        if out_of_band:
+            html += render_template(out_of_band, **context)
         return _announce(make_response(html), message)
     flash(message, category)
     return redirect(url_for("events.detail", event_id=event.id) + anchor)
 
 
 def _registration_answer(event: Event, message: str, category: str):
-    return _block_answer(event, "registration", message, category, "error")
+    return _block_answer(event, "registration", message, category, "error",
+                         out_of_band="events/_registration_oob.html")
 
 
 @bp.route("/<int:event_id>/register", methods=["POST"])
@@ -384,6 +392,20 @@ def attendance_csv(event_id: int):
                                     bom=True))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="kehadiran-kegiatan-{event.id}.csv"'
+    return response
+
+
+@bp.route("/<int:event_id>/attendance.xlsx")
+@admin_required
+def attendance_xlsx(event_id: int):
+    """The check-in list as an XLSX workbook with Indonesian headers, times in WIB."""
+    event = db.get_or_404(Event, event_id)
+    response = send_file(
+        attendance_workbook(event, _attendees(event)), as_attachment=True,
+        download_name=f"daftar-hadir-kegiatan-{event.id}.xlsx",
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -11,7 +11,7 @@ from app.core.labels import label
 from app.leaderboard.services import compute_board
 from app.models import Agency, Cycle, Proposal, Review, User, vote_count_query
 from app.proposals.visibility import shown_agency_sql
-from app.web.xlsx import append_row, header_row
+from app.web.xlsx import append_row, city_time, header_row
 
 
 def proposal_rows(cycle: Cycle, viewer: User):
@@ -47,7 +47,7 @@ def annual_report(cycle: Cycle, viewer: User) -> BytesIO:
     proposals.title = _("Usulan")
     header_row(proposals, [
         _("ID"), _("Judul"), _("Kode perangkat daerah"), _("Perangkat daerah"), _("Status"), _("Dipublikasikan"),
-        _("Urusan"), _("Jenis"), _("Tahap lab"), _("Diajukan (UTC)"), _("Jumlah penilaian"),
+        _("Urusan"), _("Jenis"), _("Tahap lab"), _("Diajukan (WIB)"), _("Jumlah penilaian"),
         _("Rerata skor tertimbang"), _("Dukungan"),
     ])
     for row in proposal_rows(cycle, viewer):
@@ -55,7 +55,7 @@ def annual_report(cycle: Cycle, viewer: User) -> BytesIO:
             row.id, row.title, row.agency_code, row.agency_name, label("status", row.status),
             _("Ya") if row.published else _("Tidak"), affair_name(row.affair),
             label("innovation_type", row.innovation_type), label("lab_stage", row.lab_stage),
-            row.submitted_at.replace(tzinfo=None) if row.submitted_at else None, int(row.reviews),
+            city_time(row.submitted_at), int(row.reviews),
             round(float(row.mean_score), 2) if row.mean_score is not None else None, int(row.votes),
         ])
 

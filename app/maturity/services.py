@@ -320,8 +320,8 @@ def claim_level(proposal: Proposal, indicator: Indicator, claimant: User, *, lev
     claim.public = False
     db.session.flush()
     audit.record("maturity_claimed", target=proposal, actor=claimant,
-                 summary=f"{indicator.name}: level {level}", indicator=indicator.code, level=level,
-                 attachment_id=attachment.id, claim_id=claim.id)
+                 summary=f"{indicator.name}: level {level}", indicator=indicator.code, indicator_name=indicator.name,
+                 level=level, attachment_id=attachment.id, claim_id=claim.id)
     return claim
 
 
@@ -363,7 +363,8 @@ def verify_claim(claim: Claim, verifier: User, decision: str, *, level: int | No
         claim.public = False
     db.session.flush()
     audit.record("maturity_verified", target=proposal, actor=verifier,
-                 summary=f"{claim.indicator.name}: {status}", indicator=claim.indicator.code, claim_id=claim.id,
+                 summary=f"{claim.indicator.name}: {status}", indicator=claim.indicator.code,
+                 indicator_name=claim.indicator.name, claim_id=claim.id,
                  decision=status, claimed_level=claim.claimed_level, verified_level=claim.verified_level,
                  verified_points=claim.verified_points, reason=reason)
     signals.claim_verified.send(proposal, claim=claim, actor=verifier)
@@ -378,7 +379,7 @@ def set_claim_public(claim: Claim, admin: User, public: bool) -> Claim:
     db.session.flush()
     audit.record("maturity_claim_public", target=claim.proposal, actor=admin,
                  summary=f"{claim.indicator.name}: {'publik' if public else 'internal'}",
-                 indicator=claim.indicator.code, claim_id=claim.id, public=public)
+                 indicator=claim.indicator.code, indicator_name=claim.indicator.name, claim_id=claim.id, public=public)
     return claim
 
 

@@ -4,6 +4,7 @@ Each view: load (404) -> authorize (403) -> validate -> one service -> commit ->
 redirect (PRG), or the fragment for an HTMX request.
 """
 import json
+from types import SimpleNamespace
 
 from flask import (
     abort,
@@ -57,6 +58,8 @@ from app.proposals.permissions import (
     visible_to,
 )
 from app.proposals.status import (
+    DESIGN_MIN_WORDS,
+    SUMMARY_MAX_WORDS,
     TransitionError,
     allowed_moves,
     cycle_window_refusal,
@@ -113,6 +116,12 @@ def shown_agency_global(context, proposal: Proposal, code: bool = False) -> str:
 def shown_author_global(context, proposal: Proposal) -> str:
     """The proposal's author as the template's viewer may read it (visibility.shown_author)."""
     return shown_author(context["current_user"], proposal)
+
+
+@bp.app_template_global("word_limits")
+def word_limits_global() -> SimpleNamespace:
+    """The word limits the form's live counters show: the same numbers submission checks."""
+    return SimpleNamespace(summary_max=SUMMARY_MAX_WORDS, design_min=DESIGN_MIN_WORDS)
 
 
 # --- list -------------------------------------------------------------------

@@ -33,13 +33,32 @@ DECISION_LABELS = {
 }
 
 
-def _score_field(name: str) -> RadioField:
+class CriterionField(RadioField):
+    """A rubric criterion scored 1–5 whose every message names the criterion, so the
+    error summary reads "Beri nilai ... Kebaruan", not one anonymous line per field;
+    a value outside 1–5 (or not a number) gets its own message instead of WTForms'
+    English "Not a valid choice"."""
+
+    def __init__(self, criterion, weight: int, hint, **kwargs):
+        self.missing_message = _l("Beri nilai 1 sampai 5 untuk kriteria %(criterion)s.", criterion=criterion)
+        self.wrong_message = _l("Nilai kriteria %(criterion)s harus angka 1 sampai 5.", criterion=criterion)
+        super().__init__(
+            _l("%(criterion)s (bobot %(weight)d)", criterion=criterion, weight=weight),
+            choices=SCORE_CHOICES, coerce=int, description=hint,
+            validators=[InputRequired(self.missing_message)], **kwargs,
+        )
+
+    def post_validate(self, form, validation_stopped):
+        # WTForms' public hook after the validators: one named message in place of
+        # whatever the coercion, the choice check and InputRequired said.
+        if self.errors:
+            given = any((value or "").strip() for value in (self.raw_data or []))
+            self.errors = [self.wrong_message if given else self.missing_message]
+
+
+def _score_field(name: str) -> CriterionField:
     text, hint = CRITERIA[name]
-    return RadioField(
-        _l("%(criterion)s (bobot %(weight)d)", criterion=text, weight=RUBRIC[name]),
-        choices=SCORE_CHOICES, coerce=int, description=hint,
-        validators=[InputRequired(_l("Beri nilai 1 sampai 5 untuk kriteria ini."))],
-    )
+    return CriterionField(text, RUBRIC[name], hint)
 
 
 class ReviewForm(FlaskForm):

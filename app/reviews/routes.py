@@ -59,14 +59,18 @@ def back_url(proposal: Proposal) -> str:
     return proposal_url(proposal)
 
 
-def announced(html: str, message: str, status: int = 200, status_changed: bool = False):
+def announced(html: str, message: str, status: int = 200, status_changed: bool = False,
+              queue_changed: bool = False):
     """A fragment with an announcement for the live region (HX-Trigger, ASCII-safe JSON).
 
     `status_changed` also fires "proposal-status-changed", on which the proposal page
-    refreshes the parts outside the panel that depend on the status (actions, timeline)."""
+    refreshes the parts outside the panel that depend on the status (actions, timeline);
+    `queue_changed` fires "review-queue-changed", on which the review queue refreshes its counts."""
     events = {"announce": message}
     if status_changed:
         events["proposal-status-changed"] = True
+    if queue_changed:
+        events["review-queue-changed"] = True
     return html, status, {"HX-Trigger": json.dumps(events)}
 
 
@@ -96,6 +100,28 @@ def unread_notification_count() -> int:
     return notifications.unread_count(current_user)
 
 
+BELL_ID = 'id="notification-count"'
+
+
+@bp.after_app_request
+def bell_follows_in_page_actions(response):
+    """After any in-page (HTMX) action, the bell in the menu shows the unread count out of band:
+    an action may notify the person who took it (an admin deciding on their own agency's
+    proposal, a claim verified while they look), and no feature has to remember the bell.
+    Only fragments htmx swaps get it (2xx, and 422 forms sent back), not redirects or errors."""
+    if (request.method != "POST" or not is_htmx() or not current_user.is_authenticated
+            or not (200 <= response.status_code < 300 or response.status_code == 422)
+            or response.status_code == 204 or response.mimetype != "text/html" or response.direct_passthrough
+            or any(name in response.headers for name in ("HX-Redirect", "HX-Location", "HX-Refresh"))):
+        return response
+    body = response.get_data(as_text=True)
+    if BELL_ID in body:  # the fragment carries the bell already (a notification marked read)
+        return response
+    response.set_data(body + render_template("reviews/_bell_oob.html",
+                                             unread=notifications.unread_count(current_user)))
+    return response
+
+
 # --- reviews -----------------------------------------------------------------------------
 
 @bp.route("/proposals/<int:proposal_id>/review", methods=["GET", "POST"])
@@ -114,6 +140,7 @@ def review(proposal_id: int):
         return full_page(panel)
 
     form = review_form_for(proposal, existing, formdata=request.form)
+    status_before = proposal.status
     if form.validate():
         try:
             saved, created = services.save_review(
@@ -137,7 +164,12 @@ def review(proposal_id: int):
                     message += " " + _("Rata-rata kini %(mean)s, terkalibrasi %(calibrated)s.",
                                        mean=score_text(panel.summary.mean),
                                        calibrated=score_text(panel.summary.calibrated))
-                return announced(fragment("review", rp=panel, autofocus=True, just_saved=True), message)
+                # The first review moves the proposal into review: its status follows out of band
+                # and the parts of the page that depend on it refresh (as after a decision).
+                moved = proposal.status != status_before
+                return announced(fragment("review", rp=panel, autofocus=True, just_saved=True,
+                                          status_oob_needed=moved), message, status_changed=moved,
+                                 queue_changed=True)
             flash(message, "success")
             return redirect(proposal_url(proposal))
     panel = build_panel(proposal, current_user, review_form=form, editing=True)
@@ -173,7 +205,8 @@ def conflict(proposal_id: int):
     message = _("Konflik kepentingan dicatat. Usulan ini dikeluarkan dari antrean penilaian Anda.")
     if is_htmx():
         if from_queue:
-            return announced(fragment("queue_removed", proposal=proposal, message=message), message)
+            return announced(fragment("queue_removed", proposal=proposal, message=message), message,
+                             queue_changed=True)
         return announced(fragment("panel", rp=build_panel(proposal, current_user), autofocus=True), message)
     flash(message, "success")
     return redirect(url_for("reviews.queue") if from_queue else proposal_url(proposal))
@@ -263,7 +296,7 @@ def decision(proposal_id: int):
             message = decision_message(proposal, change.to_status)
             if is_htmx():
                 return announced(fragment("panel", rp=build_panel(proposal, current_user, done=message),
-                                          autofocus=True, status_oob=True), message, status_changed=True)
+                                          autofocus=True, status_oob_needed=True), message, status_changed=True)
             flash(with_showcase_link(proposal, message), "success")
             return redirect(proposal_url(proposal))
     panel = build_panel(proposal, current_user, decision_form=form)
@@ -299,8 +332,8 @@ def publish(proposal_id: int):
     else:
         message = _("\"%(title)s\" ditarik dari etalase publik.", title=proposal.title)
     if is_htmx():
-        return announced(fragment("panel", rp=build_panel(proposal, current_user, done=message), autofocus=True),
-                         message)
+        return announced(fragment("panel", rp=build_panel(proposal, current_user, done=message), autofocus=True,
+                                  showcase_oob_needed=True), message)
     flash(with_showcase_link(proposal, message), "success")
     return redirect(proposal_url(proposal))
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import aliased, joinedload
 
+from app.core.cycles import CITY_TIMEZONE
 from app.core.extensions import db
 from app.models import (
     APPROVED_STATUSES,
@@ -158,7 +159,8 @@ def open_data_rows(limit: int | None = None) -> list[dict]:
             "implementation_date": proposal.implementation_date.isoformat() if proposal.implementation_date else None,
             "contact": proposal.contact, "lab_stage": proposal.lab_stage, "status": proposal.status,
             "agency": agency_code, "agency_name": agency_name, "year": year, "replicates": replicates,
-            "published_at": proposal.published_at.isoformat() if proposal.published_at else None,
+            # in WIB with its offset (+07:00), like every time the lab shows; still ISO 8601
+            "published_at": proposal.published_at.astimezone(CITY_TIMEZONE).isoformat() if proposal.published_at else None,
             "votes": int(vote_count),
         })
     return rows

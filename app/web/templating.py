@@ -132,6 +132,8 @@ def register(app: Flask) -> None:
         "date": lambda value, fmt="medium": format_date(value, fmt) if value else "",
         "paragraphs": paragraphs,
         "score": score_text,
+        # Any other number shown to people, in the reader's locale (1.234,5 in Indonesian).
+        "decimal": lambda value, fmt="#,##0.##": "" if value is None else format_decimal(value, format=fmt),
     }
     for name, function in filters.items():
         app.add_template_filter(function, name)

@@ -184,3 +184,135 @@
     opened = [];
   });
 })();
+
+/* --- Live word counters (issue 16, point 4) ---------------------------------
+   The proposal form's summary (at most 200 words) and rancang bangun (at least
+   300 to submit) say their count as the person types. The rule is the server's
+   (app/proposals/status.py, word_count: runs of non-space, Python's `\S+`):
+   JavaScript's \s differs from Python's (it counts U+FEFF as space and not
+   U+001C-U+001F or U+0085), so the separators are spelled out here, the same set
+   as Python's. tests/e2e/test_e2e_feedback.py compares both rules in Chromium.
+   The texts come from the template (data-text-*), translated there; without
+   JavaScript the counter stays hidden and the hint under the label says the limit. */
+(function () {
+  "use strict";
+  var WORD = /[^\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g;
+  // Screen readers hear the count after a pause in typing, not at every key.
+  var PAUSE_MS = 1000;
+
+  function wordCount(text) {
+    var runs = String(text || "").match(WORD);
+    return runs ? runs.length : 0;
+  }
+  window.apusidaWordCount = wordCount;
+
+  function formatNumber(value) {
+    try {
+      return new Intl.NumberFormat(document.documentElement.lang || undefined).format(value);
+    } catch (error) {
+      return String(value);
+    }
+  }
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (whole, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? formatNumber(values[name]) : whole;
+    });
+  }
+
+  function setUp(counter) {
+    if (counter.getAttribute("data-word-counter-ready")) return;
+    var field = document.getElementById(counter.getAttribute("data-word-count-for"));
+    if (!field) return;
+    counter.setAttribute("data-word-counter-ready", "true");
+    var limit = parseInt(counter.getAttribute("data-limit"), 10);
+    var atMost = counter.getAttribute("data-limit-kind") === "max";
+    var status = counter.querySelector(".word-count__status");
+    var live = counter.querySelector(".word-count__live");
+    var timer = null;
+    var lastProblem = null;
+
+    function state() {
+      var count = wordCount(field.value);
+      var problem = atMost ? count > limit : count < limit;
+      var text = fill(counter.getAttribute(problem ? "data-text-problem" : "data-text-fine"),
+                      { count: count, limit: limit, difference: Math.abs(count - limit) });
+      return { problem: problem, text: text };
+    }
+
+    function speak() {
+      timer = null;
+      live.textContent = state().text;
+    }
+
+    function update(initial) {
+      var now = state();
+      status.textContent = now.text;
+      counter.classList.toggle("word-count--problem", now.problem);
+      if (initial) {
+        lastProblem = now.problem;
+        return;
+      }
+      if (timer) window.clearTimeout(timer);
+      if (now.problem !== lastProblem) {
+        // Crossing the limit is said at once: it is what the person needs to know.
+        lastProblem = now.problem;
+        speak();
+      } else {
+        timer = window.setTimeout(speak, PAUSE_MS);
+      }
+    }
+
+    // The visible count is read with the field (aria-describedby), the live copy when it changes.
+    var described = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+    if (described.indexOf(status.id) < 0) described.push(status.id);
+    field.setAttribute("aria-describedby", described.join(" "));
+    counter.hidden = false;
+    field.addEventListener("input", function () { update(false); });
+    update(true);
+  }
+
+  function setUpAll(root) {
+    (root || document).querySelectorAll("[data-word-count-for]").forEach(setUp);
+  }
+  document.addEventListener("DOMContentLoaded", function () { setUpAll(document); });
+  document.addEventListener("htmx:load", function (event) { setUpAll(event.target); });
+})();
+
+/* --- Working state of in-page actions (issue 16, point 6) -------------------
+   htmx disables the button of a form while its request runs (hx-disabled-elt on
+   <body>) and marks the form htmx-request (the stylesheet shows a spinner). A
+   disabled button loses the focus (Chromium moves it to <body>), so htmx can no
+   longer put it back on the swapped-in button of the same id: keep it here, so a
+   keyboard user stays where they were. A fragment's own data-autofocus wins.
+   The working form is aria-busy meanwhile. */
+(function () {
+  "use strict";
+  // Per request (its XMLHttpRequest): a live poll running meanwhile must not forget the
+  // form's focus, and htmx tells the end of a request whose form was swapped away from a
+  // parent still on the page, so the element is no key.
+  var focusedBefore = new WeakMap();
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var active = document.activeElement;
+    var requester = event.detail && event.detail.elt;
+    var xhr = event.detail && event.detail.xhr;
+    if (!xhr || !requester) return;
+    // The form's content is about to change: say so to assistive technology (aria-busy).
+    if (requester.tagName === "FORM") requester.setAttribute("aria-busy", "true");
+    var kept = active && active !== document.body && requester.contains(active);
+    focusedBefore.set(xhr, { requester: requester, element: kept ? active : null, id: kept ? active.id : "" });
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    var before = xhr && focusedBefore.get(xhr);
+    if (!before) return;
+    focusedBefore.delete(xhr);
+    before.requester.removeAttribute("aria-busy");
+    if (!before.element) return;
+    if (document.activeElement && document.activeElement !== document.body) return;
+    var target = before.element.isConnected ? before.element : (before.id && document.getElementById(before.id));
+    if (target && !target.disabled) target.focus({ preventScroll: true });
+  });
+})();
