@@ -25,6 +25,12 @@ DEFAULT_LANGUAGE = "id"
 TEMPLATE_CATALOGUE = "gettext_catalogue"  # the template context's name for this rendering's catalogue
 
 
+def N_(text: str) -> str:
+    """Marks a msgid for extraction (one of Babel's default keywords) where it is
+    stored to be translated later, when shown (app.core.messages)."""
+    return text
+
+
 def language_of(session_data, config) -> str:
     """Indonesian unless the person picked English with the language switch."""
     chosen = session_data.get("lang") if session_data is not None else None

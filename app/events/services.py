@@ -15,6 +15,8 @@ from sqlalchemy import and_, case, func, insert, literal, select, update
 
 from app.core import audit
 from app.core.extensions import db
+from app.core.i18n import N_
+from app.core.messages import StoredText, stored
 from app.models import (
     ACTIVE_REGISTRATION_STATUSES,
     LAB_STAGES,
@@ -142,8 +144,9 @@ def _event_link(event_id: int) -> str:
     return f"/events/{event_id}"
 
 
-def _notify(user_id: int, message: str, event_id: int) -> None:
-    db.session.add(Notification(user_id=user_id, message=message, link=_event_link(event_id)))
+def _notify(user_id: int, message: StoredText, event_id: int) -> None:
+    """The bell shows `message` in the reader's language (app.core.messages)."""
+    db.session.add(Notification.written(user_id, message, _event_link(event_id)))
 
 
 def _lock_event(event_id: int) -> None:
@@ -207,7 +210,7 @@ def cancel_event(event: Event, actor: User) -> int:
         )
     ).all()
     for user_id in people:
-        _notify(user_id, _("Kegiatan \"%(title)s\" dibatalkan.", title=event.title), event.id)
+        _notify(user_id, stored(N_("Kegiatan \"%(title)s\" dibatalkan."), title=event.title), event.id)
     audit.record("event_cancelled", event, summary=event.title, notified=len(people))
     return len(people)
 
@@ -324,7 +327,7 @@ def fill_seats(event: Event) -> list[Registration]:
             break
         first.status = "registered"
         db.session.flush()
-        _notify(first.user_id, _("Ada kursi untuk Anda: Anda kini terdaftar pada \"%(title)s\".", title=event.title),
+        _notify(first.user_id, stored(N_("Ada kursi untuk Anda: Anda kini terdaftar pada \"%(title)s\"."), title=event.title),
                 event.id)
         audit.record("event_waitlist_promoted", event, summary=event.title, user_id=first.user_id)
         promoted.append(first)

@@ -89,6 +89,22 @@ class Board:
         return sorted((s for s in self.standings if not s.met_target), key=lambda s: s.name.casefold())
 
     @property
+    def ranked(self) -> list[Standing]:
+        """The lines of the table: agencies with any points, best first."""
+        return [s for s in self.standings if s.points > 0]
+
+    @property
+    def without_points(self) -> list[Standing]:
+        """Agencies with no points, by name: nothing submitted (each submission earns a point),
+        so the page folds them under one line instead of a long tail of zeros."""
+        return sorted((s for s in self.standings if s.points == 0), key=lambda s: s.name.casefold())
+
+    @property
+    def ranked_below_target(self) -> list[Standing]:
+        """Agencies in the table that have not yet met the target (marked there, not listed again)."""
+        return [s for s in self.ranked if not s.met_target]
+
+    @property
     def order(self) -> str:
         """The ranking as agency ids, to notice a change of order between polls."""
         return ",".join(str(s.agency_id) for s in self.standings)

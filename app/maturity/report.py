@@ -40,7 +40,7 @@ def workbook(cycle: Cycle, viewer: User) -> BytesIO:
             append_row(detail, [
                 proposal.id, proposal.title, shown_agency(viewer, proposal, code=True), shown_agency(viewer, proposal),
                 indicator.code,
-                indicator.name, claim.claimed_level if claim else None,
+                services.indicator_text(indicator.name), claim.claimed_level if claim else None,
                 label("claim_status", claim.status) if claim else _("Belum ada bukti"),
                 claim.verified_level if claim else None, claim.verified_points if claim else None,
                 scale.max_points_of(indicator.id),

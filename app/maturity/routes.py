@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import click
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from jinja2 import pass_context
 from sqlalchemy import select
@@ -69,8 +70,10 @@ def _claim_form(proposal: Proposal, indicator: Indicator, levels, claim: Claim |
             # The level is left unchosen (see ClaimForm.level); the evidence and note are kept.
             kwargs.update(note=claim.note, attachment_id=claim.attachment_id or 0)
     form = ClaimForm(**kwargs)
-    form.level.choices = [(value.level, _("Level %(n)d — %(text)s (%(points)d poin)", n=value.level,
-                                          text=value.description, points=value.points)) for value in levels]
+    form.level.choices = [(value.level, ngettext("Level %(n)d — %(text)s (%(num)d poin)",
+                                                 "Level %(n)d — %(text)s (%(num)d poin)", value.points,
+                                                 n=value.level, text=services.indicator_text(value.description)))
+                          for value in levels]
     form.attachment_id.choices = [(0, _("— unggah berkas baru di bawah —"))] + [
         (attachment.id, attachment.original_name) for attachment in proposal.attachments]
     return form
@@ -81,7 +84,7 @@ def _verify_form(indicator: Indicator, levels, claim: Claim, submitted: bool = F
     kwargs = {} if submitted else {"formdata": None}
     form = VerifyForm(prefix=f"v{indicator.id}", **kwargs)
     form.level.choices = [(0, _("— pilih level lebih rendah —"))] + [
-        (value.level, _("Level %(n)d (%(points)d poin)", n=value.level, points=value.points))
+        (value.level, ngettext("Level %(n)d (%(num)d poin)", "Level %(n)d (%(num)d poin)", value.points, n=value.level))
         for value in levels if value.level < claim.claimed_level]
     return form
 
@@ -195,7 +198,7 @@ def claim(proposal_id: int, indicator_id: int):
             form[field].errors = [str(error)]
         else:
             message = _("Klaim %(name)s level %(level)d disimpan dan menunggu verifikasi.",
-                        name=indicator.name, level=saved.claimed_level)
+                        name=services.indicator_text(indicator.name), level=saved.claimed_level)
             if is_htmx():
                 return _row_response(db.session.get(Proposal, item.id), indicator, message)
             flash(message, "success")
@@ -223,7 +226,7 @@ def verify(proposal_id: int, indicator_id: int):
             db.session.rollback()
             form[getattr(error, "field", "decision")].errors = [str(error)]
         else:
-            message = _("Verifikasi %(name)s disimpan.", name=indicator.name)
+            message = _("Verifikasi %(name)s disimpan.", name=services.indicator_text(indicator.name))
             if is_htmx():
                 return _row_response(_load(proposal_id, permissions.can_see), indicator, message)
             flash(message, "success")
@@ -249,8 +252,8 @@ def publish(proposal_id: int, indicator_id: int):
             db.session.rollback()
             message = str(error)
         else:
-            message = (_("%(name)s ditampilkan di halaman publik.", name=indicator.name) if form.public.data
-                       else _("%(name)s tidak lagi ditampilkan di halaman publik.", name=indicator.name))
+            message = (_("%(name)s ditampilkan di halaman publik.", name=services.indicator_text(indicator.name)) if form.public.data
+                       else _("%(name)s tidak lagi ditampilkan di halaman publik.", name=services.indicator_text(indicator.name)))
         if is_htmx():
             return _row_response(_load(proposal_id, permissions.can_see), indicator, message)
         flash(message, "info")
@@ -356,7 +359,7 @@ def level_form(year: int, indicator_id: int):
                 form.form_errors.append(str(error))
             else:
                 db.session.commit()
-                flash(_("Level %(name)s untuk %(year)d disimpan.", name=indicator.name, year=year), "success")
+                flash(_("Level %(name)s untuk %(year)d disimpan.", name=services.indicator_text(indicator.name), year=year), "success")
                 return redirect(url_for("maturity.levels", year=year, _anchor=f"indicator-{indicator.id}"))
     return render_template("maturity/level_form.html", form=form, cycle=cycle, indicator=indicator), form_status(form)
 
@@ -412,6 +415,9 @@ def maturity_panel(user):
     if not own and city is None:
         return None
     return signals.DashboardPanel(40, "maturity/_dashboard_panel.html", {"cycle": cycle, "own": own, "city": city})
+
+
+bp.add_app_template_global(services.indicator_text, "indicator_text")
 
 
 @bp.app_template_global("maturity_summary")

@@ -10,6 +10,7 @@ Services validate, change, flush and audit; they never commit (the view does).
 """
 import csv
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from flask_babel import gettext as _
@@ -19,6 +20,8 @@ from sqlalchemy.orm import joinedload
 
 from app.core import audit, signals
 from app.core.extensions import db
+from app.core.i18n import DEFAULT_LANGUAGE, N_, current_language, gettext
+from app.core.messages import register_data
 from app.models import (
     APPROVED_STATUSES,
     VERIFIED_STATUSES,
@@ -34,9 +37,12 @@ from app.models._types import utcnow
 from app.proposals.services import ServiceError, add_attachment
 
 INDICATORS_FILE = Path(__file__).resolve().parent.parent / "data" / "indicators.csv"
+# The same indicators in English, by code: shown when English is chosen (indicator_text).
+INDICATORS_EN_FILE = INDICATORS_FILE.with_name("indicators.en.csv")
+TRANSLATED_COLUMNS = ("name", "evidence", "level_1", "level_2", "level_3")
 DEFAULT_POINTS = (1, 2, 3)
-# Levels of an indicator an admin added that is not in the shipped list.
-GENERIC_LEVELS = ("Bukti awal tersedia", "Bukti memadai", "Bukti lengkap dan berkelanjutan")
+# Levels of an indicator an admin added that is not in the shipped list (translated in the catalogue).
+GENERIC_LEVELS = (N_("Bukti awal tersedia"), N_("Bukti memadai"), N_("Bukti lengkap dan berkelanjutan"))
 DECISIONS = ("accept", "downgrade", "needs_evidence")
 MAX_LEVELS = 5
 
@@ -56,6 +62,33 @@ def shipped_indicators() -> list[dict]:
     """The 20 indicators of the national index as shipped in app/data/indicators.csv."""
     with INDICATORS_FILE.open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+@cache
+def _english_texts() -> dict[str, str]:
+    """Each shipped Indonesian text (name, evidence, level) and its English, joined by code."""
+    with INDICATORS_EN_FILE.open(newline="", encoding="utf-8") as handle:
+        english = {row["code"]: row for row in csv.DictReader(handle)}
+    texts = {}
+    for row in shipped_indicators():
+        translated = english.get(row["code"], {})
+        texts.update({row[column]: translated[column] for column in TRANSLATED_COLUMNS if translated.get(column)})
+    return texts
+
+
+def indicator_text(text: str) -> str:
+    """An indicator's name, evidence or level text in the current language.
+
+    The shipped texts are data in two languages (app/data/indicators*.csv), so
+    English shows the English row of the same indicator; a text an admin typed
+    or changed has no English and is shown as written. Generic levels come from
+    the catalogue."""
+    if not text or current_language() == DEFAULT_LANGUAGE:
+        return text
+    return _english_texts().get(text) or gettext(text)
+
+
+register_data("indicator", indicator_text)  # notifications name indicators in the reader's language
 
 
 def _shipped_levels() -> dict[str, tuple[str, ...]]:

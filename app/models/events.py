@@ -54,6 +54,11 @@ class Event(db.Model):
         back_populates="event", order_by="Registration.id", cascade="all, delete-orphan"
     )
 
+    @property
+    def is_past(self) -> bool:
+        """Over already: its seats no longer matter (lists and page show no "seats left")."""
+        return self.ends_at < utcnow()
+
 
 class Registration(db.Model):
     """A person's place at an event.

@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 from flask import current_app, has_app_context
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, event, func, inspect, select, update
 from sqlalchemy.orm import Session
 
 from app.core.extensions import db
+from app.core.i18n import DEFAULT_LANGUAGE
+from app.core.messages import StoredText
 from app.models import Notification, Proposal, User
 from app.models._types import utcnow
 from app.web.urls import site_root
@@ -83,19 +86,26 @@ def proposal_link(proposal: Proposal) -> str:
     return f"/proposals/{proposal.id}"
 
 
-def notify(users, message: str, link: str = "", subject: str | None = None) -> list[Notification]:
-    """Notify each active user once in the app, and queue one e-mail to all of them."""
+def notify(users, message: StoredText | str, link: str = "", subject: str | None = None) -> list[Notification]:
+    """Notify each active user once in the app, and queue one e-mail to all of them.
+
+    `message` is a StoredText (app.core.messages): the bell shows it in each
+    reader's language. Plain text is kept as it is (shown alike in both languages).
+    The e-mail is written in the default language, Indonesian: the recipients'
+    choice of language lives in their own sessions, not here."""
     unique = {user.id: user for user in users if user is not None and user.active}
-    rows = [Notification(user_id=user.id, message=message, link=link) for user in unique.values()]
+    rows = [Notification.written(user.id, message, link) for user in unique.values()]
     db.session.add_all(rows)
     if rows and has_app_context() and current_app.config.get("MAIL_SERVER"):
         base = site_root()  # the configured host, never the request's (app.web.urls)
         config = current_app.config
+        text = rows[0].message  # the Indonesian rendering
+        with force_locale(DEFAULT_LANGUAGE):
+            signature = _("Apusida, Laboratorium Inovasi Kota Probolinggo")
         db.session.info.setdefault(OUTBOX, []).append(Mail(
             recipients=sorted(user.email for user in unique.values()),
-            subject=subject or message,
-            body=message + (f"\n\n{base}{link}" if link else "")
-            + "\n\n-- \n" + _("Apusida, Laboratorium Inovasi Kota Probolinggo"),
+            subject=subject or text,
+            body=text + (f"\n\n{base}{link}" if link else "") + "\n\n-- \n" + signature,
             server=config["MAIL_SERVER"], port=int(config.get("MAIL_PORT") or 25),
             sender=config.get("MAIL_SENDER") or "apusida@localhost",
             notifications=rows,

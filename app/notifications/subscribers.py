@@ -1,18 +1,22 @@
 """Who hears about what: receivers of app.core.signals that write the notifications.
 
-Each runs inside the sender's transaction, after its change was flushed: the
+Each message is stored as its msgid and parameters (app.core.messages), so
+every reader sees it in the language they chose. Each runs inside the sender's transaction, after its change was flushed: the
 in-app rows are committed with that change and the e-mail leaves after the
 commit (app.notifications.services.notify), or neither when it is rolled back.
 """
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.core import signals
 from app.core.extensions import db
-from app.core.labels import label
+from app.core.i18n import N_
+from app.core.messages import data, label, stored, text
 from app.models import Proposal, StatusChange, User
 from app.notifications.services import notify, proposal_link
-from app.proposals.visibility import shown_agency
+from app.proposals.visibility import hides_identity
+
+# Blind review's neutral label (app.proposals.visibility.HIDDEN_AGENCY), kept as a text to translate.
+HIDDEN_AGENCY = N_("Perangkat daerah disembunyikan (penilaian tertutup)")
 
 
 def _active(stmt):
@@ -32,12 +36,13 @@ def notify_submitted(proposal: Proposal, change: StatusChange, **extra) -> None:
     if change.to_status != "submitted":
         return
     admins = _active(select(User).where(User.role == "admin").order_by(User.id))
-    by_agency_shown: dict[str, list[User]] = {}
+    by_hidden: dict[bool, list[User]] = {}
     for admin in admins:
-        by_agency_shown.setdefault(shown_agency(admin, proposal), []).append(admin)
-    for agency, recipients in by_agency_shown.items():
-        notify(recipients, _("Usulan diajukan: \u201c%(title)s\u201d dari %(agency)s.",
-                             title=proposal.title, agency=agency), proposal_link(proposal))
+        by_hidden.setdefault(hides_identity(admin, proposal), []).append(admin)
+    for hidden, recipients in by_hidden.items():
+        agency = text(HIDDEN_AGENCY) if hidden else proposal.agency.name
+        notify(recipients, stored(N_("Usulan diajukan: \u201c%(title)s\u201d dari %(agency)s."),
+                                  title=proposal.title, agency=agency), proposal_link(proposal))
 
 
 @signals.review_saved.connect
@@ -46,8 +51,8 @@ def notify_reviewed(proposal: Proposal, created: bool, **extra) -> None:
     once, for the first save of a review, not for each edit of it."""
     if not created:
         return
-    notify(agency_members(proposal), _("Usulan \u201c%(title)s\u201d mendapat penilaian baru.", title=proposal.title),
-           proposal_link(proposal))
+    notify(agency_members(proposal), stored(N_("Usulan \u201c%(title)s\u201d mendapat penilaian baru."),
+                                            title=proposal.title), proposal_link(proposal))
 
 
 @signals.decision_made.connect
@@ -57,12 +62,15 @@ def notify_decided(proposal: Proposal, change: StatusChange, **extra) -> None:
     link = proposal_link(proposal)
     decision = label("status", change.to_status)
     if change.to_status == "revision_requested":
-        notify([proposal.author], _("Usulan \u201c%(title)s\u201d perlu direvisi: %(note)s",
-                                    title=proposal.title, note=change.note), link)
+        notify([proposal.author], stored(N_("Usulan \u201c%(title)s\u201d perlu direvisi: %(note)s"),
+                                         title=proposal.title, note=change.note), link)
         members = [member for member in members if member.id != proposal.author_id]
-    message = _("Keputusan untuk usulan \u201c%(title)s\u201d: %(decision)s.", title=proposal.title, decision=decision)
     if change.note:
-        message += " " + _("Catatan: %(note)s", note=change.note)
+        message = stored(N_("Keputusan untuk usulan \u201c%(title)s\u201d: %(decision)s. Catatan: %(note)s"),
+                         title=proposal.title, decision=decision, note=change.note)
+    else:
+        message = stored(N_("Keputusan untuk usulan \u201c%(title)s\u201d: %(decision)s."),
+                         title=proposal.title, decision=decision)
     notify(members, message, link)
 
 
@@ -71,8 +79,8 @@ def notify_published(proposal: Proposal, published: bool, **extra) -> None:
     """Tell the agency its innovation is on the public showcase (not when it is taken off)."""
     if not published:
         return
-    notify(agency_members(proposal), _("Inovasi \u201c%(title)s\u201d kini tampil di etalase publik.",
-                                       title=proposal.title), proposal_link(proposal))
+    notify(agency_members(proposal), stored(N_("Inovasi \u201c%(title)s\u201d kini tampil di etalase publik."),
+                                            title=proposal.title), proposal_link(proposal))
 
 
 def evidence_link(proposal_id: int, indicator_id: int) -> str:
@@ -83,18 +91,19 @@ def evidence_link(proposal_id: int, indicator_id: int) -> str:
 @signals.claim_verified.connect
 def notify_claim_verified(proposal: Proposal, claim, actor: User, **extra) -> None:
     """Tell the innovation's agency the verdict on one indicator's evidence, with a link to it.
-    The verifier is not named (as for reviews) and is never told of their own verdict."""
-    names = {"indicator": claim.indicator.name, "title": proposal.title}
+    The verifier is not named (as for reviews) and is never told of their own verdict.
+    The indicator's name is shipped data with its English (app.maturity registers it)."""
+    names = {"indicator": data("indicator", claim.indicator.name), "title": proposal.title}
     if claim.status == "accepted":
-        message = _("Bukti \u201c%(indicator)s\u201d untuk inovasi \u201c%(title)s\u201d terverifikasi "
-                    "pada level %(level)d.", level=claim.verified_level, **names)
+        message = stored(N_("Bukti \u201c%(indicator)s\u201d untuk inovasi \u201c%(title)s\u201d terverifikasi "
+                            "pada level %(level)d."), level=claim.verified_level, **names)
     elif claim.status == "downgraded":
-        message = _("Bukti \u201c%(indicator)s\u201d untuk inovasi \u201c%(title)s\u201d diverifikasi pada "
-                    "level %(level)d, lebih rendah dari level %(claimed)d yang diklaim. Alasan: %(reason)s",
-                    level=claim.verified_level, claimed=claim.claimed_level, reason=claim.reason, **names)
+        message = stored(N_("Bukti \u201c%(indicator)s\u201d untuk inovasi \u201c%(title)s\u201d diverifikasi pada "
+                            "level %(level)d, lebih rendah dari level %(claimed)d yang diklaim. Alasan: %(reason)s"),
+                         level=claim.verified_level, claimed=claim.claimed_level, reason=claim.reason, **names)
     elif claim.status == "needs_evidence":
-        message = _("Bukti \u201c%(indicator)s\u201d untuk inovasi \u201c%(title)s\u201d perlu dilengkapi: "
-                    "%(reason)s", reason=claim.reason, **names)
+        message = stored(N_("Bukti \u201c%(indicator)s\u201d untuk inovasi \u201c%(title)s\u201d perlu dilengkapi: "
+                            "%(reason)s"), reason=claim.reason, **names)
     else:
         return
     recipients = [member for member in agency_members(proposal) if member.id != actor.id]

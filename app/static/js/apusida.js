@@ -167,6 +167,24 @@
   document.addEventListener("htmx:afterSettle", function () { nameTableRoles(document); });
 })();
 
+/* --- printing the leaderboard (issue 16, point 10) ---
+   The agencies without points are folded under one line on screen; on paper nobody can
+   unfold them, so they print open, and fold again afterwards. */
+(function () {
+  "use strict";
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    opened = Array.prototype.filter.call(document.querySelectorAll("details.unranked"), function (details) {
+      return !details.open;
+    });
+    opened.forEach(function (details) { details.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (details) { details.open = false; });
+    opened = [];
+  });
+})();
+
 /* --- Live word counters (issue 16, point 4) ---------------------------------
    The proposal form's summary (at most 200 words) and rancang bangun (at least
    300 to submit) say their count as the person types. The rule is the server's
