@@ -131,7 +131,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 def votes_on_board(html: str, agency_name: str) -> int:
     """The 'Dukungan' (votes) cell of an agency's row on the leaderboard."""
     row = re.search(re.escape(agency_name) + r" <span.*?</th>(.*?)</tr>", html, re.S).group(1)
-    cells = re.findall(r'<td class="numeric">(\d+)</td>', row)
+    cells = re.findall(r'<td class="numeric"[^>]*>(\d+)</td>', row)
     return int(cells[3])  # submitted, approved, implemented, votes
 
 
