@@ -146,7 +146,7 @@ def test_a_claim_without_a_level_answers_422_with_the_message_beside_the_field(c
     html = response.get_data(as_text=True)
     beside = re.search(rf'<p class="error-message" id="c{a.id}-level-error">(.*?)</p>', html, re.DOTALL)
     assert beside and "Pilih level yang diklaim." in beside.group(1)
-    assert f'<fieldset class="form-group form-group--error" aria-describedby="c{a.id}-level-error">' in html
+    assert re.search(rf'<fieldset class="form-group form-group--error" id="c{a.id}-level"\s+aria-describedby="c{a.id}-level-error">', html)
     assert ("<html" in html) is not htmx
     assert not any("checked" in radio for radio in level_radios(html, a.id))
     assert "Hal. 2" in html  # what was typed is kept
