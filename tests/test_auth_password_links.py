@@ -22,9 +22,11 @@ LINK = re.compile(r"https?://[^/\s]+(/auth/set-password/[A-Za-z0-9_.-]+)")
 
 @pytest.fixture
 def outbox(app, monkeypatch):
-    """Mail is on; the messages that would go out, caught where they are delivered."""
+    """Mail is on and the site's address known; the messages that would go out, caught
+    where they are delivered."""
     sent = []
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "TRUSTED_HOSTS", ["localhost"])
     monkeypatch.setattr(notification_services, "deliver", lambda mail: sent.append(mail) or True)
     return sent
 
@@ -227,6 +229,21 @@ def test_an_unknown_or_inactive_address_gets_the_same_answer_and_no_mail(app, ma
         answers.append((response.status_code, response.headers["Location"], message.replace(email, "EMAIL")))
     assert answers[0] == answers[1] == answers[2]
     assert [mail.recipients for mail in outbox] == [["ada@example.com"]]
+
+
+def test_a_reset_link_is_never_built_from_the_requests_host(app, client, make, outbox, monkeypatch):
+    """Without TRUSTED_HOSTS the site's links fall back to the request's Host: a forged one
+    would put a working token on the attacker's site, so no reset mail goes then."""
+    make.user(role="reviewer", email="korban@example.com")
+    db.session.commit()
+    # With TRUSTED_HOSTS, Flask refuses the forged Host outright.
+    assert client.post("/auth/forgot", data={"email": "korban@example.com"},
+                       headers={"Host": "evil.example"}).status_code == 400
+    monkeypatch.setitem(app.config, "TRUSTED_HOSTS", None)
+    assert client.post("/auth/forgot", data={"email": "korban@example.com"},
+                       headers={"Host": "evil.example"}).status_code == 302
+    assert outbox == []
+    assert "Server ini belum mengirim email" in client.get("/auth/forgot").get_data(as_text=True)
 
 
 def test_without_mail_the_forgot_page_says_to_ask_the_admin(app, client, make, monkeypatch):

@@ -14,7 +14,6 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.auth import bp, services, tokens
 from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from app.core.extensions import db, limiter
-from app.notifications.services import mail_enabled
 from app.web.inputs import form_status
 
 
@@ -123,7 +122,7 @@ def forgot_password():
         _note_reset_requested()
         services.request_password_reset(form.email.data)
         db.session.commit()
-        if mail_enabled():
+        if services.reset_by_mail_possible():
             flash(_("Bila %(email)s terdaftar di Apusida, tautan untuk membuat kata sandi baru sudah dikirim ke "
                     "alamat itu. Tautan berlaku %(hours)d jam. Periksa juga folder spam.",
                     email=services.normalise_email(form.email.data), hours=tokens.MAX_AGE_HOURS[tokens.RESET]), "info")
@@ -131,7 +130,7 @@ def forgot_password():
             flash(_("Server ini belum mengirim email. Hubungi admin Laboratorium Inovasi di Bappeda Litbang: "
                     "admin dapat memberi Anda tautan untuk membuat kata sandi baru."), "info")
         return redirect(url_for("auth.login"))
-    return render_template("auth/forgot.html", form=form, mail_enabled=mail_enabled(),
+    return render_template("auth/forgot.html", form=form, mail_enabled=services.reset_by_mail_possible(),
                            reset_hours=tokens.MAX_AGE_HOURS[tokens.RESET]), form_status(form)
 
 
@@ -140,7 +139,7 @@ def set_password(token: str):
     """Set a password with a one-time link (an invitation or a "forgot password" link)."""
     found = tokens.user_of_token(token)
     if found is None:
-        return render_template("auth/link_invalid.html", mail_enabled=mail_enabled(),
+        return render_template("auth/link_invalid.html", mail_enabled=services.reset_by_mail_possible(),
                                invite_hours=tokens.MAX_AGE_HOURS[tokens.INVITE],
                                reset_hours=tokens.MAX_AGE_HOURS[tokens.RESET]), 400
     user, kind = found

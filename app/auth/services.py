@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -207,12 +208,22 @@ def send_password_link(user: User, kind: str) -> bool:
     return sent
 
 
+def reset_by_mail_possible() -> bool:
+    """Whether "forgot password" can mail a link: mail is on and the site's address is
+    configured (TRUSTED_HOSTS). Anyone may ask for a reset, so its link must never be
+    built from the request's Host header (app.web.urls falls back to it in development):
+    a forged Host would mail the person a working token on someone else's site. An
+    admin's invitation may use it, since the admin's own browser sent that request."""
+    return notification_services.mail_enabled() and bool(current_app.config.get("TRUSTED_HOSTS"))
+
+
 def request_password_reset(email: str) -> None:
     """"Forgot password": mail a reset link when an active account has this e-mail. Says
     nothing either way, so the page answers alike whether the address is known."""
     user = db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
     if user is not None and user.active:
-        send_password_link(user, tokens.RESET)
+        if reset_by_mail_possible():
+            send_password_link(user, tokens.RESET)
     else:
         audit.record("password_reset_unknown", summary=normalise_email(email)[:254])
 
