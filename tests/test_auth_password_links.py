@@ -70,6 +70,7 @@ def test_an_invited_account_gets_a_mail_and_sets_its_password_once(app, client, 
     visitor = app.test_client()
     page = visitor.get(path)
     assert page.status_code == 200 and "Selamat datang di Apusida" in page.get_data(as_text=True)
+    assert page.headers["Cache-Control"] == "private, no-store"  # names the account; its URL is a secret
     done = set_password(visitor, path)
     assert done.status_code == 302 and done.headers["Location"].endswith("/auth/login")
     login(visitor, user.email, NEW_PASSWORD)

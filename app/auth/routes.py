@@ -15,6 +15,7 @@ from app.auth import bp, services, tokens
 from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from app.core.extensions import db, limiter
 from app.web.inputs import form_status
+from app.web.security import PRIVATE_NO_STORE
 
 
 def _email_key() -> str:
@@ -134,6 +135,11 @@ def forgot_password():
                            reset_hours=tokens.MAX_AGE_HOURS[tokens.RESET]), form_status(form)
 
 
+# The page names the account and its address holds a secret: no cache keeps it, though
+# whoever opens it is not logged in (app.web.security sets this for logged-in people only).
+NO_STORE = {"Cache-Control": PRIVATE_NO_STORE}
+
+
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
 def set_password(token: str):
     """Set a password with a one-time link (an invitation or a "forgot password" link)."""
@@ -141,7 +147,7 @@ def set_password(token: str):
     if found is None:
         return render_template("auth/link_invalid.html", mail_enabled=services.reset_by_mail_possible(),
                                invite_hours=tokens.MAX_AGE_HOURS[tokens.INVITE],
-                               reset_hours=tokens.MAX_AGE_HOURS[tokens.RESET]), 400
+                               reset_hours=tokens.MAX_AGE_HOURS[tokens.RESET]), 400, NO_STORE
     user, kind = found
     form = SetPasswordForm()
     if form.validate_on_submit():
@@ -156,4 +162,4 @@ def set_password(token: str):
             flash(_("Kata sandi sudah disimpan. Silakan masuk dengan alamat email dan kata sandi baru Anda."),
                   "success")
             return redirect(url_for("auth.login"))
-    return render_template("auth/set_password.html", form=form, user=user, kind=kind), form_status(form)
+    return render_template("auth/set_password.html", form=form, user=user, kind=kind), form_status(form), NO_STORE
