@@ -2,10 +2,10 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from itsdangerous import BadData, URLSafeTimedSerializer
 from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_login import current_user
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -81,11 +81,13 @@ def user_new():
         except WeakPassword as error:
             form.password.errors.extend(error.problems)
         else:
-            db.session.commit()
             if not form.password.data and not sent:
+                audit.record("password_link_shown", target=user, summary=user.email)
+                db.session.commit()
                 # Shown once, in the answer to the POST, like a new access token: the link is a
                 # secret, not a page to come back to (the edit page makes a new one).
                 return _invitation_page(user, created=True)
+            db.session.commit()
             if sent:
                 flash(_("Akun %(email)s dibuat. Undangan untuk membuat kata sandi sudah dikirim ke alamat itu "
                         "(berlaku %(hours)d jam).", email=user.email, hours=tokens.MAX_AGE_HOURS[tokens.INVITE]),

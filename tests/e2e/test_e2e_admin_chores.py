@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.core.extensions import db
 from app.models import Agency, User
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, screenshot
 from tests.factories import PASSWORD
 
 CSV = ("code,name,kind,parent_code\n"
@@ -52,6 +52,7 @@ def test_the_agency_list_is_grouped_and_searchable(page, base_url, world, javasc
         search.fill("")
         assert page.locator("#agency_id option").count() == 5
         search.fill("sukab")
+        screenshot(page, "agency-filter", full_page=False)
     else:
         assert search.count() == 0  # no script, no box: the grouped select alone
     page.locator("#agency_id").select_option(label="Kelurahan Sukabumi (KEL-SUKABUMI)")
@@ -64,7 +65,7 @@ def test_the_agency_list_is_grouped_and_searchable(page, base_url, world, javasc
     assert console_errors == []
 
 
-def test_import_agencies_with_a_preview(page, base_url, world, tmp_path, console_errors):
+def test_import_agencies_with_a_preview(page, base_url, world, tmp_path, javascript, console_errors):
     path = tmp_path / "perangkat-daerah.csv"
     path.write_text(CSV, encoding="utf-8")
     log_in(page, base_url, world["admin"].email, PASSWORD)
@@ -74,6 +75,7 @@ def test_import_agencies_with_a_preview(page, base_url, world, tmp_path, console
     page.get_by_role("button", name="Periksa berkas").click()
     page.get_by_role("heading", name="Pratinjau impor perangkat daerah").wait_for()
     assert page.locator("table.import-change tbody tr").count() == 2
+    screenshot(page, f"agency-import-preview-{'js' if javascript else 'nojs'}")
     assert committed(select(Agency).where(Agency.code == "KEL-KEDUNGASEM")) is None
     page.get_by_role("button", name="Impor: 2 baru, 0 diubah").click()
     page.wait_for_url(f"{base_url}/admin/agencies")
@@ -96,7 +98,7 @@ def test_a_bad_file_names_its_lines_and_imports_nothing(page, base_url, world, t
     assert committed(select(Agency).where(Agency.code == "KEC-WONOASIH")) is None
 
 
-def test_an_invitation_link_sets_the_password(page, base_url, world, new_tab, console_errors):
+def test_an_invitation_link_sets_the_password(page, base_url, world, new_tab, javascript, console_errors):
     log_in(page, base_url, world["admin"].email, PASSWORD)
     page.goto(f"{base_url}/admin/users/new")
     page.get_by_label("Nama lengkap").fill("Dr. Rahmat")
@@ -105,6 +107,7 @@ def test_an_invitation_link_sets_the_password(page, base_url, world, new_tab, co
     page.get_by_role("button", name="Simpan").click()
     page.get_by_role("heading", name="Tautan untuk membuat kata sandi").wait_for()
     link = page.locator("#password-link").input_value()
+    screenshot(page, f"invitation-link-{'js' if javascript else 'nojs'}")
     person = new_tab()
     person.goto(link)
     person.get_by_label("Kata sandi baru", exact=True).fill("kopi-pagi-sepeda-merah")
