@@ -6,7 +6,9 @@ from sqlalchemy import select
 
 from app.core.extensions import db
 from app.models import Agency, User
+from app.auth import tokens
 from tests.e2e.conftest import log_in, screenshot
+from tests.e2e.test_e2e_accessibility import axe_violations
 from tests.factories import PASSWORD
 
 CSV = ("code,name,kind,parent_code\n"
@@ -118,3 +120,37 @@ def test_an_invitation_link_sets_the_password(page, base_url, world, new_tab, ja
     person.goto(link)
     assert "Tautan ini tidak berlaku lagi" in person.locator("h1").inner_text()
     assert console_errors == []
+
+
+# axe runs as the page's JavaScript: with JavaScript off its promise never settles (as in
+# tests/e2e/test_e2e_accessibility.py, the pages are checked with it on).
+@pytest.mark.parametrize("javascript", [True], ids=["js"])
+def test_the_new_pages_have_no_serious_accessibility_problem(page, base_url, world, tmp_path, axe_source, make):
+    """axe-core on each new page: the forgot and set-password pages, the import page with
+    its errors, the preview, and the page with the link to copy."""
+    person = make.user(role="reviewer", name="Dr. Rahmat")
+    # Read before the commit: after it, reading the row again would open a transaction
+    # that holds SQLite's lock while the server writes.
+    person_id, token = person.id, tokens.make_token(person, tokens.INVITE)
+    db.session.commit()
+    problems = []
+    for path in ("/auth/forgot", f"/auth/set-password/{token}",
+                 "/auth/set-password/not-a-token"):
+        page.goto(f"{base_url}{path}")
+        problems += [f"{path}: {line}" for line in axe_violations(page, axe_source)]
+    log_in(page, base_url, world["admin"].email, PASSWORD)
+    bad, good = tmp_path / "salah.csv", tmp_path / "baik.csv"
+    bad.write_text(CSV + "DINAS-Y,Dinas Y,badan,\n", encoding="utf-8")
+    good.write_text(CSV, encoding="utf-8")
+    for upload in (bad, good):
+        page.goto(f"{base_url}/admin/agencies/import")
+        page.get_by_label("Berkas CSV").set_input_files(str(upload))
+        page.get_by_role("button", name="Periksa berkas").click()
+        page.locator("h1").wait_for()
+        problems += [f"import {upload.name}: {line}" for line in axe_violations(page, axe_source)]
+    page.goto(f"{base_url}/admin/users/{person_id}/edit")
+    problems += [f"user edit: {line}" for line in axe_violations(page, axe_source)]
+    page.get_by_role("button", name="Tampilkan tautan untuk disalin").click()
+    page.locator("#password-link").wait_for()
+    problems += [f"link page: {line}" for line in axe_violations(page, axe_source)]
+    assert problems == []
