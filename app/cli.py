@@ -67,7 +67,7 @@ def import_agencies(csv_file):
             click.echo(problem, err=True)
         raise click.ClickException("Nothing was imported.") from error
     db.session.commit()
-    click.echo(f"Imported agencies: {result.created} new, {result.updated} updated.")
+    click.echo(f"Imported agencies: {result.created} new, {result.updated} updated, {result.unchanged} unchanged.")
 
 
 @click.command("demo-data")

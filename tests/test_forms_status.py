@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from app.auth import tokens
 from app.core.extensions import db
 from tests.conftest import login
 from tests.factories import proposal_in, world
@@ -27,6 +28,16 @@ FORM_ROUTES = {
                                 lambda w: {"year": "1999", "submission_opens": "2030-01-01",
                                            "submission_closes": "2030-12-31", "target_per_agency": "1"},
                                 lambda w: "year", "Tahun antara 2000 dan 2100."),
+    "admin.agencies_import": ("admin", lambda w: "/admin/agencies/import", lambda w: {},
+                              lambda w: "file", "Pilih berkas CSV yang akan diimpor."),
+    "admin.agencies_import_confirm": ("admin", lambda w: "/admin/agencies/import/confirm", lambda w: {},
+                                      lambda w: "file", "Unggah berkasnya sekali lagi."),
+    "auth.forgot_password": ("anonymous", lambda w: "/auth/forgot", lambda w: {"email": ""},
+                             lambda w: "email", "Isi alamat email Anda."),
+    "auth.set_password": ("anonymous",
+                          lambda w: f"/auth/set-password/{tokens.make_token(w['users']['innovator_b'], tokens.INVITE)}",
+                          lambda w: {"new_password": "", "confirm_password": ""},
+                          lambda w: "new_password", "Isi kata sandi baru."),
     "auth.login": ("anonymous", lambda w: "/auth/login", lambda w: {"email": "", "password": "x"},
                    lambda w: "email", "Isi alamat email Anda."),
     "auth.change_password": ("innovator_a", lambda w: "/auth/password",
@@ -82,7 +93,7 @@ NOT_FILLED_IN = {
     "auth.logout", "main.set_language", "events.register", "events.cancel",
     "events.cancel_event", "events.sign", "events.unlink_proposal", "events.advance_stage", "events.attendance",
     "reviews.vote", "reviews.publish", "reviews.notification_read", "reviews.notifications_read_all",
-    "maturity.publish", "maturity.load_indicators",
+    "maturity.publish", "maturity.load_indicators", "admin.user_invite",
 }
 
 

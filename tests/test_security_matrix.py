@@ -21,6 +21,9 @@ EXPECTED = {
     ("/admin/agencies", "GET"): (LOGIN, 403, 403, 403, 200),
     ("/admin/agencies/<int:agency_id>/edit", "GET"): (LOGIN, 403, 403, 403, 200),
     ("/admin/agencies/<int:agency_id>/edit", "POST"): (LOGIN, 403, 403, 403, 422),
+    ("/admin/agencies/import", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/agencies/import", "POST"): (LOGIN, 403, 403, 403, 422),  # no file
+    ("/admin/agencies/import/confirm", "POST"): (LOGIN, 403, 403, 403, 422),  # no signed preview
     ("/admin/agencies/new", "GET"): (LOGIN, 403, 403, 403, 200),
     ("/admin/agencies/new", "POST"): (LOGIN, 403, 403, 403, 422),
     ("/admin/audit", "GET"): (LOGIN, 403, 403, 403, 200),
@@ -51,13 +54,19 @@ EXPECTED = {
     ("/admin/users", "GET"): (LOGIN, 403, 403, 403, 200),
     ("/admin/users/<int:user_id>/edit", "GET"): (LOGIN, 403, 403, 403, 200),
     ("/admin/users/<int:user_id>/edit", "POST"): (LOGIN, 403, 403, 403, 302),
+    ("/admin/users/<int:user_id>/invite", "POST"): (LOGIN, 403, 403, 403, 200),  # the link to copy (no mail)
     ("/admin/users/new", "GET"): (LOGIN, 403, 403, 403, 200),
     ("/admin/users/new", "POST"): (LOGIN, 403, 403, 403, 422),
+    ("/auth/forgot", "GET"): (200, 200, 200, 200, 200),
+    ("/auth/forgot", "POST"): (422, 422, 422, 422, 422),
     ("/auth/login", "GET"): (200, 302, 302, 302, 302),
     ("/auth/login", "POST"): (422, 302, 302, 302, 302),
     ("/auth/logout", "POST"): (302, 302, 302, 302, 302),
     ("/auth/password", "GET"): (LOGIN, 200, 200, 200, 200),
     ("/auth/password", "POST"): (LOGIN, 422, 422, 422, 422),
+    # The link is the authority, for anyone holding it; this one is not a valid token.
+    ("/auth/set-password/<token>", "GET"): (400, 400, 400, 400, 400),
+    ("/auth/set-password/<token>", "POST"): (400, 400, 400, 400, 400),
     ("/dashboard", "GET"): (LOGIN, 200, 200, 200, 200),
     ("/events", "GET"): (200, 200, 200, 200, 200),
     ("/events.ics", "GET"): (200, 200, 200, 200, 200),

@@ -1,9 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -21,6 +23,7 @@ from wtforms.validators import (
 
 from app.core.labels import choices
 from app.models import Agency, User
+from app.web.choices import AGENCY_FILTER
 from app.web.inputs import DateInRange, text_limit
 
 
@@ -36,13 +39,15 @@ class UserForm(FlaskForm):
         _l("Perangkat daerah"),
         description=_l("Wajib untuk inovator. Penilai dari luar pemerintah kota boleh tanpa perangkat daerah."),
         coerce=int,
+        render_kw=AGENCY_FILTER,
     )
     active = BooleanField(_l("Akun aktif"), default=True)
     # The rules themselves are app.auth.services.password_problems, checked by the service.
     password = PasswordField(
         _l("Kata sandi"),
         description=_l("Paling sedikit 10 karakter, tidak memuat nama atau email pemilik akun, dan bukan kata "
-                       "sandi yang umum. Kosongkan saat mengubah bila tidak diganti."),
+                       "sandi yang umum. Kosongkan untuk memakai tautan undangan; saat mengubah, kosongkan bila "
+                       "tidak diganti."),
         validators=[Optional()],
     )
 
@@ -97,3 +102,20 @@ class CycleForm(FlaskForm):
     def validate_submission_closes(self, field):
         if self.submission_opens.data and field.data and field.data < self.submission_opens.data:
             raise ValidationError(_l("Tanggal ditutup tidak boleh sebelum tanggal dibuka."))
+
+
+class AgencyImportForm(FlaskForm):
+    # Size, encoding, columns and rows are checked by the view and the import service,
+    # which name the line of each problem.
+    file = FileField(
+        _l("Berkas CSV"),
+        description=_l("Kolom code,name,kind,parent_code (judul kolom di baris pertama), disimpan sebagai "
+                       "\"CSV UTF-8\". Jenis: opd, kecamatan atau kelurahan; parent_code hanya untuk kelurahan."),
+        validators=[FileRequired(_l("Pilih berkas CSV yang akan diimpor."))],
+        render_kw={"accept": ".csv,text/csv"},
+    )
+
+
+class AgencyImportConfirmForm(FlaskForm):
+    # The file's content, signed by the server when it showed the preview (app.admin.routes).
+    preview = HiddenField(validators=[DataRequired()])

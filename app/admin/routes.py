@@ -1,26 +1,28 @@
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.admin import bp, services
-from app.admin.forms import AgencyForm, CycleForm, UserForm
+from app.admin.forms import AgencyForm, AgencyImportConfirmForm, AgencyImportForm, CycleForm, UserForm
+from app.auth import services as auth_services
+from app.auth import tokens
 from app.auth.services import WeakPassword
+from app.core import audit
 from app.core.audit import action_label, folded_lines, log_lines
 from app.core.extensions import db
 from app.models import AGENCY_KINDS, ROLES, Agency, AuditEntry, Cycle, User
+from app.notifications.services import mail_enabled
+from app.web.choices import agency_choices
 from app.web.htmx import render_page_or_block
 from app.web.paging import paginate
 from app.web.inputs import DATE_MAX, DATE_MIN, date_arg, form_status, page_number
-
-
-def _agency_choices(blank: str) -> list[tuple[int, str]]:
-    agencies = db.session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.kind, Agency.name))
-    return [(0, blank)] + [(a.id, f"{a.name} ({a.code})") for a in agencies]
 
 
 # --- users ---------------------------------------------------------------
@@ -48,35 +50,73 @@ def users():
 
 def _user_form(user: User | None):
     form = UserForm(obj=user)
-    form.agency_id.choices = _agency_choices(_("— tanpa perangkat daerah —"))
+    form.agency_id.choices = agency_choices(_("— tanpa perangkat daerah —"),
+                                            include_id=user.agency_id if user is not None else None)
     if request.method == "GET" and user is not None:
         form.agency_id.data = user.agency_id or 0
     return form
 
 
+def _invitation_page(user: User, created: bool):
+    """The page with an account's one-time link to copy, for a server that sends no mail
+    (or an officer who would rather send it through the agency's own channel)."""
+    link = auth_services.password_link(user, tokens.INVITE)
+    return render_template("admin/user_link.html", user=user, link=link, created=created,
+                           hours=tokens.MAX_AGE_HOURS[tokens.INVITE])
+
+
 @bp.route("/users/new", methods=["GET", "POST"])
 def user_new():
-    """Create an account with a first password."""
+    """Create an account with a first password, or without one: then the person gets a
+    one-time link to set it (by e-mail when mail is set, else the page shows the link)."""
     form = _user_form(None)
     if form.validate_on_submit():
-        if not form.password.data:
-            form.password.errors.append(_("Isi kata sandi awal."))
+        try:
+            user = services.create_user(
+                form.email.data, form.name.data, form.role.data,
+                db.session.get(Agency, form.agency_id.data) if form.agency_id.data else None,
+                form.password.data or None, form.active.data,
+            )
+            sent = not form.password.data and auth_services.send_password_link(user, tokens.INVITE)
+        except services.ServiceError as error:
+            form.email.errors.append(str(error))
+        except WeakPassword as error:
+            form.password.errors.extend(error.problems)
         else:
-            try:
-                user = services.create_user(
-                    form.email.data, form.name.data, form.role.data,
-                    db.session.get(Agency, form.agency_id.data) if form.agency_id.data else None,
-                    form.password.data, form.active.data,
-                )
-            except services.ServiceError as error:
-                form.email.errors.append(str(error))
-            except WeakPassword as error:
-                form.password.errors.extend(error.problems)
-            else:
+            if not form.password.data and not sent:
+                audit.record("password_link_shown", target=user, summary=user.email)
                 db.session.commit()
+                # Shown once, in the answer to the POST, like a new access token: the link is a
+                # secret, not a page to come back to (the edit page makes a new one).
+                return _invitation_page(user, created=True)
+            db.session.commit()
+            if sent:
+                flash(_("Akun %(email)s dibuat. Undangan untuk membuat kata sandi sudah dikirim ke alamat itu "
+                        "(berlaku %(hours)d jam).", email=user.email, hours=tokens.MAX_AGE_HOURS[tokens.INVITE]),
+                      "success")
+            else:
                 flash(_("Akun %(email)s dibuat.", email=user.email), "success")
-                return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=None), form_status(form)
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None, mail_enabled=mail_enabled()), \
+        form_status(form)
+
+
+@bp.route("/users/<int:user_id>/invite", methods=["POST"])
+def user_invite(user_id: int):
+    """A new one-time link for the account to set its password: e-mailed when mail is set
+    and asked for (`send`), else shown to copy. Links sent before keep working until one is used."""
+    user = db.get_or_404(User, user_id)
+    if not user.active:
+        flash(_("Akun %(email)s nonaktif; aktifkan dulu sebelum mengirim tautan.", email=user.email), "error")
+        return redirect(url_for("admin.user_edit", user_id=user.id))
+    if request.form.get("send") and auth_services.send_password_link(user, tokens.INVITE):
+        db.session.commit()
+        flash(_("Tautan untuk membuat kata sandi sudah dikirim ke %(email)s (berlaku %(hours)d jam).",
+                email=user.email, hours=tokens.MAX_AGE_HOURS[tokens.INVITE]), "success")
+        return redirect(url_for("admin.user_edit", user_id=user.id))
+    audit.record("password_link_shown", target=user, summary=user.email)
+    db.session.commit()
+    return _invitation_page(user, created=False)
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
@@ -100,7 +140,8 @@ def user_edit(user_id: int):
             db.session.commit()
             flash(_("Akun %(email)s disimpan.", email=user.email), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user), form_status(form)
+    return render_template("admin/user_form.html", form=form, user=user, mail_enabled=mail_enabled()), \
+        form_status(form)
 
 
 # --- agencies ------------------------------------------------------------
@@ -154,6 +195,100 @@ def agency_form(agency_id: int | None = None):
             flash(_("Perangkat daerah %(name)s disimpan.", name=saved.name), "success")
             return redirect(url_for("admin.agencies"))
     return render_template("admin/agency_form.html", form=form, agency=agency), form_status(form)
+
+
+# --- agency import ----------------------------------------------------------
+
+# The preview and the import are two requests. Between them the file's content travels
+# in the confirm form, signed (itsdangerous, with the app's SECRET_KEY) together with the
+# admin's id and a digest of the previewed changes: the server never trusts a content it
+# did not sign itself, a signed preview works for one admin and for an hour only, and
+# nothing needs keeping on the server (several app servers, no shared disk). On confirm
+# the file is checked again against the database as it is then; when that would change
+# other rows than the preview showed, the new preview is shown instead of importing.
+IMPORT_SALT = "apusida.admin.agency-import"
+IMPORT_MAX_AGE_SECONDS = 3600
+
+
+def _import_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=IMPORT_SALT)
+
+
+def _import_page(form: AgencyImportForm, status: int):
+    return render_template("admin/agency_import.html", form=form,
+                           max_kb=format_decimal(services.AGENCY_IMPORT_MAX_BYTES // 1024),
+                           max_rows=format_decimal(services.AGENCY_IMPORT_MAX_ROWS)), status
+
+
+def _preview_page(plan: services.ImportPlan, text: str, status: int = 200, changed_meanwhile: bool = False):
+    token = _import_serializer().dumps({"csv": text, "by": current_user.id, "plan": plan.fingerprint()})
+    # formdata=None: on a second preview the form shows the new token, not the one posted.
+    form = AgencyImportConfirmForm(formdata=None, preview=token)
+    return render_template("admin/agency_import_preview.html", plan=plan, form=form,
+                           changed_meanwhile=changed_meanwhile), status
+
+
+def _uploaded_csv(form: AgencyImportForm) -> bytes | None:
+    """The uploaded file's bytes, or None (with the message beside the field) when it is
+    empty or larger than the import takes; reads no more than one byte past the limit."""
+    data = form.file.data.stream.read(services.AGENCY_IMPORT_MAX_BYTES + 1)
+    if len(data) > services.AGENCY_IMPORT_MAX_BYTES:
+        form.file.errors.append(_("Berkas lebih dari %(size)s KB, batas impor perangkat daerah. Periksa apakah "
+                                  "berkas yang dipilih sudah benar.",
+                                  size=format_decimal(services.AGENCY_IMPORT_MAX_BYTES // 1024)))
+        return None
+    if not data.strip():
+        form.file.errors.append(_("Berkas kosong."))
+        return None
+    return data
+
+
+@bp.route("/agencies/import", methods=["GET", "POST"])
+def agencies_import():
+    """Import agencies from a CSV, step 1: upload the file; a good one shows the preview."""
+    form = AgencyImportForm()
+    if form.validate_on_submit():
+        data = _uploaded_csv(form)
+        if data is not None:
+            try:
+                plan = services.plan_agency_import(data)
+            except services.ImportError_ as error:
+                form.file.errors.extend(error.problems)
+            else:
+                return _preview_page(plan, services.csv_text(data))
+    return _import_page(form, form_status(form))
+
+
+@bp.route("/agencies/import/confirm", methods=["POST"])
+def agencies_import_confirm():
+    """Import agencies, step 2: import the previewed file, all or nothing."""
+    confirm = AgencyImportConfirmForm()
+    form = AgencyImportForm(formdata=None)
+    expired = _("Pratinjau ini tidak berlaku lagi (lebih dari satu jam, atau dibuat untuk akun lain). "
+                "Unggah berkasnya sekali lagi.")
+    if not confirm.validate_on_submit():
+        form.file.errors = [expired]
+        return _import_page(form, 422)
+    try:
+        signed = _import_serializer().loads(confirm.preview.data, max_age=IMPORT_MAX_AGE_SECONDS)
+    except BadData:
+        signed = None
+    if not isinstance(signed, dict) or signed.get("by") != current_user.id or not isinstance(signed.get("csv"), str):
+        form.file.errors = [expired]
+        return _import_page(form, 422)
+    text = signed["csv"]
+    try:
+        plan = services.plan_agency_import(text.encode("utf-8"))
+    except services.ImportError_ as error:  # the database changed since the preview
+        form.file.errors = list(error.problems)
+        return _import_page(form, 422)
+    if plan.fingerprint() != signed.get("plan"):
+        return _preview_page(plan, text, status=409, changed_meanwhile=True)
+    result = services.apply_agency_import(plan)
+    db.session.commit()
+    flash(_("Impor selesai: %(created)d perangkat daerah baru, %(updated)d diperbarui, %(unchanged)d tetap.",
+            created=result.created, updated=result.updated, unchanged=result.unchanged), "success")
+    return redirect(url_for("admin.agencies"))
 
 
 # --- cycles --------------------------------------------------------------

@@ -1,7 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, EqualTo
+from wtforms.validators import DataRequired, Email, EqualTo
+
+from app.models import User
+from app.web.inputs import text_limit
 
 
 class LoginForm(FlaskForm):
@@ -13,6 +16,33 @@ class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
         _l("Kata sandi sekarang"), validators=[DataRequired(_l("Isi kata sandi Anda yang sekarang."))]
     )
+    # The rules themselves are app.auth.services.password_problems, checked by the service.
+    new_password = PasswordField(
+        _l("Kata sandi baru"),
+        description=_l("Paling sedikit 10 karakter, tidak memuat nama atau email Anda, dan bukan kata sandi "
+                       "yang umum. Tiga atau empat kata yang tidak berhubungan mudah diingat dan sulit ditebak."),
+        validators=[DataRequired(_l("Isi kata sandi baru."))],
+    )
+    confirm_password = PasswordField(
+        _l("Ulangi kata sandi baru"),
+        validators=[
+            DataRequired(_l("Ulangi kata sandi baru.")),
+            EqualTo("new_password", message=_l("Kedua kata sandi baru tidak sama.")),
+        ],
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("Alamat email"),
+        description=_l("Alamat email yang Anda pakai untuk masuk ke Apusida."),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],  # a pasted address's spaces
+        validators=[DataRequired(_l("Isi alamat email Anda.")), Email(_l("Alamat email tidak valid.")),
+                    text_limit(User.email)],
+    )
+
+
+class SetPasswordForm(FlaskForm):
     # The rules themselves are app.auth.services.password_problems, checked by the service.
     new_password = PasswordField(
         _l("Kata sandi baru"),

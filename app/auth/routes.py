@@ -11,10 +11,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import bp, services
-from app.auth.forms import ChangePasswordForm, LoginForm
+from app.auth import bp, services, tokens
+from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from app.core.extensions import db, limiter
 from app.web.inputs import form_status
+from app.web.security import PRIVATE_NO_STORE
 
 
 def _email_key() -> str:
@@ -95,3 +96,70 @@ def change_password():
                 return redirect(url_for("main.dashboard"))
             form.current_password.errors.append(_("Kata sandi sekarang salah."))
     return render_template("auth/password.html", form=form), form_status(form)
+
+
+# --- password links ---------------------------------------------------------------
+
+def _note_reset_requested() -> None:
+    g.apusida_reset_requested = True
+
+
+def _was_reset_request(response) -> bool:
+    # Each request that reached the service counts, known address or not (counting only
+    # known ones would tell which are); a form sent half-empty does not.
+    return g.get("apusida_reset_requested", False)
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_EMAIL"], key_func=_email_key,
+               methods=["POST"], deduct_when=_was_reset_request, scope="reset-email")
+@limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_ADDRESS"], key_func=_address_key,
+               methods=["POST"], deduct_when=_was_reset_request, scope="reset-address")
+def forgot_password():
+    """"Forgot password": mail a one-time link to the address typed. The answer is the
+    same whether an account has that address or not."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        _note_reset_requested()
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        if services.reset_by_mail_possible():
+            flash(_("Bila %(email)s terdaftar di Apusida, tautan untuk membuat kata sandi baru sudah dikirim ke "
+                    "alamat itu. Tautan berlaku %(hours)d jam. Periksa juga folder spam.",
+                    email=services.normalise_email(form.email.data), hours=tokens.MAX_AGE_HOURS[tokens.RESET]), "info")
+        else:
+            flash(_("Server ini belum mengirim email. Hubungi admin Laboratorium Inovasi di Bappeda Litbang: "
+                    "admin dapat memberi Anda tautan untuk membuat kata sandi baru."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form, mail_enabled=services.reset_by_mail_possible(),
+                           reset_hours=tokens.MAX_AGE_HOURS[tokens.RESET]), form_status(form)
+
+
+# The page names the account and its address holds a secret: no cache keeps it, though
+# whoever opens it is not logged in (app.web.security sets this for logged-in people only).
+NO_STORE = {"Cache-Control": PRIVATE_NO_STORE}
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    """Set a password with a one-time link (an invitation or a "forgot password" link)."""
+    found = tokens.user_of_token(token)
+    if found is None:
+        return render_template("auth/link_invalid.html", mail_enabled=services.reset_by_mail_possible(),
+                               invite_hours=tokens.MAX_AGE_HOURS[tokens.INVITE],
+                               reset_hours=tokens.MAX_AGE_HOURS[tokens.RESET]), 400, NO_STORE
+    user, kind = found
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.set_password_by_link(user, kind, form.new_password.data)
+        except services.WeakPassword as error:
+            form.new_password.errors.extend(error.problems)
+        else:
+            db.session.commit()
+            if current_user.is_authenticated:
+                logout_user()  # whoever was logged in on this browser, the next login is this account's
+            flash(_("Kata sandi sudah disimpan. Silakan masuk dengan alamat email dan kata sandi baru Anda."),
+                  "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/set_password.html", form=form, user=user, kind=kind), form_status(form), NO_STORE

@@ -7,13 +7,17 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.auth import tokens
 from app.core import audit
 from app.core.extensions import db
 from app.models import User
+from app.notifications import services as notification_services
+from app.web.urls import absolute_url
 from app.models._types import utcnow
 
 PASSWORD_MIN_LENGTH = 10
@@ -167,3 +171,66 @@ def change_password(user: User, current: str, new: str) -> bool:
     user.set_password(new)
     audit.record("password_changed", target=user, actor=user, summary=user.email)
     return True
+
+
+# --- password links (invitation and "forgot password") ------------------------------
+
+def unusable_password_hash() -> str:
+    """The hash given to an invited account until its person sets a password: the hash of
+    a random secret nobody knows, made as every real hash is (so a login attempt takes as long)."""
+    return generate_password_hash(secrets.token_urlsafe(32))
+
+
+def password_link(user: User, kind: str) -> str:
+    """The absolute one-time link for `user` to set a password (app.auth.tokens)."""
+    return absolute_url("auth.set_password", token=tokens.make_token(user, kind))
+
+
+def send_password_link(user: User, kind: str) -> bool:
+    """E-mail `user` a one-time link to set their password (sent when the transaction
+    commits); False when this server sends no mail. Audited, without the link."""
+    hours = tokens.MAX_AGE_HOURS[kind]
+    link = password_link(user, kind)
+    if kind == tokens.INVITE:
+        subject = _("Undangan ke Apusida")
+        body = _("Halo %(name)s,\n\nAdmin Laboratorium Inovasi membuatkan akun Apusida untuk Anda (%(email)s). "
+                 "Buka tautan berikut untuk membuat kata sandi. Tautan berlaku %(hours)d jam dan hanya sekali "
+                 "pakai:\n\n%(link)s", name=user.name, email=user.email, hours=hours, link=link)
+    else:
+        subject = _("Atur ulang kata sandi Apusida")
+        body = _("Halo %(name)s,\n\nAda permintaan mengatur ulang kata sandi akun Apusida Anda (%(email)s). "
+                 "Buka tautan berikut untuk membuat kata sandi baru. Tautan berlaku %(hours)d jam dan hanya "
+                 "sekali pakai:\n\n%(link)s\n\nBila Anda tidak memintanya, abaikan email ini: kata sandi "
+                 "Anda tidak berubah.", name=user.name, email=user.email, hours=hours, link=link)
+    sent = notification_services.queue_mail([user.email], subject, body)
+    if sent:
+        audit.record("password_link_sent", target=user, summary=user.email, kind=kind)
+    return sent
+
+
+def reset_by_mail_possible() -> bool:
+    """Whether "forgot password" can mail a link: mail is on and the site's address is
+    configured (TRUSTED_HOSTS). Anyone may ask for a reset, so its link must never be
+    built from the request's Host header (app.web.urls falls back to it in development):
+    a forged Host would mail the person a working token on someone else's site. An
+    admin's invitation may use it, since the admin's own browser sent that request."""
+    return notification_services.mail_enabled() and bool(current_app.config.get("TRUSTED_HOSTS"))
+
+
+def request_password_reset(email: str) -> None:
+    """"Forgot password": mail a reset link when an active account has this e-mail. Says
+    nothing either way, so the page answers alike whether the address is known."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+    if user is not None and user.active:
+        if reset_by_mail_possible():
+            send_password_link(user, tokens.RESET)
+    else:
+        audit.record("password_reset_unknown", summary=normalise_email(email)[:254])
+
+
+def set_password_by_link(user: User, kind: str, password: str) -> None:
+    """Set the password of the account a good link names (the link then stops working);
+    raises WeakPassword when the policy refuses it."""
+    require_good_password(password, email=user.email, name=user.name, user=user)
+    user.set_password(password)
+    audit.record("password_set_by_link", target=user, actor=user, summary=user.email, kind=kind)

@@ -124,6 +124,10 @@ DEFAULTS = {
     # city's intranet reaches the app through one shared NAT address.
     "LOGIN_LIMIT_PER_EMAIL": "10 per 15 minutes",
     "LOGIN_LIMIT_PER_ADDRESS": "100 per 15 minutes",
+    # "Forgot password" requests (app.auth.routes), counted like failed logins: per
+    # e-mail (no one's inbox is flooded with links) and per address.
+    "RESET_LIMIT_PER_EMAIL": "5 per hour",
+    "RESET_LIMIT_PER_ADDRESS": "100 per 15 minutes",
     "RATELIMIT_HEADERS_ENABLED": True,
     "PROPOSALS_PER_PAGE": 20,
 }

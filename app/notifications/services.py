@@ -86,6 +86,29 @@ def proposal_link(proposal: Proposal) -> str:
     return f"/proposals/{proposal.id}"
 
 
+def mail_enabled() -> bool:
+    """Whether this server sends e-mail (MAIL_SERVER is set)."""
+    return bool(has_app_context() and current_app.config.get("MAIL_SERVER"))
+
+
+def queue_mail(recipients: list[str], subject: str, body: str,
+               notifications: list[Notification] | None = None) -> bool:
+    """Queue one e-mail, sent once the transaction commits (never on a rollback);
+    False, and nothing queued, when mail is off. The body gets the site's signature
+    in the current language."""
+    if not recipients or not mail_enabled():
+        return False
+    config = current_app.config
+    db.session.info.setdefault(OUTBOX, []).append(Mail(
+        recipients=sorted(recipients), subject=subject,
+        body=body + "\n\n-- \n" + _("Apusida, Laboratorium Inovasi Kota Probolinggo"),
+        server=config["MAIL_SERVER"], port=int(config.get("MAIL_PORT") or 25),
+        sender=config.get("MAIL_SENDER") or "apusida@localhost",
+        notifications=notifications or [],
+    ))
+    return True
+
+
 def notify(users, message: StoredText | str, link: str = "", subject: str | None = None) -> list[Notification]:
     """Notify each active user once in the app, and queue one e-mail to all of them.
 
@@ -96,20 +119,12 @@ def notify(users, message: StoredText | str, link: str = "", subject: str | None
     unique = {user.id: user for user in users if user is not None and user.active}
     rows = [Notification.written(user.id, message, link) for user in unique.values()]
     db.session.add_all(rows)
-    if rows and has_app_context() and current_app.config.get("MAIL_SERVER"):
+    if rows and mail_enabled():
         base = site_root()  # the configured host, never the request's (app.web.urls)
-        config = current_app.config
         text = rows[0].message  # the Indonesian rendering
         with force_locale(DEFAULT_LANGUAGE):
-            signature = _("Apusida, Laboratorium Inovasi Kota Probolinggo")
-        db.session.info.setdefault(OUTBOX, []).append(Mail(
-            recipients=sorted(user.email for user in unique.values()),
-            subject=subject or text,
-            body=text + (f"\n\n{base}{link}" if link else "") + "\n\n-- \n" + signature,
-            server=config["MAIL_SERVER"], port=int(config.get("MAIL_PORT") or 25),
-            sender=config.get("MAIL_SENDER") or "apusida@localhost",
-            notifications=rows,
-        ))
+            queue_mail([user.email for user in unique.values()], subject or text,
+                       text + (f"\n\n{base}{link}" if link else ""), notifications=rows)
     return rows
 
 

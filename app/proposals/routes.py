@@ -75,6 +75,7 @@ from app.proposals.visibility import (
     shown_author,
 )
 from app.web import caching, paging
+from app.web.choices import AGENCY_FILTER, agency_choices
 from app.web.htmx import is_htmx, render_block
 from app.web.inputs import form_status, int_arg, max_length, page_number
 
@@ -230,8 +231,8 @@ def _prepare_form(form: ProposalForm, agency_id: int | None, exclude_id: int | N
                   choose_agency: bool = False) -> None:
     """Fill the choices that come from the database."""
     if choose_agency and current_user.is_admin:
-        agencies = db.session.scalars(select(Agency).where(Agency.active.is_(True)).order_by(Agency.name))
-        form.agency.choices = [(a.code, f"{a.name} ({a.code})") for a in agencies]
+        form.agency.choices = agency_choices(value="code")  # grouped by kind, with a search box
+        form.agency.render_kw = {**(form.agency.render_kw or {}), **AGENCY_FILTER}
     else:
         del form.agency  # innovators write for their own agency; a proposal never changes agency
     candidates = db.session.scalars(

@@ -59,6 +59,7 @@ def url_for_rule(rule, w: dict) -> str:
         "cycle_id": w["cycle"].id,
         "year": w["cycle"].year,
         "filename": "css/apusida.css",
+        "token": "not-a-token",
     }
     url = rule.rule
     for argument in rule.arguments:

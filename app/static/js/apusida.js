@@ -316,3 +316,82 @@
     if (target && !target.disabled) target.focus({ preventScroll: true });
   });
 })();
+
+/* A long pick list (the ~90 agencies, grouped by kind) gets a search box above it:
+   typing keeps only the options whose text holds what was typed. The server marks the
+   select with data-filter="<the box's label>"; without this script the grouped select
+   works alone. Options are rebuilt rather than hidden (Safari ignores hidden options);
+   the blank choice and the current choice always stay, so nothing is lost by filtering. */
+(function () {
+  "use strict";
+  function normalise(text) {
+    return (text || "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").trim();
+  }
+  function enhance(select) {
+    if (select.hasAttribute("data-filter-ready")) return;
+    select.setAttribute("data-filter-ready", "");
+    var original = Array.prototype.map.call(select.children, function (node) { return node.cloneNode(true); });
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "input input--width-20 select-filter";
+    box.id = select.id + "-filter";
+    box.setAttribute("autocomplete", "off");
+    box.setAttribute("aria-controls", select.id);
+    var label = document.createElement("label");
+    label.className = "hint";
+    label.htmlFor = box.id;
+    label.textContent = select.getAttribute("data-filter");
+    select.parentNode.insertBefore(label, select);
+    select.parentNode.insertBefore(box, select);
+    function keeps(option, words, current) {
+      if (option.value === current || option.value === "" || option.value === "0") return true;
+      var text = normalise(option.textContent);
+      return words.every(function (word) { return text.indexOf(word) !== -1; });
+    }
+    box.addEventListener("input", function () {
+      var current = select.value;
+      var words = normalise(box.value).split(/\s+/).filter(Boolean);
+      var shown = 0;
+      var pieces = [];
+      original.forEach(function (node) {
+        if (node.tagName === "OPTGROUP") {
+          var group = node.cloneNode(false);
+          Array.prototype.forEach.call(node.children, function (option) {
+            if (keeps(option, words, current)) { group.appendChild(option.cloneNode(true)); shown += 1; }
+          });
+          if (group.children.length) pieces.push(group);
+        } else if (keeps(node, words, current)) {
+          pieces.push(node.cloneNode(true));
+        }
+      });
+      select.replaceChildren.apply(select, pieces);
+      select.value = current;
+      var template = select.getAttribute("data-filter-count");
+      if (template && window.apusidaAnnounce) window.apusidaAnnounce(template.replace("{n}", String(shown)));
+    });
+  }
+  function enhanceAll(root) {
+    (root || document).querySelectorAll("select[data-filter]").forEach(enhance);
+  }
+  document.addEventListener("DOMContentLoaded", function () { enhanceAll(document); });
+  document.addEventListener("htmx:load", function (event) { enhanceAll(event.target); });
+})();
+
+/* A "copy" button beside a read-only field (the one-time password link): shown only
+   where the browser can copy, else the person selects the text as usual. */
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!navigator.clipboard) return;
+    document.querySelectorAll("[data-copy]").forEach(function (button) { button.hidden = false; });
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button || !navigator.clipboard) return;
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    if (!field) return;
+    navigator.clipboard.writeText(field.value).then(function () {
+      if (window.apusidaAnnounce) window.apusidaAnnounce(button.getAttribute("data-copied") || "");
+    });
+  });
+})();
