@@ -57,6 +57,25 @@ def test_the_sentence_is_built_when_shown_not_read_from_the_stored_summary(clien
     assert "Admin Ani changed the role of budi@example.com from Innovator to Reviewer" in rows(html)[0]
 
 
+def test_invitations_and_password_links_read_as_sentences(client):
+    admin = admin_named()
+    target = factories.user(role="innovator", email="sari@example.com")
+    db.session.flush()
+    audit.record("user_created", target=target, actor=admin, summary="sari@example.com", role="innovator",
+                 invited=True)
+    audit.record("password_link_sent", target=target, actor=admin, summary="sari@example.com", kind="invite")
+    audit.record("password_set_by_link", target=target, actor=target, summary="sari@example.com", kind="invite")
+    db.session.commit()
+    login(client, admin)
+    lines = rows(client.get("/admin/audit").get_data(as_text=True))
+    assert any(f"{target.name} membuat kata sandi lewat tautan undangan" in line for line in lines)
+    assert any("Admin Ani mengirim undangan ke sari@example.com" in line for line in lines)
+    assert any("Admin Ani membuat akun sari@example.com sebagai Inovator dan mengundangnya" in line for line in lines)
+    english(client)
+    lines = rows(client.get("/admin/audit").get_data(as_text=True))
+    assert any("Admin Ani sent an invitation to sari@example.com" in line for line in lines)
+
+
 def test_a_review_sentence_shows_its_score_with_a_decimal_comma(client):
     admin = admin_named()
     reviewer = factories.user(role="reviewer", name="Rina")

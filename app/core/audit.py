@@ -55,6 +55,10 @@ ACTION_LABELS = {
     "user_activated": _l("Akun diaktifkan"),
     "user_deactivated": _l("Akun dinonaktifkan"),
     "password_reset": _l("Kata sandi diatur ulang"),
+    "password_link_sent": _l("Tautan kata sandi dikirim"),
+    "password_link_shown": _l("Tautan kata sandi ditampilkan"),
+    "password_reset_unknown": _l("Atur ulang untuk email tak dikenal"),
+    "password_set_by_link": _l("Kata sandi dibuat lewat tautan"),
     "user_updated": _l("Akun diubah"),
     "agency_created": _l("Perangkat daerah ditambahkan"),
     "agency_updated": _l("Perangkat daerah diubah"),
@@ -101,6 +105,8 @@ SENTENCES = {
     "user_activated": _l("%(actor)s mengaktifkan akun %(name)s"),
     "user_deactivated": _l("%(actor)s menonaktifkan akun %(name)s"),
     "password_reset": _l("%(actor)s mengatur ulang kata sandi %(name)s"),
+    "password_link_shown": _l("%(actor)s menampilkan tautan kata sandi akun %(name)s untuk disalin"),
+    "password_reset_unknown": _l("%(actor)s menerima permintaan atur ulang kata sandi untuk email tak dikenal %(name)s"),
     "user_updated": _l("%(actor)s mengubah akun %(name)s"),
     "agency_created": _l("%(actor)s menambahkan perangkat daerah %(name)s"),
     "agency_updated": _l("%(actor)s mengubah perangkat daerah %(name)s"),
@@ -163,6 +169,16 @@ CLAIM_PUBLIC = {
     True: _l("%(actor)s menampilkan klaim indikator %(indicator)s ke publik"),
     False: _l("%(actor)s menyembunyikan klaim indikator %(indicator)s dari publik"),
 }
+# The link that lets a person make their own password: an admin's invitation or "forgot password".
+PASSWORD_LINK_SENT = {
+    "invite": _l("%(actor)s mengirim undangan ke %(name)s"),
+    "reset": _l("%(actor)s mengirim tautan atur ulang kata sandi ke %(name)s"),
+}
+PASSWORD_SET_BY_LINK = {
+    "invite": _l("%(actor)s membuat kata sandi lewat tautan undangan"),
+    "reset": _l("%(actor)s mengatur ulang kata sandinya lewat tautan"),
+}
+INVITED = _l("%(actor)s membuat akun %(name)s sebagai %(role)s dan mengundangnya membuat kata sandi")
 AGENCIES_IMPORTED = _l("%(actor)s mengimpor perangkat daerah: %(created)s baru, %(updated)s diperbarui")
 UNKNOWN_ACTION = _l("%(actor)s: %(action)s %(name)s")
 NOBODY = _l("Sistem")
@@ -205,6 +221,12 @@ def describe(entry: AuditEntry) -> str:
         return gettext(ATTENDANCE[bool(details.get("attended", True))], **words)
     if action == "maturity_claim_public":
         return gettext(CLAIM_PUBLIC[bool(details.get("public"))], indicator=_indicator(details), **words)
+    if action == "password_link_sent":
+        return gettext(PASSWORD_LINK_SENT.get(details.get("kind"), PASSWORD_LINK_SENT["reset"]), **words)
+    if action == "password_set_by_link":
+        return gettext(PASSWORD_SET_BY_LINK.get(details.get("kind"), PASSWORD_SET_BY_LINK["reset"]), **words)
+    if action == "user_created" and details.get("invited"):
+        return gettext(INVITED, role=label("role", details.get("role")), **words)
     if action == "agencies_imported" and "created" in details:
         return gettext(AGENCIES_IMPORTED, created=details["created"], updated=details.get("updated", 0), **words)
     if action == "role_changed":
