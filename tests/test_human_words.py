@@ -170,3 +170,14 @@ def test_open_data_gives_publication_times_in_wib(client):
     csv_text = client.get("/open-data/innovations.csv").get_data(as_text=True)
     assert "2026-03-11T01:30:00+07:00" in csv_text
     assert client.get("/open-data/innovations.json").get_json()["innovations"][0]["published_at"] == "2026-03-11T01:30:00+07:00"
+
+
+def test_counts_in_templates_are_grouped_in_the_readers_locale(app):
+    """"%(num)d usulan" with 1234 reads 1.234 in Indonesian and 1,234 in English."""
+    from flask_babel import force_locale
+
+    template = app.jinja_env.from_string('{{ ngettext("%(num)d usulan", "%(num)d usulan", total) }}')
+    with app.test_request_context():
+        assert template.render(total=1234) == "1.234 usulan"
+        with force_locale("en"):
+            assert template.render(total=1234) in ("1,234 proposal", "1,234 proposals")

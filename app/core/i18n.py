@@ -16,7 +16,7 @@ the context falls back to `catalogue()`.
 """
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_request_context, session
-from flask_babel import get_locale, get_translations
+from flask_babel import format_decimal, get_locale, get_translations
 from jinja2 import pass_context
 from markupsafe import Markup
 
@@ -87,6 +87,10 @@ def _template_gettext(context, text: str, **variables) -> str:
 def _template_ngettext(context, singular: str, plural: str, num: int, **variables) -> str:
     variables.setdefault("num", num)
     translated = catalogue_of(context).ungettext(singular, plural, num)
+    if "%(num)d" in translated and isinstance(variables["num"], int):
+        # The count with the locale's digit grouping (1.234 in Indonesian, 1,234 in English).
+        translated = translated.replace("%(num)d", "%(num)s")
+        variables["num"] = format_decimal(variables["num"])
     if context.eval_ctx.autoescape:
         translated = Markup(translated)
     return translated % variables
