@@ -132,6 +132,7 @@ def dataset(engine: str, size: int, pg_base: str) -> str:
             subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
     if ready:
         log(f"[{engine}] reusing the {size}-proposal data set")
+        flask(url, "db", "upgrade")  # a data set made before a newer migration (the app refuses to start)
         return url
     log(f"[{engine}] creating the {size}-proposal data set (once; kept for later runs) ...")
     started = time.monotonic()
