@@ -401,7 +401,7 @@ def check_votes(url: str, base: str, entries: list[dict]) -> tuple[bool, str]:
         status, _headers, html = fetch(base, entry["path"], {
             "Cookie": entry["cookie"], "X-CSRFToken": entry["token"], "HX-Request": "true",
             "Content-Type": "application/x-www-form-urlencoded"}, data=b"want=1")
-        shown = re.search(r'vote-button__count">(\d+)<', html)
+        shown = re.search(r'vote-button__count[^"]*">(\d+)<', html)
         rows, mine = database_rows(url, "SELECT count(*), count(*) FILTER (WHERE user_id = :u) FROM vote "
                                         "WHERE proposal_id = :p" if "postgresql" in url else
                                    "SELECT count(*), sum(user_id = :u) FROM vote WHERE proposal_id = :p",

@@ -11,7 +11,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
-from flask import current_app, has_app_context
+from flask import current_app, g, has_app_context, has_request_context
+from flask_login import current_user
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, event, func, inspect, select, update
@@ -119,6 +120,8 @@ def notify(users, message: StoredText | str, link: str = "", subject: str | None
     unique = {user.id: user for user in users if user is not None and user.active}
     rows = [Notification.written(user.id, message, link) for user in unique.values()]
     db.session.add_all(rows)
+    if has_request_context() and current_user.is_authenticated and current_user.id in unique:
+        g.bell_changed = True  # the person acting notified themselves too (bell_changed())
     if rows and mail_enabled():
         base = site_root()  # the configured host, never the request's (app.web.urls)
         text = rows[0].message  # the Indonesian rendering
@@ -167,6 +170,13 @@ def _drop_after_rollback(session: Session, previous_transaction) -> None:
 # Built once: the layout shows this count on every page of a person who is logged in.
 _UNREAD = select(func.count()).select_from(Notification).where(
     Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
+
+
+def bell_changed() -> bool:
+    """Whether this request notified the person making it, so their bell's count changed
+    (an admin deciding on their own agency's proposal). Most actions (a vote, a comment)
+    notify others only, and their answers need not count the bell again."""
+    return bool(g.get("bell_changed"))
 
 
 def unread_count(user: User) -> int:

@@ -105,11 +105,11 @@ BELL_ID = 'id="notification-count"'
 
 @bp.after_app_request
 def bell_follows_in_page_actions(response):
-    """After any in-page (HTMX) action, the bell in the menu shows the unread count out of band:
-    an action may notify the person who took it (an admin deciding on their own agency's
-    proposal, a claim verified while they look), and no feature has to remember the bell.
-    Only fragments htmx swaps get it (2xx, and 422 forms sent back), not redirects or errors."""
-    if (request.method != "POST" or not is_htmx() or not current_user.is_authenticated
+    """After an in-page (HTMX) action that notified the person who took it (an admin deciding
+    on their own agency's proposal), the bell in the menu shows the new unread count out of
+    band, and no feature has to remember the bell. Other actions (a vote, a comment) do not
+    count it again. Only fragments htmx swaps get it (2xx, and 422 forms sent back)."""
+    if (request.method != "POST" or not is_htmx() or not notifications.bell_changed()
             or not (200 <= response.status_code < 300 or response.status_code == 422)
             or response.status_code == 204 or response.mimetype != "text/html" or response.direct_passthrough
             or any(name in response.headers for name in ("HX-Redirect", "HX-Location", "HX-Refresh"))):
