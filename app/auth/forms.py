@@ -12,24 +12,31 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Kata sandi"), validators=[DataRequired(_l("Isi kata sandi Anda."))])
 
 
+def new_password_fields() -> tuple[PasswordField, PasswordField]:
+    """The new password and its repetition, as every form that sets one asks for them.
+    The rules themselves are app.auth.services.password_problems, checked by the service."""
+    return (
+        PasswordField(
+            _l("Kata sandi baru"),
+            description=_l("Paling sedikit 10 karakter, tidak memuat nama atau email Anda, dan bukan kata sandi "
+                           "yang umum. Tiga atau empat kata yang tidak berhubungan mudah diingat dan sulit ditebak."),
+            validators=[DataRequired(_l("Isi kata sandi baru."))],
+        ),
+        PasswordField(
+            _l("Ulangi kata sandi baru"),
+            validators=[
+                DataRequired(_l("Ulangi kata sandi baru.")),
+                EqualTo("new_password", message=_l("Kedua kata sandi baru tidak sama.")),
+            ],
+        ),
+    )
+
+
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
         _l("Kata sandi sekarang"), validators=[DataRequired(_l("Isi kata sandi Anda yang sekarang."))]
     )
-    # The rules themselves are app.auth.services.password_problems, checked by the service.
-    new_password = PasswordField(
-        _l("Kata sandi baru"),
-        description=_l("Paling sedikit 10 karakter, tidak memuat nama atau email Anda, dan bukan kata sandi "
-                       "yang umum. Tiga atau empat kata yang tidak berhubungan mudah diingat dan sulit ditebak."),
-        validators=[DataRequired(_l("Isi kata sandi baru."))],
-    )
-    confirm_password = PasswordField(
-        _l("Ulangi kata sandi baru"),
-        validators=[
-            DataRequired(_l("Ulangi kata sandi baru.")),
-            EqualTo("new_password", message=_l("Kedua kata sandi baru tidak sama.")),
-        ],
-    )
+    new_password, confirm_password = new_password_fields()
 
 
 class ForgotPasswordForm(FlaskForm):
@@ -43,17 +50,4 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class SetPasswordForm(FlaskForm):
-    # The rules themselves are app.auth.services.password_problems, checked by the service.
-    new_password = PasswordField(
-        _l("Kata sandi baru"),
-        description=_l("Paling sedikit 10 karakter, tidak memuat nama atau email Anda, dan bukan kata sandi "
-                       "yang umum. Tiga atau empat kata yang tidak berhubungan mudah diingat dan sulit ditebak."),
-        validators=[DataRequired(_l("Isi kata sandi baru."))],
-    )
-    confirm_password = PasswordField(
-        _l("Ulangi kata sandi baru"),
-        validators=[
-            DataRequired(_l("Ulangi kata sandi baru.")),
-            EqualTo("new_password", message=_l("Kedua kata sandi baru tidak sama.")),
-        ],
-    )
+    new_password, confirm_password = new_password_fields()
