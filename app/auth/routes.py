@@ -27,23 +27,31 @@ def _address_key() -> str:
     return f"address:{request.remote_addr}"
 
 
-def _note_failed_login() -> None:
-    g.apusida_login_failed = True
+def _count_this_attempt() -> None:
+    """The view's word that this request counts against its limits (`limited_per_account`)."""
+    g.apusida_attempt_counted = True
 
 
-def _was_failed_login(response) -> bool:
-    # Only a wrong e-mail or password counts: not a success, not a form sent
-    # half-empty, and not an attempt already refused by a limit (that would
-    # stretch a lockout past its window).
-    return g.get("apusida_login_failed", False)
+def limited_per_account(name: str):
+    """Limits of one account from any address, and of one address (often a shared NAT)
+    for any account: the settings NAME_LIMIT_PER_EMAIL and NAME_LIMIT_PER_ADDRESS. Only
+    requests the view counts (`_count_this_attempt`) use them up: not a success, not a
+    form sent half-empty, not an attempt a limit already refused (that would stretch a
+    lockout past its window)."""
+    def counted(response) -> bool:
+        return g.get("apusida_attempt_counted", False)
+
+    def decorate(view):
+        for per, key_func in (("ADDRESS", _address_key), ("EMAIL", _email_key)):
+            setting = f"{name.upper()}_LIMIT_PER_{per}"
+            view = limiter.limit(lambda setting=setting: current_app.config[setting], key_func=key_func,
+                                 methods=["POST"], deduct_when=counted, scope=f"{name}-{per.lower()}")(view)
+        return view
+    return decorate
 
 
 @bp.route("/login", methods=["GET", "POST"])
-# One account from any address, and one address (often a shared NAT) for any account.
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_EMAIL"], key_func=_email_key,
-               methods=["POST"], deduct_when=_was_failed_login, scope="login-email")
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], key_func=_address_key,
-               methods=["POST"], deduct_when=_was_failed_login, scope="login-address")
+@limited_per_account("login")
 def login():
     """Log in with email and password, then go back where the person was."""
     next_url = services.safe_next_url(request.args.get("next") or request.form.get("next"))
@@ -60,7 +68,7 @@ def login():
             session.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
             flash(_("Selamat datang, %(name)s.", name=user.name), "success")
             return redirect(next_url or url_for("main.dashboard"))
-        _note_failed_login()
+        _count_this_attempt()  # a wrong e-mail or password
         db.session.commit()  # keep the audit entry of the failure
         form.password.errors.append(_("Email atau kata sandi salah, atau akun tidak aktif."))
     return render_template("auth/login.html", form=form, next_url=next_url), form_status(form)
@@ -100,27 +108,16 @@ def change_password():
 
 # --- password links ---------------------------------------------------------------
 
-def _note_reset_requested() -> None:
-    g.apusida_reset_requested = True
-
-
-def _was_reset_request(response) -> bool:
-    # Each request that reached the service counts, known address or not (counting only
-    # known ones would tell which are); a form sent half-empty does not.
-    return g.get("apusida_reset_requested", False)
-
-
 @bp.route("/forgot", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_EMAIL"], key_func=_email_key,
-               methods=["POST"], deduct_when=_was_reset_request, scope="reset-email")
-@limiter.limit(lambda: current_app.config["RESET_LIMIT_PER_ADDRESS"], key_func=_address_key,
-               methods=["POST"], deduct_when=_was_reset_request, scope="reset-address")
+# Each request that reached the service counts, known address or not (counting only
+# known ones would tell which are); a form sent half-empty does not.
+@limited_per_account("reset")
 def forgot_password():
     """"Forgot password": mail a one-time link to the address typed. The answer is the
     same whether an account has that address or not."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        _note_reset_requested()
+        _count_this_attempt()
         services.request_password_reset(form.email.data)
         db.session.commit()
         if services.reset_by_mail_possible():
