@@ -137,6 +137,7 @@ def create_app(config: dict | None = None) -> Flask:
     from app.main import bp as main_bp
     from app.maturity import bp as maturity_bp
     from app.proposals import bp as proposals_bp
+    from app.results import bp as results_bp
     from app.reviews import bp as reviews_bp
     from app.showcase import bp as showcase_bp
 
@@ -149,6 +150,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(proposals_bp, url_prefix="/proposals")
     app.register_blueprint(reviews_bp)  # paths under /proposals/… and /notifications
     app.register_blueprint(maturity_bp)  # paths under /proposals/…/maturity and /admin/maturity
+    app.register_blueprint(results_bp)  # paths under /proposals/…/indicators, /proposals/…/reports and /reports
 
     from app import cli
     from app.web import errors, security, templating

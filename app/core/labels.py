@@ -68,6 +68,8 @@ LABEL_TEXTS = {
         "downgraded": _l("Diturunkan"),
         "needs_evidence": _l("Perlu bukti lebih baik"),
     },
+    "report_status": {"continuing": _l("Berlanjut"), "developed": _l("Dikembangkan"), "stopped": _l("Dihentikan")},
+    "direction": {"up": _l("Makin tinggi makin baik"), "down": _l("Makin rendah makin baik")},
 }
 
 

@@ -29,10 +29,13 @@ from app.models import (
     Indicator,
     IndicatorLevel,
     Proposal,
+    ReportValue,
+    ResultIndicator,
     Review,
     StatusChange,
     User,
     Vote,
+    YearlyReport,
 )
 from app.models._types import utcnow
 
@@ -52,6 +55,9 @@ SHOWN_MODELS = (
     Claim,  # the proposal page's maturity box; verified, published claims on the showcase page
     Indicator,  # the maturity score's indicators and the showcase's published ones
     IndicatorLevel,  # the points per level behind the maturity score
+    ResultIndicator,  # the charts on the proposal and showcase pages; open data's results
+    YearlyReport,  # the timelines, the latest status in the showcase and open data, the board's points, the trend
+    ReportValue,  # the actual values on the charts and in open data's results
 )
 # Attributes of a shown model that no shared page shows and that change often (every
 # login, every comment): a change of these alone keeps the version.

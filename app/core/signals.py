@@ -76,6 +76,26 @@ claim: the Claim, flushed (status, verified_level, reason, indicator)
 actor: the User who verified
 """)
 
+yearly_report_saved = _signals.signal("yearly-report-saved", doc="""
+An agency saved its yearly report on an approved or implemented innovation for one
+cycle (app.results.services): continuing, developed or stopped, with the actual values.
+
+sender: the Proposal
+report: the YearlyReport, flushed, with its values
+created: True for the cycle's first report, False for an edit of it
+actor: the User who reported
+""")
+
+timeline_entries = _signals.signal("timeline-entries", doc="""
+The proposal page and the public innovation page ask for the moments of one innovation's
+story (DESIGN §8: first draft, status moves, lab stages, linked events, reviews in summary,
+yearly reports). Each feature returns a list of TimelineEntry for its own part, or [].
+
+sender: the Proposal
+public: True for the public innovation page: only what the public may see (no individual
+        scores, no notes meant for the agency, no names of staff)
+""")
+
 dashboard_panels = _signals.signal("dashboard-panels", doc="""
 Main's dashboard asks for the sections features add to it. Each receiver returns
 a DashboardPanel, or None to show nothing to this person.
@@ -94,6 +114,18 @@ class DashboardPanel(NamedTuple):
     order: int
     template: str
     context: dict[str, Any]
+
+
+class TimelineEntry(NamedTuple):
+    """One moment on an innovation's timeline. `when` is an aware datetime (UTC) or a date;
+    `kind` names the feature's kind of moment (a CSS hook and a test handle: "draft",
+    "status", "lab_stage", "event", "reviews", "report"); `text` is the translated line
+    and `detail` an optional second one, both plain text (the template escapes them)."""
+
+    when: Any
+    kind: str
+    text: str
+    detail: str = ""
 
 
 def collect_dashboard_panels(user) -> list[DashboardPanel]:

@@ -1,0 +1,85 @@
+"""The rules of an innovation's years after approval, each written once (DESIGN §8).
+
+Other features read them from here: the leaderboard counts the innovations still in
+use, the showcase and open data show the latest yearly status, dashboards list what
+is due. Each rule is a SQL expression or a select, so a page applies it in its own
+query (a constant number of queries however many innovations there are).
+"""
+from datetime import date
+
+from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy.orm import aliased
+
+from app.models import APPROVED_STATUSES, IN_USE_REPORT_STATUSES, Cycle, Proposal, YearlyReport
+
+_ProposalCycle = aliased(Cycle, name="proposal_cycle")
+_ReportCycle = aliased(Cycle, name="report_cycle")
+
+
+def from_earlier_cycle(cycle: Cycle):
+    """Condition on Proposal: it was proposed in a cycle before `cycle` (its later years start after)."""
+    return Proposal.cycle_id.in_(select(Cycle.id).where(Cycle.year < cycle.year))
+
+
+def stopped_before(cycle: Cycle):
+    """Condition on Proposal: a report of a cycle before `cycle` said it stopped (nothing is due after)."""
+    return exists().where(
+        YearlyReport.proposal_id == Proposal.id,
+        YearlyReport.status == "stopped",
+        YearlyReport.cycle_id.in_(select(Cycle.id).where(Cycle.year < cycle.year)),
+    )
+
+
+def needs_report_in(cycle: Cycle):
+    """Condition on Proposal: it owes a yearly report for `cycle` (reported yet or not): approved or
+    implemented in an earlier cycle, and not reported stopped before."""
+    return and_(Proposal.status.in_(APPROVED_STATUSES), from_earlier_cycle(cycle), ~stopped_before(cycle))
+
+
+def reported_in(cycle: Cycle):
+    """Condition on Proposal: its report for `cycle` exists."""
+    return exists().where(YearlyReport.proposal_id == Proposal.id, YearlyReport.cycle_id == cycle.id)
+
+
+def missing_reports(cycle: Cycle) -> Select:
+    """The proposals that owe `cycle` a report and have not given it (add the viewer's own filters)."""
+    return select(Proposal).where(needs_report_in(cycle), ~reported_in(cycle))
+
+
+def in_use_reports(cycle: Cycle) -> Select:
+    """(agency_id, count) of innovations from an earlier cycle reported continuing or developed in
+    `cycle`: the leaderboard's 2 points each (DESIGN §8)."""
+    return (
+        select(Proposal.agency_id, func.count(YearlyReport.id))
+        .join(YearlyReport, YearlyReport.proposal_id == Proposal.id)
+        .where(YearlyReport.cycle_id == cycle.id, YearlyReport.status.in_(IN_USE_REPORT_STATUSES),
+               from_earlier_cycle(cycle))
+        .group_by(Proposal.agency_id)
+    )
+
+
+def latest_reports() -> Select:
+    """One row per proposal with a report: (proposal_id, status, year) of its newest report.
+    Use as a subquery, outer-joined on proposal_id, for the latest yearly status."""
+    newest = (
+        select(YearlyReport.proposal_id, func.max(Cycle.year).label("year"))
+        .join(Cycle, Cycle.id == YearlyReport.cycle_id)
+        .group_by(YearlyReport.proposal_id)
+        .subquery()
+    )
+    return (
+        select(YearlyReport.proposal_id, YearlyReport.status, Cycle.year)
+        .join(Cycle, Cycle.id == YearlyReport.cycle_id)
+        .join(newest, and_(newest.c.proposal_id == YearlyReport.proposal_id, newest.c.year == Cycle.year))
+    )
+
+
+def report_open(cycle: Cycle) -> bool:
+    """A cycle's reports may be written and edited until an admin closes the cycle."""
+    return not cycle.closed
+
+
+def report_late(cycle: Cycle, today: date) -> bool:
+    """A missing report of `cycle` is late once the cycle's submission window has closed
+    (reports are due in the same window as new proposals); it is still accepted until the cycle closes."""
+    return today > cycle.submission_closes
