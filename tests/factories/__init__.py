@@ -11,6 +11,7 @@ from tests.factories.maturity import claim, indicator, levels, upload_routes
 from tests.factories.proposals import (
     DESIGN_TEXT, EXE_BYTES, PATHS, PDF_BYTES, PNG_BYTES, attachment, office_file, proposal, proposal_in,
 )
+from tests.factories.results import cycle_of, earlier_innovation, result_indicator, yearly_report
 from tests.factories.reviews import (
     comment, decision_form, review, review_form, status_change, submitted, vote, votes,
 )
@@ -22,5 +23,5 @@ __all__ = [
     "ROLES", "agency", "attachment", "claim", "comment", "cycle", "decision_form", "event", "indicator", "levels",
     "office_file", "password_hash", "proposal", "proposal_in", "published", "registration", "review",
     "review_form", "signature", "status_change", "submitted", "upload_routes", "url_for_rule", "user", "vote",
-    "votes", "world",
+    "votes", "world", "cycle_of", "earlier_innovation", "result_indicator", "yearly_report",
 ]
