@@ -100,6 +100,7 @@ PAGES = [
     Page("GET", "/innovations/{hidden}", status=404, shown_to=None, shown_status=404),
     Page("GET", "/open-data/innovations.csv", shown_to=None),
     Page("GET", "/open-data/innovations.json", shown_to=None),
+    Page("GET", "/open-data/results.csv", shown_to=None),
     Page("GET", "/feed.atom", shown_to=None),
     # Not here: /leaderboard names every agency (with counts), never a proposal.
 ]

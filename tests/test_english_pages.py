@@ -149,7 +149,7 @@ def test_every_xlsx_report_follows_the_language(app, demo):
 def test_open_data_keeps_its_field_codes_in_english(app, demo):
     english = _client_in_english(app, demo, "anonymous")
     indonesian = app.test_client()
-    for path in ("/open-data/innovations.csv", "/open-data/innovations.json"):
+    for path in ("/open-data/innovations.csv", "/open-data/innovations.json", "/open-data/results.csv"):
         assert english.get(path).data == indonesian.get(path).data, path
     header = english.get("/open-data/innovations.csv").get_data(as_text=True).lstrip("\ufeff").splitlines()[0]
     assert header.startswith("id,") and "title" in header and "summary" in header

@@ -11,6 +11,7 @@ import pytest
 
 from app.core.extensions import db
 from app.models import Attachment
+from app.models._types import utcnow
 from tests import factories
 
 TEXT_FIELDS = ("title", "summary", "problem", "design", "goals", "benefits", "results", "contact")
@@ -20,6 +21,8 @@ HIDDEN_CASES = [
     # Inconsistent rows (published flag left on) must still stay hidden.
     ("rejected", True), ("withdrawn", True), ("draft", True),
 ]
+# Published once, then taken off the showcase again: its publication date stays behind.
+UNPUBLISHED_AGAIN = ("approved", "unpublished")
 
 
 def marker(*parts) -> str:
@@ -33,16 +36,24 @@ def leaky_world(make):
     cycle = make.cycle(year=2026)
     agency = make.agency(name="Dinas Terbuka", code="TERBUKA")
     ids = []
-    for status, published in HIDDEN_CASES:
+    for status, published in [*HIDDEN_CASES, UNPUBLISHED_AGAIN]:
         for cycle_ in (cycle, previous):
             case = f"{status}{'pub' if published else ''}{cycle_.year}"
             author = make.user(role="innovator", agency_=agency, name=marker(case, "author"))
             fields = {name: marker(case, name) for name in TEXT_FIELDS}
             fields["affair"] = marker(case, "affair")[:40]
             markers += list(fields.values()) + [author.name]
-            proposal = make.proposal(agency_=agency, author=author, cycle_=cycle_, status=status,
-                                     published=published, **fields)
+            if published == "unpublished":
+                fields.update(published=False, published_at=utcnow())
+            else:
+                fields["published"] = published
+            proposal = make.proposal(agency_=agency, author=author, cycle_=cycle_, status=status, **fields)
             ids.append(proposal.id)
+            # Its years after approval: an indicator and a report, each with private words.
+            indicator = factories.result_indicator(proposal, name=marker(case, "indicator"),
+                                                   unit=marker(case, "unit")[:60])
+            factories.yearly_report(proposal, cycle, "stopped", {indicator: 4321.5}, reason=marker(case, "reason"))
+            markers += [indicator.name, indicator.unit, marker(case, "reason")]
             note = marker(case, "comment")
             factories.comment(proposal, note)
             markers.append(note)
@@ -50,6 +61,8 @@ def leaky_world(make):
     public = factories.published(agency_=agency, cycle_=cycle, title="Inovasi Publik Aman",
                           replicates_id=ids[0], author=make.user(role="innovator", agency_=agency, name=marker("pubauthor")))
     markers.append(marker("pubauthor"))
+    public_indicator = factories.result_indicator(public, name="Indikator Publik Aman", unit="hari")
+    factories.yearly_report(public, cycle, "continuing", {public_indicator: 6})
     reviewer = make.user(role="reviewer", name=marker("reviewername"))
     factories.review(public, reviewer, comment=marker("reviewcomment"))
     voter = make.user(role="reviewer", name=marker("votername"), email=f"{marker('voteremail')}@example.com")
@@ -99,10 +112,21 @@ def test_no_private_word_reaches_anonymous_visitors(app, client, leaky_world):
                 public_seen.add(url.split("?")[0])
     # The check above did reach the public pages (a 404 everywhere would pass it too).
     for url in ("/", f"/innovations/{leaky_world['public_id']}", "/leaderboard", "/open-data",
-                "/open-data/innovations.csv", "/open-data/innovations.json", "/feed.atom"):
+                "/open-data/innovations.csv", "/open-data/innovations.json", "/open-data/results.csv", "/feed.atom"):
         assert url in public_seen
     for hidden in leaky_world["hidden_ids"]:
         assert f"/innovations/{hidden}" not in public_seen
+
+
+def test_open_data_holds_the_public_innovation_only(client, leaky_world):
+    """The files do carry data (an empty file would pass the test above): only the public innovation's."""
+    results = client.get("/open-data/results.csv").get_data(as_text=True).splitlines()
+    assert len(results) == 2 and "Indikator Publik Aman" in results[1]
+    assert "4321.5" not in "".join(results)  # the hidden innovations' actual values
+    innovations = client.get("/open-data/innovations.json").get_json()["innovations"]
+    assert [item["id"] for item in innovations] == [leaky_world["public_id"]]
+    assert innovations[0]["latest_report_status"] == "continuing"
+    assert len(client.get("/open-data/innovations.csv").get_data(as_text=True).splitlines()) == 2
 
 
 def test_searching_for_a_private_word_finds_nothing(client, leaky_world):

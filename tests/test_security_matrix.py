@@ -99,6 +99,7 @@ EXPECTED = {
     ("/open-data", "GET"): (200, 200, 200, 200, 200),
     ("/open-data/innovations.csv", "GET"): (200, 200, 200, 200, 200),
     ("/open-data/innovations.json", "GET"): (200, 200, 200, 200, 200),
+    ("/open-data/results.csv", "GET"): (200, 200, 200, 200, 200),
     ("/proposals/", "GET"): (LOGIN, 200, 200, 200, 200),
     ("/proposals/<int:proposal_id>", "GET"): (LOGIN, 200, 200, 200, 200),
     ("/proposals/<int:proposal_id>/attachments", "POST"): (LOGIN, 403, 403, 422, 422),  # only the agency and admins add evidence

@@ -13,12 +13,14 @@ from app.models import INNOVATION_TYPES, LAB_STAGES, vote_counts
 from app.showcase import bp
 from app.showcase.services import (
     OPEN_DATA_FIELDS,
+    RESULTS_FIELDS,
     ShowcaseFilters,
     filter_choices,
     load_public,
     open_data_rows,
     public_milestones,
     public_replicate,
+    results_rows,
     showcase_query,
 )
 from app.web import caching
@@ -121,7 +123,7 @@ def open_data():
     """Data dictionary of the open data: fields, codes and download links."""
     etag = _page_etag("open-data")
     return _conditional_page(etag, "static", lambda **extra: render_template(
-        "showcase/open_data.html", fields=OPEN_DATA_FIELDS, labels=LABELS, affairs=affair_choices(), **extra,
+        "showcase/open_data.html", fields=OPEN_DATA_FIELDS, results_fields=RESULTS_FIELDS, labels=LABELS, affairs=affair_choices(), **extra,
     ), {})
 
 
@@ -145,6 +147,16 @@ def innovations_csv():
         return to_csv(OPEN_DATA_FIELDS, ([row[field] for field in OPEN_DATA_FIELDS] for row in open_data_rows()))
 
     return _open_data_response("csv", build, "text/csv", "inovasi-kota-probolinggo.csv")
+
+
+@bp.route("/open-data/results.csv")
+def results_csv():
+    """The result indicators of every published innovation with each reported year's actual value
+    (DESIGN §8), as CSV: numbers with dot decimals whatever the reader's language."""
+    def build():
+        return to_csv(RESULTS_FIELDS, results_rows())
+
+    return _open_data_response("results.csv", build, "text/csv", "hasil-inovasi-kota-probolinggo.csv")
 
 
 @bp.route("/open-data/innovations.json")

@@ -17,15 +17,27 @@ from app.models import (
     Agency,
     Cycle,
     Proposal,
+    ReportValue,
+    ResultIndicator,
     StatusChange,
+    YearlyReport,
     vote_count_query,
 )
+from app.results.rules import latest_reports
 
 # Public open-data columns, in order: DESIGN §2's field names plus a few facts.
 OPEN_DATA_FIELDS = (
     "id", "title", "summary", "problem", "design", "goals", "benefits", "results", "maturity", "initiator",
     "innovation_type", "form", "affair", "trial_date", "implementation_date", "contact", "lab_stage", "status",
     "agency", "agency_name", "year", "replicates", "published_at", "votes",
+    # The newest yearly report (DESIGN §8): continuing, developed or stopped, and its cycle's year.
+    "latest_report_status", "latest_report_year",
+)
+
+# results.csv: one row per published innovation, result indicator and reported year (DESIGN §8).
+RESULTS_FIELDS = (
+    "innovation", "title", "agency", "indicator", "unit", "baseline", "target", "direction", "year", "actual",
+    "report_status",
 )
 
 
@@ -135,12 +147,15 @@ def public_replicate(proposal: Proposal) -> Proposal | None:
 def open_data_rows(limit: int | None = None) -> list[dict]:
     """Every published innovation as a dict of OPEN_DATA_FIELDS (one query)."""
     votes = vote_count_query().subquery("votes")
+    latest = latest_reports().subquery("latest_report")
     original = aliased(Proposal)
     stmt = (
-        select(Proposal, Agency.code, Agency.name, Cycle.year, original.id, func.coalesce(votes.c.votes, 0))
+        select(Proposal, Agency.code, Agency.name, Cycle.year, original.id, func.coalesce(votes.c.votes, 0),
+               latest.c.status, latest.c.year)
         .join(Agency, Agency.id == Proposal.agency_id)
         .join(Cycle, Cycle.id == Proposal.cycle_id)
         .outerjoin(votes, votes.c.proposal_id == Proposal.id)
+        .outerjoin(latest, latest.c.proposal_id == Proposal.id)
         .outerjoin(original, and_(original.id == Proposal.replicates_id, original.published.is_(True),
                                   original.status.in_(APPROVED_STATUSES)))
         .where(is_public())
@@ -149,7 +164,8 @@ def open_data_rows(limit: int | None = None) -> list[dict]:
     if limit:
         stmt = stmt.limit(limit)
     rows = []
-    for proposal, agency_code, agency_name, year, replicates, vote_count in db.session.execute(stmt):
+    for (proposal, agency_code, agency_name, year, replicates, vote_count, report_status,
+         report_year) in db.session.execute(stmt):
         rows.append({
             "id": proposal.id, "title": proposal.title, "summary": proposal.summary, "problem": proposal.problem,
             "design": proposal.design, "goals": proposal.goals, "benefits": proposal.benefits,
@@ -162,5 +178,37 @@ def open_data_rows(limit: int | None = None) -> list[dict]:
             # in WIB with its offset (+07:00), like every time the lab shows; still ISO 8601
             "published_at": proposal.published_at.astimezone(CITY_TIMEZONE).isoformat() if proposal.published_at else None,
             "votes": int(vote_count),
+            "latest_report_status": report_status, "latest_report_year": report_year,
         })
     return rows
+
+
+def open_number(value: float | None) -> int | float | None:
+    """A value as open data writes it: a whole number without ".0", else the float itself. Never
+    formatted for a language: dot decimals, no thousands separators, whatever the reader's locale."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def results_rows() -> list[tuple]:
+    """Every result indicator of every published innovation, one row per reported year
+    (RESULTS_FIELDS, one query). An indicator without a report yet has one row with an
+    empty year and actual, so its baseline and target are open data from the start."""
+    stmt = (
+        select(Proposal.id, Proposal.title, Agency.code, ResultIndicator.name, ResultIndicator.unit,
+               ResultIndicator.baseline, ResultIndicator.target, ResultIndicator.direction, Cycle.year,
+               ReportValue.actual, YearlyReport.status)
+        .join(Proposal, Proposal.id == ResultIndicator.proposal_id)
+        .join(Agency, Agency.id == Proposal.agency_id)
+        .outerjoin(ReportValue, ReportValue.indicator_id == ResultIndicator.id)
+        .outerjoin(YearlyReport, and_(YearlyReport.id == ReportValue.report_id,
+                                      YearlyReport.proposal_id == Proposal.id))
+        .outerjoin(Cycle, Cycle.id == YearlyReport.cycle_id)
+        .where(is_public())
+        .order_by(Proposal.id, ResultIndicator.position, ResultIndicator.id, Cycle.year)
+    )
+    return [(innovation, title, agency, indicator, unit, open_number(baseline), open_number(target), direction,
+             year, open_number(actual), status)
+            for innovation, title, agency, indicator, unit, baseline, target, direction, year, actual, status
+            in db.session.execute(stmt)]
