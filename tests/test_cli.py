@@ -121,7 +121,7 @@ def test_backup_copies_database_and_uploads(runner, app, app_ctx, tmp_path):
     assert result.exit_code == 0, result.output
     copy = sqlite3.connect(target / "apusida.db")
     assert copy.execute("SELECT count(*) FROM agency").fetchone()[0] == agency_count()
-    assert copy.execute("SELECT count(*) FROM user_account").fetchone()[0] == 5
+    assert copy.execute("SELECT count(*) FROM user_account").fetchone()[0] == db.session.scalar(select(func.count(User.id)))
     copy.close()
     assert (target / "uploads" / "evidence.pdf").read_bytes() == b"%PDF-1.4 test"
     again = runner.invoke(args=["backup", str(target)])

@@ -1,6 +1,7 @@
 """Cost stays flat as data grows: each page issues the same number of SQL
 statements on the demo data and on the demo data plus a large generated set
 (hundreds of proposals, thousands of votes, reviews, comments, registrations)."""
+from collections import defaultdict
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,19 @@ from sqlalchemy import insert, select, update
 from app import demo
 from app.core.extensions import db
 from app.demo.large import load_large
-from app.models import Comment, Event, Proposal, StatusChange, User, Vote
+from app.models import (
+    APPROVED_STATUSES,
+    Comment,
+    Cycle,
+    Event,
+    Proposal,
+    ReportValue,
+    ResultIndicator,
+    StatusChange,
+    User,
+    Vote,
+    YearlyReport,
+)
 from app.models._types import utcnow
 from tests.conftest import login
 
@@ -36,6 +49,31 @@ def _grow(target_id: int) -> None:
                                               for u in users[:10]])
     voted = set(db.session.scalars(select(Vote.user_id).where(Vote.proposal_id == target_id)))
     db.session.execute(insert(Vote), [dict(proposal_id=target_id, user_id=u) for u in users if u not in voted])
+    _grow_results(now)
+
+
+def _grow_results(now) -> None:
+    """Two result indicators on each approved or implemented innovation of the large set, and a
+    report with both values for every later cycle (open data's results and latest status)."""
+    cycles = dict(db.session.execute(select(Cycle.id, Cycle.year)).all())
+    innovations = db.session.execute(select(Proposal.id, Proposal.cycle_id, Proposal.author_id).where(
+        Proposal.status.in_(APPROVED_STATUSES),
+        ~Proposal.id.in_(select(ResultIndicator.proposal_id)))).all()
+    indicators = [dict(proposal_id=p, name=f"Indikator {n}", unit="hari", baseline=14, target=3, direction="down",
+                       position=n, created_at=now, updated_at=now) for p, _c, _a in innovations for n in (1, 2)]
+    db.session.execute(insert(ResultIndicator), indicators)
+    reports = [dict(proposal_id=p, cycle_id=later, status="continuing", reason="", reporter_id=author,
+                    reported_at=now, updated_at=now, version=1)
+               for p, cycle_id, author in innovations for later, year in cycles.items() if year > cycles[cycle_id]]
+    db.session.execute(insert(YearlyReport), reports)
+    indicator_ids = defaultdict(list)
+    for indicator_id, proposal_id in db.session.execute(select(ResultIndicator.id, ResultIndicator.proposal_id)):
+        indicator_ids[proposal_id].append(indicator_id)
+    db.session.execute(insert(ReportValue), [
+        dict(report_id=report_id, indicator_id=indicator_id, actual=7.5)
+        for report_id, proposal_id in db.session.execute(select(YearlyReport.id, YearlyReport.proposal_id).where(
+            ~YearlyReport.id.in_(select(ReportValue.report_id))))
+        for indicator_id in indicator_ids[proposal_id]])
 
 
 def _pages(target: Proposal, event_id: int) -> dict:
@@ -53,12 +91,15 @@ def _pages(target: Proposal, event_id: int) -> dict:
         # The admin's decision queue (issue 16): awaiting decisions, publications, this week, targets.
         "admin dashboard": ("/dashboard", {}, ADMIN),
         "reviewer dashboard": ("/dashboard", {}, ("penilai@demo.apusida.id", "penilai-demo-2026")),
+        # Open data (issue 17): the results of every published innovation, the latest yearly status.
+        "open data results": ("/open-data/results.csv", {}, False),
+        "open data innovations": ("/open-data/innovations.json", {}, False),
     }
 
 
 PAGES = ["showcase", "showcase filtered", "innovation page", "proposal list", "proposal list unfiltered",
          "proposal page", "leaderboard", "leaderboard fragment", "events list", "event page",
-         "admin dashboard", "reviewer dashboard"]
+         "admin dashboard", "reviewer dashboard", "open data results", "open data innovations"]
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -76,9 +76,11 @@ def load(if_empty: bool = False):
     cycle = load_cycle()
     from app.events import demo as events_demo
     from app.proposals import demo as proposals_demo
+    from app.results import demo as results_demo
     from app.reviews import demo as reviews_demo
 
     proposals_demo.load(cycle)
+    results_demo.load(cycle)  # the two years before: innovations, result indicators, yearly reports
     reviews_demo.load()  # reviews and votes on the demo proposals
     events_demo.load()
     from app.maturity import demo as maturity_demo
