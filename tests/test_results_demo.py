@@ -19,6 +19,7 @@ from app.models import (
     Proposal,
     ReportValue,
     ResultIndicator,
+    Review,
     StatusChange,
     User,
     YearlyReport,
@@ -66,7 +67,12 @@ def test_demo_spans_three_years_with_the_earlier_cycles_closed(loaded):
 def test_earlier_innovations_history_is_dated_in_their_own_year(loaded):
     year = city_today().year
     for proposal in db.session.scalars(select(Proposal).join(Cycle).where(Cycle.year < year)):
-        moments = [proposal.created_at, proposal.submitted_at, *(c.created_at for c in proposal.status_changes)]
+        audit = db.session.scalars(select(AuditEntry.created_at).where(
+            AuditEntry.target_type == "proposal", AuditEntry.target_id == proposal.id)).all()
+        reviews = db.session.scalars(select(Review.created_at).where(Review.proposal_id == proposal.id)).all()
+        assert audit and reviews
+        moments = [proposal.created_at, proposal.submitted_at, *(c.created_at for c in proposal.status_changes),
+                   *(a.created_at for a in proposal.attachments), *audit, *reviews]
         assert {m.year for m in moments} == {proposal.cycle.year}, proposal.title
         path = [c.to_status for c in proposal.status_changes]
         assert path[-1] == proposal.status

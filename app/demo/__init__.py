@@ -82,6 +82,7 @@ def load(if_empty: bool = False):
     proposals_demo.load(cycle)
     results_demo.load(cycle)  # the two years before: innovations, result indicators, yearly reports
     reviews_demo.load()  # reviews and votes on the demo proposals
+    results_demo.date_reviews()  # the earlier years' reviews in their own year
     events_demo.load()
     from app.maturity import demo as maturity_demo
 

@@ -23,8 +23,20 @@ from sqlalchemy import func, select
 
 from app.core.cycles import CITY_TIMEZONE, city_today, cycle_of_year
 from app.core.extensions import db
-from app.models import REASON_REQUIRED_REPORT_STATUSES, Agency, Cycle, Proposal, ReportValue, ResultIndicator, \
-    StatusChange, User, YearlyReport
+from app.models import (
+    REASON_REQUIRED_REPORT_STATUSES,
+    Agency,
+    Attachment,
+    AuditEntry,
+    Cycle,
+    Proposal,
+    ReportValue,
+    ResultIndicator,
+    Review,
+    StatusChange,
+    User,
+    YearlyReport,
+)
 from app.models._types import utcnow
 from app.proposals import services
 from app.proposals.demo import DEMO_PDF, NOTES, PATHS, _design
@@ -138,6 +150,7 @@ NOTES = {**NOTES,
          "implemented": "Sudah diterapkan di seluruh lokasi layanan; bukti penerapan terlampir."}
 STEP_DATES = {"draft": (2, 10), "submitted": (3, 3), "in_review": (3, 24), "approved": (4, 21),
               "rejected": (4, 21), "implemented": (9, 8), "published": (10, 1)}
+REVIEWED_ON = (4, 7)  # between the first review (in_review) and the decision
 REPORTED_ON = (11, 20)  # reports of a closed cycle were given in its last weeks
 
 
@@ -215,15 +228,38 @@ def _propose(cycle: Cycle, author: User, admin: User, reviewer: User, row) -> Pr
             change_status(proposal, step, actor, NOTES.get(step, ""))
         if published:
             set_published(proposal, True, admin)
+    _date_history(proposal)
+    return proposal
+
+
+def _date_history(proposal: Proposal) -> None:
+    """Its moves, evidence and audit entries on their days in the proposal's own year."""
+    year = proposal.cycle.year
     for change in db.session.scalars(select(StatusChange).where(StatusChange.proposal_id == proposal.id)):
         change.created_at = _moment(year, STEP_DATES[change.to_status])
+    for attachment in db.session.scalars(select(Attachment).where(Attachment.proposal_id == proposal.id)):
+        attachment.created_at = _moment(year, STEP_DATES["implemented"])
+    for entry in db.session.scalars(select(AuditEntry).where(AuditEntry.target_type == "proposal",
+                                                             AuditEntry.target_id == proposal.id)):
+        step = {"proposal_created": "draft", "proposal_published": "published",
+                "proposal_status": entry.details.get("to")}.get(entry.action, "implemented")
+        entry.created_at = _moment(year, STEP_DATES[step])
     proposal.created_at = _moment(year, STEP_DATES["draft"])
     proposal.submitted_at = _moment(year, STEP_DATES["submitted"])
-    if published:
+    if proposal.published:
         proposal.published_at = _moment(year, STEP_DATES["published"])
-    proposal.updated_at = proposal.published_at or _moment(year, STEP_DATES[status])
+    proposal.updated_at = proposal.published_at or _moment(year, STEP_DATES[proposal.status])
     db.session.flush()
-    return proposal
+
+
+def date_reviews() -> None:
+    """Run after the reviews' demo (app/reviews/demo.py), which reviews every decided proposal:
+    the earlier years' reviews on their day in their year, like the rest of their history."""
+    titles = [row[1] for row in INNOVATIONS]
+    for proposal in db.session.scalars(select(Proposal).where(Proposal.title.in_(titles))):
+        for review in db.session.scalars(select(Review).where(Review.proposal_id == proposal.id)):
+            review.created_at = review.updated_at = _moment(proposal.cycle.year, REVIEWED_ON)
+    db.session.flush()
 
 
 def _indicators(proposal: Proposal, rows) -> list[ResultIndicator]:
