@@ -41,6 +41,7 @@ from app.models._types import utcnow
 from app.proposals import services
 from app.proposals.demo import DEMO_PDF, NOTES, PATHS, _design
 from app.proposals.status import TRANSITIONS, change_status, set_published
+from app.results.rules import needs_report_in
 
 # The demo innovator's (inovator@demo.apusida.id, DISKOMINFO) innovation of last year without
 # this year's report: the dashboard lists it as due, and a browser test reports on it.
@@ -278,11 +279,15 @@ def _indicators(proposal: Proposal, rows) -> list[ResultIndicator]:
 
 
 def _report(proposal: Proposal, cycle: Cycle, indicators, status: str, reason: str, actuals) -> None:
-    """The report for `cycle` unless there is one; never after a stop (nothing is due then)."""
+    """The report for `cycle` unless there is one, where the shared rule says one is owed
+    (approved or implemented, a later cycle, not stopped before)."""
     if db.session.scalar(select(YearlyReport.id).where(YearlyReport.proposal_id == proposal.id,
                                                        YearlyReport.cycle_id == cycle.id)) is not None:
         return
-    assert status not in REASON_REQUIRED_REPORT_STATUSES or reason, proposal.title
+    if db.session.scalar(select(Proposal.id).where(Proposal.id == proposal.id, needs_report_in(cycle))) is None:
+        raise ValueError(f"{proposal.title!r} owes no report for {cycle.year}")
+    if status in REASON_REQUIRED_REPORT_STATUSES and not reason:
+        raise ValueError(f"{proposal.title!r}: a {status} report says why")
     when = _moment(cycle.year, REPORTED_ON) if cycle.closed else utcnow()
     report = YearlyReport(proposal_id=proposal.id, cycle_id=cycle.id, status=status, reason=reason,
                           reporter_id=proposal.author_id, reported_at=when, updated_at=when)
