@@ -53,12 +53,15 @@ def _pages(target: Proposal, event_id: int) -> dict:
         # The admin's decision queue (issue 16): awaiting decisions, publications, this week, targets.
         "admin dashboard": ("/dashboard", {}, ADMIN),
         "reviewer dashboard": ("/dashboard", {}, ("penilai@demo.apusida.id", "penilai-demo-2026")),
+        # Yearly reports (issue 17): one innovation's reports, and the city's list for admins.
+        "reports page": (f"/proposals/{target.id}/reports", {}, ADMIN),
+        "city reports": ("/reports", {}, ADMIN),
     }
 
 
 PAGES = ["showcase", "showcase filtered", "innovation page", "proposal list", "proposal list unfiltered",
          "proposal page", "leaderboard", "leaderboard fragment", "events list", "event page",
-         "admin dashboard", "reviewer dashboard"]
+         "admin dashboard", "reviewer dashboard", "reports page", "city reports"]
 
 
 @pytest.mark.parametrize("page", PAGES)

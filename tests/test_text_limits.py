@@ -32,6 +32,7 @@ def _one_row_of_each(w):
     db.session.add(Comment(proposal=w["submitted"], author_id=w["users"]["innovator_b"].id, body="Bagus."))
     db.session.add(ConflictDeclaration(proposal_id=w["approved"].id, reviewer_id=w["users"]["reviewer"].id,
                                        reason="Pernah mendampingi."))
+    factories.yearly_report(w["earlier"], values={factories.result_indicator(w["earlier"]): 5})
     db.session.commit()
 
 
