@@ -94,12 +94,16 @@ def _pages(target: Proposal, event_id: int) -> dict:
         # Open data (issue 17): the results of every published innovation, the latest yearly status.
         "open data results": ("/open-data/results.csv", {}, False),
         "open data innovations": ("/open-data/innovations.json", {}, False),
+        # Yearly reports (issue 17): one innovation's reports, and the city's list for admins.
+        "reports page": (f"/proposals/{target.id}/reports", {}, ADMIN),
+        "city reports": ("/reports", {}, ADMIN),
     }
 
 
 PAGES = ["showcase", "showcase filtered", "innovation page", "proposal list", "proposal list unfiltered",
          "proposal page", "leaderboard", "leaderboard fragment", "events list", "event page",
-         "admin dashboard", "reviewer dashboard", "open data results", "open data innovations"]
+         "admin dashboard", "reviewer dashboard", "open data results", "open data innovations", "reports page",
+         "city reports"]
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -110,6 +110,12 @@ EXPECTED = {
     ("/proposals/<int:proposal_id>/edit", "GET"): (LOGIN, 403, 403, 200, 200),  # a draft: only its agency and admins
     ("/proposals/<int:proposal_id>/edit", "POST"): (LOGIN, 403, 403, 422, 422),
     ("/proposals/<int:proposal_id>/publish", "POST"): (LOGIN, 403, 403, 403, 400),  # admins publish
+    # Yearly reports of an innovation approved last year: its agency and admins write them.
+    ("/proposals/<int:proposal_id>/reports", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("/proposals/<int:proposal_id>/reports", "POST"): (LOGIN, 403, 403, 422, 422),
+    ("/proposals/<int:proposal_id>/reports/<int:year>", "GET"): (LOGIN, 302, 302, 200, 200),  # others: to the list
+    ("/proposals/<int:proposal_id>/reports/<int:year>", "POST"): (LOGIN, 403, 403, 422, 422),
+    ("/reports", "GET"): (LOGIN, 403, 403, 403, 200),
     ("/proposals/<int:proposal_id>/review", "GET"): (LOGIN, 403, 200, 403, 200),  # reviewers and admins, never their own agency
     ("/proposals/<int:proposal_id>/review", "POST"): (LOGIN, 403, 422, 403, 422),
     ("/proposals/<int:proposal_id>/submit", "POST"): (LOGIN, 403, 403, 302, 302),  # a draft of A

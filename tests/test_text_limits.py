@@ -33,7 +33,7 @@ def _one_row_of_each(w):
     db.session.add(ConflictDeclaration(proposal_id=w["approved"].id, reviewer_id=w["users"]["reviewer"].id,
                                        reason="Pernah mendampingi."))
     # An innovation's years after approval (issue 17): an indicator and a yearly report.
-    factories.yearly_report(w["approved"], values={factories.result_indicator(w["approved"]): 5})
+    factories.yearly_report(w["earlier"], values={factories.result_indicator(w["earlier"]): 5})
     db.session.commit()
 
 

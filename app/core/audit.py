@@ -92,6 +92,8 @@ ACTION_LABELS = {
     "maturity_claimed": _l("Klaim kematangan"),
     "maturity_verified": _l("Verifikasi kematangan"),
     "maturity_claim_public": _l("Klaim kematangan publik"),
+    "yearly_report_created": _l("Laporan tahunan"),
+    "yearly_report_updated": _l("Laporan tahunan diubah"),
 }
 
 # One sentence per action; %(actor)s is the person, %(name)s what the entry
@@ -135,6 +137,8 @@ SENTENCES = {
     "maturity_levels_changed": _l("%(actor)s mengubah tingkat indikator %(name)s"),
     "maturity_claimed": _l("%(actor)s mengklaim tingkat %(level)s pada indikator %(indicator)s"),
     "maturity_verified": _l("%(actor)s memverifikasi klaim indikator %(indicator)s: %(decision)s"),
+    "yearly_report_created": _l("%(actor)s melaporkan inovasi “%(name)s” tahun %(year)s: %(status)s"),
+    "yearly_report_updated": _l("%(actor)s mengubah laporan tahun %(year)s inovasi “%(name)s”: %(status)s"),
     # entries from before the counts were kept in the details: the summary recorded then
     "agencies_imported": _l("%(actor)s mengimpor perangkat daerah (%(name)s)"),
 }
@@ -242,6 +246,8 @@ def describe(entry: AuditEntry) -> str:
         words["added"] = format_decimal(details.get("added", 0))
     elif action == "maturity_claimed":
         words.update(level=details.get("level", ""), indicator=_indicator(details))
+    elif action in ("yearly_report_created", "yearly_report_updated"):
+        words.update(year=details.get("year", ""), status=label("report_status", details.get("status")))
     elif action == "maturity_verified":
         words.update(indicator=_indicator(details), decision=label("claim_status", details.get("decision")))
     sentence = SENTENCES.get(action)

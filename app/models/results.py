@@ -87,6 +87,11 @@ class YearlyReport(db.Model):
     def in_use(self) -> bool:
         return self.status in IN_USE_REPORT_STATUSES
 
+    @property
+    def actuals(self) -> dict[int, float]:
+        """The actual value reported for each indicator, by indicator id."""
+        return {value.indicator_id: value.actual for value in self.values}
+
     def __repr__(self) -> str:
         return f"<YearlyReport {self.proposal_id}/{self.cycle_id} {self.status}>"
 

@@ -12,8 +12,10 @@ from sqlalchemy.orm import aliased
 
 from app.models import APPROVED_STATUSES, IN_USE_REPORT_STATUSES, Cycle, Proposal, YearlyReport
 
-_ProposalCycle = aliased(Cycle, name="proposal_cycle")
-_ReportCycle = aliased(Cycle, name="report_cycle")
+# The reports these conditions look into, under a name of their own, so that a query that
+# also joins YearlyReport (the city list) does not correlate them with its own.
+_Earlier = aliased(YearlyReport, name="earlier_report")
+_Reported = aliased(YearlyReport, name="cycle_report")
 
 
 def from_earlier_cycle(cycle: Cycle):
@@ -24,10 +26,10 @@ def from_earlier_cycle(cycle: Cycle):
 def stopped_before(cycle: Cycle):
     """Condition on Proposal: a report of a cycle before `cycle` said it stopped (nothing is due after)."""
     return exists().where(
-        YearlyReport.proposal_id == Proposal.id,
-        YearlyReport.status == "stopped",
-        YearlyReport.cycle_id.in_(select(Cycle.id).where(Cycle.year < cycle.year)),
-    )
+        _Earlier.proposal_id == Proposal.id,
+        _Earlier.status == "stopped",
+        _Earlier.cycle_id.in_(select(Cycle.id).where(Cycle.year < cycle.year)),
+    ).correlate(Proposal)
 
 
 def needs_report_in(cycle: Cycle):
@@ -38,7 +40,7 @@ def needs_report_in(cycle: Cycle):
 
 def reported_in(cycle: Cycle):
     """Condition on Proposal: its report for `cycle` exists."""
-    return exists().where(YearlyReport.proposal_id == Proposal.id, YearlyReport.cycle_id == cycle.id)
+    return exists().where(_Reported.proposal_id == Proposal.id, _Reported.cycle_id == cycle.id).correlate(Proposal)
 
 
 def missing_reports(cycle: Cycle) -> Select:

@@ -12,16 +12,22 @@
 - Text. Each free-text column carries its maximum length
   (app.models._types.typed_text); `text_limit` makes the form's validator
   from it and `length_hint` says it under the field's label.
+- Decimal numbers people type (an indicator's baseline, a year's actual value)
+  are read as the chosen language writes them, "12,5" in Indonesian and
+  "12.5" in English, strictly: "12.5" in Indonesian is refused with the
+  suggestion, never read as 125 (`LocaleDecimalField`).
 - A form sent back with errors answers 422 (`form_status`), the messages
   beside their fields.
 """
 import re
 from datetime import date, datetime
 
+from babel.numbers import NumberFormatError, parse_decimal
 from flask import Flask, request
-from flask_babel import format_number
+from flask_babel import format_decimal, format_number, get_locale
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
+from wtforms import StringField
 from wtforms.validators import Length, ValidationError
 
 from app.models._types import MAX_LENGTH
@@ -84,6 +90,57 @@ class DateInRange:
         if not DATE_MIN <= day <= DATE_MAX:
             raise ValidationError(_("Isi tanggal antara tahun %(first)s dan %(last)s.",
                                     first=DATE_MIN.year, last=DATE_MAX.year))
+
+
+_PLAIN_NUMBER = re.compile(r"^[-+\u2212]?[0-9][0-9.,]*$")  # digits and separators: no exponent, no words
+
+
+class LocaleDecimalField(StringField):
+    """A decimal number as the current language writes it, between -`limit` and `limit`, with at
+    most `places` decimals; `data` is a float, or None when left empty (an InputRequired or
+    Optional validator decides whether that is allowed). A value written for the other
+    language is refused with the way to write it here."""
+
+    def __init__(self, label=None, validators=None, *, limit: float, places: int = 4, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.limit, self.places = limit, places
+        self.parse_error = None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return format_decimal(self.data, format="0.####")  # no grouping: typed back as it is read
+
+    def process_formdata(self, valuelist):
+        self.data, self.parse_error = None, None
+        text = (valuelist[0] if valuelist else "").strip().replace("\u00a0", "").replace(" ", "")
+        if not text:
+            return
+        if len(text) > 30 or not _PLAIN_NUMBER.match(text):
+            self.parse_error = _("Isi angka, misalnya %(example)s.", example=format_decimal(12.5))
+            return
+        try:
+            number = parse_decimal(text.replace("\u2212", "-"), locale=get_locale(), strict=True)
+        except NumberFormatError as error:
+            suggestion = getattr(error, "suggestions", None)
+            self.parse_error = (_("Tulis angka seperti %(example)s.",
+                                  example=suggestion[-1]) if suggestion
+                                else _("Isi angka, misalnya %(example)s.", example=format_decimal(12.5)))
+            return
+        if not number.is_finite() or abs(number) > self.limit:
+            self.parse_error = _("Isi angka antara %(low)s dan %(high)s.", low=format_decimal(-self.limit),
+                                 high=format_decimal(self.limit))
+            return
+        if -number.as_tuple().exponent > self.places:
+            self.parse_error = _("Paling banyak %(places)d angka di belakang koma.", places=self.places)
+            return
+        self.data = float(number)
+
+    def pre_validate(self, form):
+        if self.parse_error:
+            raise ValidationError(self.parse_error)
 
 
 class TextLimit(Length):

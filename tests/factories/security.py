@@ -4,7 +4,7 @@ import re
 
 from app.core.extensions import db
 from app.models import Notification
-from tests.factories import core, events, maturity, proposals, showcase
+from tests.factories import core, events, maturity, proposals, results, showcase
 
 ROLES = ("anonymous", "innovator_b", "reviewer", "innovator_a", "admin")
 
@@ -23,6 +23,8 @@ def world() -> dict:
     submitted = proposals.proposal_in("submitted", agency_=agency_a, author=users["innovator_a"])
     approved = proposals.proposal_in("approved", agency_=agency_a, author=users["innovator_a"])
     public = showcase.published(agency_=agency_a, author=users["innovator_a"])
+    # Approved last year: it owes this year's cycle a yearly report.
+    earlier = results.earlier_innovation(agency_=agency_a, author=users["innovator_a"])
     evidence = proposals.attachment(submitted)
     event = events.event(capacity=20, declaration_text="Kami berkomitmen berinovasi.")
     submitted.event_id = event.id
@@ -33,7 +35,7 @@ def world() -> dict:
     db.session.add(note)
     db.session.commit()
     return dict(cycle=cycle, agency_a=agency_a, agency_b=agency_b, users=users, draft=draft, submitted=submitted,
-                approved=approved, public=public, attachment=evidence, event=event, notification=note,
+                approved=approved, public=public, earlier=earlier, attachment=evidence, event=event, notification=note,
                 indicator=indicator)
 
 
@@ -43,6 +45,7 @@ PROPOSAL_FOR = {
     "reviews.publish": "approved", "showcase.detail": "public",
     "maturity.proposal": "approved", "maturity.indicator": "approved", "maturity.claim": "approved", "maturity.verify": "approved",
     "maturity.publish": "approved",
+    "results.reports": "earlier", "results.report": "earlier",
 }
 
 

@@ -1,0 +1,65 @@
+"""Forms of an innovation's results after approval."""
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import HiddenField, RadioField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, NumberRange, Optional
+
+from app.core.labels import choices
+from app.models import MAX_RESULT_VALUE, YearlyReport
+from app.web.inputs import INT_MAX, LocaleDecimalField, text_limit
+
+
+# --- reports ------------------------------------------------------------------------
+
+class ReportForm(FlaskForm):
+    """One cycle's yearly report: still in use, developed or stopped, each indicator's actual
+    value (fields `actual_<indicator id>`, added by `report_form`), and its evidence."""
+
+    status = RadioField(_l("Status inovasi tahun ini"), choices=choices("report_status"),
+                        validators=[InputRequired(_l("Pilih status inovasi tahun ini."))])
+    reason = TextAreaField(_l("Keterangan"), validators=[Optional(), text_limit(YearlyReport.reason)],
+                           description=_l("Wajib jika inovasi dihentikan: mengapa. Jika dikembangkan: apa yang "
+                                          "dikembangkan."))
+    # Not checked against its choices (a new upload may come instead); kept to what an id can be.
+    attachment_id = SelectField(_l("Dokumen bukti dari lampiran usulan"), coerce=int, validate_choice=False,
+                                default=0, validators=[NumberRange(0, INT_MAX)])
+    file = FileField(_l("Atau unggah dokumen bukti baru"), description=_l("PDF, PNG, JPEG, DOCX atau XLSX."))
+    # The version the form was read at: an edit of a report changed since is refused.
+    version = HiddenField()
+
+    def actual_fields(self):
+        """(indicator, field) of each result indicator, in the indicators' order."""
+        return [(indicator, self[f"actual_{indicator.id}"]) for indicator in self.indicators]
+
+
+def report_form(indicators, report=None, submitted: bool = False, attachments=()) -> ReportForm:
+    """The report form for `indicators` (a field per indicator), showing `report` when not `submitted`."""
+
+    class Form(ReportForm):
+        pass
+
+    for indicator in indicators:
+        setattr(Form, f"actual_{indicator.id}", LocaleDecimalField(
+            indicator.name, [Optional()], limit=MAX_RESULT_VALUE,
+            description=_("Satuan: %(unit)s. Baseline %(baseline)s, target %(target)s.", unit=indicator.unit,
+                          baseline=plain_decimal(indicator.baseline), target=plain_decimal(indicator.target))))
+    kwargs = {}
+    if not submitted:
+        kwargs["formdata"] = None
+        if report is not None:
+            kwargs.update(status=report.status, reason=report.reason, attachment_id=report.attachment_id or 0,
+                          version=str(report.version))
+            kwargs.update({f"actual_{value.indicator_id}": value.actual for value in report.values})
+    form = Form(**kwargs)
+    form.indicators = list(indicators)
+    form.attachment_id.choices = [(0, _l("— tanpa dokumen, atau unggah berkas baru di bawah —"))] + [
+        (attachment.id, attachment.original_name) for attachment in attachments]
+    return form
+
+
+def plain_decimal(value: float | None) -> str:
+    """A result value as the language writes it, without trailing zeros: 12,5 and 3 (not 3,0000)."""
+    return "" if value is None else format_decimal(value, format="#,##0.####")
