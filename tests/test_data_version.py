@@ -9,6 +9,7 @@ version), changes one thing through its service, commits as the view does, and
 sees the page again: a version left unrenewed would serve the kept copy."""
 import io
 import re
+from datetime import date
 from dataclasses import dataclass
 from typing import Callable
 
@@ -26,6 +27,7 @@ from app.models import RUBRIC, Agency, Comment, Notification, Registration, User
 from app.models._types import utcnow
 from app.proposals import services as proposal_services
 from app.proposals.status import change_status
+from app.results import services as result_services
 from app.reviews import services as review_services
 from tests import factories
 from tests.conftest import clients_of, login
@@ -205,12 +207,50 @@ def indicator_level_on_the_innovation_page(app, make):
         lambda html: "Uraian tiga yang baru" in html)
 
 
+def _reported(make):
+    """A published innovation of last year with one result indicator, owing this year a report."""
+    factories.cycle_of(date.today().year)
+    innovation = factories.earlier_innovation("implemented", published=True, published_at=utcnow())
+    indicator = factories.result_indicator(innovation, name="Lama terbit izin", baseline=14, target=3)
+    return innovation, indicator
+
+
+def yearly_report_on_open_data(app, make):
+    innovation, indicator = _reported(make)
+    return Case("/open-data/results.csv", *_anonymous(app), lambda: result_services.save_report(
+        innovation, factories.cycle_of(date.today().year), innovation.author,
+        result_services.ReportInput(status="continuing", actuals={indicator.id: 4.5})),
+        lambda text: f",{date.today().year},4.5," in text)
+
+
+def report_value_on_open_data(app, make):
+    innovation, indicator = _reported(make)
+    report = factories.yearly_report(innovation, values={indicator: 6})
+
+    def correct():
+        report.values[0].actual = 2.5
+        db.session.flush()
+
+    return Case("/open-data/results.csv", *_anonymous(app), correct, lambda text: ",2.5," in text)
+
+
+def result_indicator_on_open_data(app, make):
+    innovation, indicator = _reported(make)
+
+    def rename():
+        indicator.name = "Hari sampai izin terbit"
+        db.session.flush()
+
+    return Case("/open-data/results.csv", *_anonymous(app), rename, lambda text: "Hari sampai izin terbit" in text)
+
+
 CASES = [
     proposal_edit_on_the_showcase, proposal_new_draft_on_the_list, proposal_event_link_on_the_list,
     status_change_on_the_proposal_page, attachment_on_the_proposal_page,
     vote_on_the_list, vote_on_the_leaderboard, vote_on_the_innovation_page, review_on_the_leaderboard,
     agency_on_the_leaderboard, cycle_on_the_leaderboard, user_on_the_proposal_page,
     claim_on_the_innovation_page, indicator_on_the_innovation_page, indicator_level_on_the_innovation_page,
+    yearly_report_on_open_data, report_value_on_open_data, result_indicator_on_open_data,
 ]
 
 
@@ -246,7 +286,7 @@ def test_a_status_change_row_alone_renews_the_timeline(app, make):
 
 def test_every_shown_model_has_a_case():
     covered = {"Proposal", "StatusChange", "Attachment", "Vote", "Review", "Agency", "Cycle", "User", "Claim",
-               "Indicator", "IndicatorLevel"}
+               "Indicator", "IndicatorLevel", "YearlyReport", "ReportValue", "ResultIndicator"}
     assert {model.__name__ for model in live.SHOWN_MODELS} == covered
 
 
