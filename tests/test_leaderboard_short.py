@@ -52,7 +52,7 @@ def test_points_rule_is_a_short_line_near_the_top_with_a_link(client, make):
     html = client.get("/leaderboard?cycle=2026").get_data(as_text=True)
     line = re.search(r'<p class="points-summary">(.*?)</p>', html, re.DOTALL)
     assert line and 'href="#points-rules"' in line.group(1)
-    assert "1 per inovasi diajukan, 3 per disetujui, 5 lagi per diterapkan, 1 per 10 dukungan" in line.group(1)
+    assert "1 per inovasi diajukan, 3 per disetujui, 5 lagi per diterapkan, 2 per inovasi tahun sebelumnya yang berlanjut, 1 per 10 dukungan" in line.group(1)
     assert html.index('class="points-summary"') < html.index('id="ranking-title"')
     assert 'id="points-rules"' in html
 

@@ -15,6 +15,7 @@ from app.leaderboard.report import annual_report
 from app.leaderboard.services import (
     BOARD_CACHE_CONTROL,
     POINTS_APPROVED,
+    POINTS_CONTINUING,
     POINTS_IMPLEMENTED,
     POINTS_SUBMITTED,
     VOTES_PER_POINT,
@@ -93,7 +94,8 @@ def index():
             board=board, cycle=cycle, kind=kind, kinds=AGENCY_KINDS, chart=chart, etag=etag,
             announcement=announcement, cycles=[] if fragment else cycles_newest_first(),
             points={"submitted": POINTS_SUBMITTED, "approved": POINTS_APPROVED,
-                    "implemented": POINTS_IMPLEMENTED, "votes_per_point": VOTES_PER_POINT},
+                    "implemented": POINTS_IMPLEMENTED, "continuing": POINTS_CONTINUING,
+                    "votes_per_point": VOTES_PER_POINT},
             **extra,
         )
 

@@ -24,12 +24,15 @@ from app.models import (
     Vote,
     vote_count_query,
 )
+from app.results.rules import in_use_reports
 from app.web.caching import make_etag
 from app.web.inputs import int_arg
 
 POINTS_SUBMITTED = 1
 POINTS_APPROVED = 3
 POINTS_IMPLEMENTED = 5
+# Per innovation of an earlier cycle reported continuing or developed in the board's cycle (DESIGN §8).
+POINTS_CONTINUING = 2
 VOTES_PER_POINT = 10
 # Polls revalidate every time: the browser may keep the fragment, but must ask.
 BOARD_CACHE_CONTROL = "no-cache"
@@ -52,6 +55,7 @@ class Standing:
     points: int
     first_time: bool
     met_target: bool
+    continuing: int = 0  # innovations of earlier cycles reported still in use this cycle
 
 
 @dataclass
@@ -164,6 +168,7 @@ def board_statement(cycle: Cycle, kind: str | None = None):
         .group_by(Proposal.agency_id)
         .subquery("scores")
     )
+    continuing_counts = in_use_reports(cycle).subquery("continuing")
     # "First time": nothing submitted in any earlier cycle (correlated EXISTS,
     # still part of the same statement).
     earlier = (
@@ -176,20 +181,22 @@ def board_statement(cycle: Cycle, kind: str | None = None):
     approved = func.coalesce(counts.c.approved, 0)
     implemented = func.coalesce(counts.c.implemented, 0)
     vote_count = func.coalesce(votes.c.votes, 0)
+    continuing = func.coalesce(continuing_counts.c.continuing, 0)
     mean_score = scores.c.mean_score
     # Integer division on both SQLite and PostgreSQL: floor(votes / 10) for votes >= 0.
     points = (POINTS_SUBMITTED * submitted + POINTS_APPROVED * approved
-              + POINTS_IMPLEMENTED * implemented + vote_count // VOTES_PER_POINT)
+              + POINTS_IMPLEMENTED * implemented + POINTS_CONTINUING * continuing + vote_count // VOTES_PER_POINT)
     stmt = (
         select(
             Agency.id, Agency.code, Agency.name, Agency.kind,
             submitted.label("submitted"), approved.label("approved"), implemented.label("implemented"),
             vote_count.label("votes"), mean_score.label("mean_score"), points.label("points"),
-            earlier.label("has_earlier"),
+            earlier.label("has_earlier"), continuing.label("continuing"),
         )
         .outerjoin(counts, counts.c.agency_id == Agency.id)
         .outerjoin(votes, votes.c.agency_id == Agency.id)
         .outerjoin(scores, scores.c.agency_id == Agency.id)
+        .outerjoin(continuing_counts, continuing_counts.c.agency_id == Agency.id)
         .where(Agency.active.is_(True))
         # Ties: higher mean score first, no score at all counts lowest, then name.
         .order_by(points.desc(), mean_score.is_(None), mean_score.desc(), Agency.name, Agency.id)
@@ -209,7 +216,7 @@ def compute_board(cycle: Cycle, kind: str | None = None) -> Board:
             submitted=submitted, approved=int(row.approved), implemented=int(row.implemented),
             votes=int(row.votes), mean_score=float(row.mean_score) if row.mean_score is not None else None,
             points=int(row.points), first_time=submitted > 0 and not row.has_earlier,
-            met_target=submitted >= cycle.target_per_agency,
+            met_target=submitted >= cycle.target_per_agency, continuing=int(row.continuing),
         ))
     return board
 

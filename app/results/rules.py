@@ -52,7 +52,7 @@ def in_use_reports(cycle: Cycle) -> Select:
     """(agency_id, count) of innovations from an earlier cycle reported continuing or developed in
     `cycle`: the leaderboard's 2 points each (DESIGN §8)."""
     return (
-        select(Proposal.agency_id, func.count(YearlyReport.id))
+        select(Proposal.agency_id.label("agency_id"), func.count(YearlyReport.id).label("continuing"))
         .join(YearlyReport, YearlyReport.proposal_id == Proposal.id)
         .where(YearlyReport.cycle_id == cycle.id, YearlyReport.status.in_(IN_USE_REPORT_STATUSES),
                from_earlier_cycle(cycle))
