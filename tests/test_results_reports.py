@@ -261,3 +261,12 @@ def test_the_city_list_counts_and_shows_who_is_late(client, make, innovation):
 def test_the_city_list_is_for_admins_only(client, innovation):
     login(client, innovation["innovator"])
     assert client.get("/reports").status_code == 403
+
+
+def test_the_proposal_page_links_to_the_reports_once_approved(client, make, innovation):
+    login(client, innovation["innovator"])
+    p = innovation["proposal"]
+    assert f'href="/proposals/{p.id}/reports"' in client.get(f"/proposals/{p.id}").get_data(as_text=True)
+    draft = make.proposal_in("draft", agency_=innovation["agency"], author=innovation["innovator"])
+    db.session.commit()
+    assert "/reports" not in client.get(f"/proposals/{draft.id}").get_data(as_text=True)
