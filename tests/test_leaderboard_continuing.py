@@ -46,3 +46,22 @@ def test_the_board_shows_the_count_and_says_how_it_counts(client, make):
     row = row[:row.index("</tr>")]
     assert 'data-label="Berlanjut">1</td>' in row and "<strong>2</strong>" in row
     assert "dilaporkan berlanjut atau dikembangkan tahun ini" in html
+
+
+def test_the_yearly_report_carries_the_count(client, make):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    cycle = make.cycle_of(THIS_YEAR)
+    agency = make.agency(code="TETAP", name="Dinas Tetap Jalan")
+    make.yearly_report(make.earlier_innovation(agency_=agency), cycle, status="developed")
+    admin = make.user(role="admin")
+    db.session.commit()
+    from tests.conftest import login
+    login(client, admin)
+    response = client.get(f"/leaderboard/report-{THIS_YEAR}.xlsx")
+    rows = list(load_workbook(BytesIO(response.data))["Peringkat"].iter_rows(values_only=True))
+    assert rows[0][-1] == "Inovasi tahun sebelumnya yang berlanjut"
+    row = next(row for row in rows[1:] if row[1] == "TETAP")
+    assert (row[-1], row[9]) == (1, 2)

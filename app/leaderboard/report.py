@@ -63,12 +63,13 @@ def annual_report(cycle: Cycle, viewer: User) -> BytesIO:
     header_row(standings, [
         _("Peringkat"), _("Kode"), _("Perangkat daerah"), _("Jenis"), _("Diajukan"), _("Disetujui"),
         _("Diterapkan"), _("Dukungan"), _("Rerata skor"), _("Poin"), _("Target tercapai"), _("Pertama kali berinovasi"),
+        _("Inovasi tahun sebelumnya yang berlanjut"),
     ])
     for s in compute_board(cycle).standings:
         append_row(standings, [
             s.rank, s.code, s.name, label("agency_kind", s.kind), s.submitted, s.approved, s.implemented, s.votes,
             round(s.mean_score, 2) if s.mean_score is not None else None, s.points,
-            _("Ya") if s.met_target else _("Tidak"), _("Ya") if s.first_time else _("Tidak"),
+            _("Ya") if s.met_target else _("Tidak"), _("Ya") if s.first_time else _("Tidak"), s.continuing,
         ])
 
     stream = BytesIO()
