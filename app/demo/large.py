@@ -16,13 +16,13 @@ e-mail), so running it twice never collides with the rows of the first run.
 import math
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, insert, select, text
 from werkzeug.security import generate_password_hash
 
 from app.core.affairs import all_affairs
-from app.core.cycles import current_cycle, cycle_of_year
+from app.core.cycles import current_cycle
 from app.core.extensions import db
 from app.models import (
     APPROVED_STATUSES,
@@ -46,6 +46,7 @@ from app.models import (
     Vote,
 )
 from app.models.events import SEAT_STATUSES
+from app.proposals.demo import closed_cycle
 
 # Every voter and reviewer of the large set shares this password (hashed once),
 # so load tests can log in as any of them.
@@ -133,13 +134,7 @@ def _cycles(current: Cycle) -> list[Cycle]:
     """The current cycle and the two before it (created when missing)."""
     cycles = [current]
     for year in (current.year - 1, current.year - 2):
-        cycle = cycle_of_year(year)
-        if cycle is None:
-            cycle = Cycle(year=year, submission_opens=date(year, 1, 1), submission_closes=date(year, 12, 31),
-                          target_per_agency=1, closed=True)
-            db.session.add(cycle)
-            db.session.flush()
-        cycles.append(cycle)
+        cycles.append(closed_cycle(year))
     return cycles
 
 

@@ -11,7 +11,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from jinja2 import pass_context
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app.auth.permissions import admin_only
 from app.core import signals
@@ -26,6 +26,7 @@ from app.maturity.forms import (
     VerifyForm,
 )
 from app.models import Claim, Cycle, Indicator, Proposal
+from app.proposals.permissions import load_with_evidence
 from app.web.htmx import is_htmx
 from app.web.inputs import form_status
 
@@ -44,19 +45,6 @@ class Row:
     @property
     def state(self) -> str:
         return self.claim.status if self.claim else "missing"
-
-
-def _load(proposal_id: int, check) -> Proposal:
-    """The proposal with what the page shows; 404 when absent, 403 when `check` refuses."""
-    proposal = db.session.scalar(
-        select(Proposal).options(joinedload(Proposal.agency), joinedload(Proposal.cycle),
-                                 selectinload(Proposal.attachments))
-        .where(Proposal.id == proposal_id))
-    if proposal is None:
-        abort(404)
-    if not check(current_user, proposal):
-        abort(403)
-    return proposal
 
 
 def _claim_form(proposal: Proposal, indicator: Indicator, levels, claim: Claim | None,
@@ -163,7 +151,7 @@ def _to_task_list(proposal: Proposal, indicator: Indicator):
 def proposal(proposal_id: int):
     """The innovation's evidence as a task list: each national indicator with its state
     (not started, waiting for verification, verified, downgraded, needs better evidence) and the score."""
-    item = _load(proposal_id, permissions.can_see)
+    item = load_with_evidence(proposal_id, permissions.can_see)
     return render_template("maturity/proposal.html", **_overview(item))
 
 
@@ -172,7 +160,7 @@ def proposal(proposal_id: int):
 def indicator(proposal_id: int, indicator_id: int):
     """One indicator of the innovation: its levels, the claim and its verification, and the
     claim, verification or publication form the person may use."""
-    item = _load(proposal_id, permissions.can_see)
+    item = load_with_evidence(proposal_id, permissions.can_see)
     return render_template("maturity/indicator.html", **_page(item, _indicator(item, indicator_id)))
 
 
@@ -180,7 +168,7 @@ def indicator(proposal_id: int, indicator_id: int):
 @login_required
 def claim(proposal_id: int, indicator_id: int):
     """The agency claims a level on one indicator with a document from the attachments or a new upload."""
-    item = _load(proposal_id, permissions.can_claim)
+    item = load_with_evidence(proposal_id, permissions.can_claim)
     indicator = _indicator(item, indicator_id)
     levels = services.scale_for(item.cycle).levels_of(indicator.id)
     form = _claim_form(item, indicator, levels, None, submitted=True)
@@ -203,7 +191,7 @@ def claim(proposal_id: int, indicator_id: int):
                 return _row_response(db.session.get(Proposal, item.id), indicator, message)
             flash(message, "success")
             return _to_task_list(item, indicator)
-    item = _load(proposal_id, permissions.can_claim)
+    item = load_with_evidence(proposal_id, permissions.can_claim)
     if is_htmx():
         return _row_response(item, indicator, _("Klaim belum disimpan; periksa isiannya."), {"claim": form}, 422)
     return render_template("maturity/indicator.html", **_page(item, indicator, {"claim": form})), 422
@@ -213,7 +201,7 @@ def claim(proposal_id: int, indicator_id: int):
 @login_required
 def verify(proposal_id: int, indicator_id: int):
     """A reviewer or admin of another agency accepts, lowers (with a reason) or sends back (with a reason)."""
-    item = _load(proposal_id, permissions.can_verify)
+    item = load_with_evidence(proposal_id, permissions.can_verify)
     indicator, found = _claim_or_404(item, indicator_id)
     levels = services.scale_for(item.cycle).levels_of(indicator.id)
     form = _verify_form(indicator, levels, found, submitted=True)
@@ -228,10 +216,10 @@ def verify(proposal_id: int, indicator_id: int):
         else:
             message = _("Verifikasi %(name)s disimpan.", name=services.indicator_text(indicator.name))
             if is_htmx():
-                return _row_response(_load(proposal_id, permissions.can_see), indicator, message)
+                return _row_response(load_with_evidence(proposal_id, permissions.can_see), indicator, message)
             flash(message, "success")
             return _to_task_list(item, indicator)
-    item = _load(proposal_id, permissions.can_see)
+    item = load_with_evidence(proposal_id, permissions.can_see)
     if is_htmx():
         return _row_response(item, indicator, _("Verifikasi belum disimpan; periksa isiannya."), {"verify": form}, 422)
     return render_template("maturity/indicator.html", **_page(item, indicator, {"verify": form})), 422
@@ -241,7 +229,7 @@ def verify(proposal_id: int, indicator_id: int):
 @login_required
 def publish(proposal_id: int, indicator_id: int):
     """An admin shows or hides one verified indicator on the public innovation page."""
-    item = _load(proposal_id, permissions.can_publish)
+    item = load_with_evidence(proposal_id, permissions.can_publish)
     indicator, found = _claim_or_404(item, indicator_id)
     form = PublicForm(prefix=f"p{indicator.id}")
     if form.validate_on_submit():
@@ -255,7 +243,7 @@ def publish(proposal_id: int, indicator_id: int):
             message = (_("%(name)s ditampilkan di halaman publik.", name=services.indicator_text(indicator.name)) if form.public.data
                        else _("%(name)s tidak lagi ditampilkan di halaman publik.", name=services.indicator_text(indicator.name)))
         if is_htmx():
-            return _row_response(_load(proposal_id, permissions.can_see), indicator, message)
+            return _row_response(load_with_evidence(proposal_id, permissions.can_see), indicator, message)
         flash(message, "info")
     return redirect(url_for("maturity.indicator", proposal_id=item.id, indicator_id=indicator.id))
 

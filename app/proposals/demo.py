@@ -10,7 +10,8 @@ from datetime import date
 from sqlalchemy import select
 
 from app.core.extensions import db
-from app.models import Proposal, User
+from app.core.cycles import cycle_of_year
+from app.models import Cycle, Proposal, User
 from app.proposals import services
 from app.proposals.status import TRANSITIONS, change_status, set_published
 
@@ -149,6 +150,31 @@ NOTES = {
 }
 
 
+def walk_to(proposal: Proposal, status: str, author: User, reviewer: User, admin: User, published: bool,
+            notes: dict[str, str] = NOTES) -> None:
+    """Move a new demo proposal along the status machine to `status` (evidence before it is
+    marked implemented), each move by whoever the machine lets make it with its note, and
+    publish it if asked."""
+    for step in PATHS[status]:
+        if step == "implemented":
+            services.add_attachment(proposal, author, "bukti-penerapan.pdf", io.BytesIO(DEMO_PDF))
+        actor = {"member": author, "reviewer": reviewer, "admin": admin}[TRANSITIONS[(proposal.status, step)]]
+        change_status(proposal, step, actor, notes.get(step, ""))
+    if published:
+        set_published(proposal, True, admin)
+
+
+def closed_cycle(year: int) -> Cycle:
+    """The cycle of an earlier demo year, made closed (with a whole-year window) when missing."""
+    cycle = cycle_of_year(year)
+    if cycle is None:
+        cycle = Cycle(year=year, submission_opens=date(year, 1, 1), submission_closes=date(year, 12, 31),
+                      target_per_agency=1, closed=True)
+        db.session.add(cycle)
+        db.session.flush()
+    return cycle
+
+
 def load(cycle=None) -> list[Proposal]:
     """Create the demo proposals that do not exist yet; returns them all."""
     from app.core.cycles import current_cycle
@@ -184,14 +210,7 @@ def load(cycle=None) -> list[Proposal]:
         if title in REPLICATES:
             values["replicates_id"] = db.session.scalar(select(Proposal.id).where(Proposal.title == REPLICATES[title]))
         proposal = services.create_proposal(author, author.agency, cycle, values)
-        for step in PATHS[status]:
-            if step == "implemented":
-                services.add_attachment(proposal, author, "bukti-penerapan.pdf", io.BytesIO(DEMO_PDF))
-            # Whoever the status machine lets make this move.
-            actor = {"member": author, "reviewer": reviewer, "admin": admin}[TRANSITIONS[(proposal.status, step)]]
-            change_status(proposal, step, actor, NOTES.get(step, ""))
-        if published:
-            set_published(proposal, True, admin)
+        walk_to(proposal, status, author, reviewer, admin, published)
         made.append(proposal)
     db.session.flush()
     return made

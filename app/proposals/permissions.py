@@ -3,7 +3,8 @@
 Hiding a button is never the check: every view calls these on the server.
 """
 from flask import abort
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.extensions import db
 from app.models import (
@@ -84,6 +85,22 @@ def can_review(user: User, proposal: Proposal) -> bool:
 
 def can_decide(user: User, proposal: Proposal) -> bool:
     return user.is_authenticated and user.is_admin
+
+
+def load_with_evidence(proposal_id: int, check) -> Proposal:
+    """The proposal with its agency, cycle and attachments loaded (the pages under a proposal
+    that offer its evidence: maturity, yearly reports); 404 when absent, 403 when `check` refuses."""
+    from flask_login import current_user
+
+    proposal = db.session.scalar(
+        select(Proposal).options(joinedload(Proposal.agency), joinedload(Proposal.cycle),
+                                 selectinload(Proposal.attachments))
+        .where(Proposal.id == proposal_id))
+    if proposal is None:
+        abort(404)
+    if not check(current_user, proposal):
+        abort(403)
+    return proposal
 
 
 def load_proposal(proposal_id: int, check=can_view) -> Proposal:

@@ -14,14 +14,13 @@ another helper's: reports are written as rows, by the rules of app/results/rules
 later cycle, none after a stop, a reason when stopped). Everything is matched by title, cycle
 or proposal, so loading twice adds nothing.
 """
-import io
 import secrets
 from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 
 from sqlalchemy import func, select
 
-from app.core.cycles import CITY_TIMEZONE, city_today, cycle_of_year
+from app.core.cycles import CITY_TIMEZONE, city_today
 from app.core.extensions import db
 from app.models import (
     REASON_REQUIRED_REPORT_STATUSES,
@@ -39,8 +38,8 @@ from app.models import (
 )
 from app.models._types import utcnow
 from app.proposals import services
-from app.proposals.demo import DEMO_PDF, NOTES, PATHS, _design
-from app.proposals.status import TRANSITIONS, change_status, set_published
+from app.proposals.demo import NOTES as PROPOSAL_NOTES
+from app.proposals.demo import _design, closed_cycle, walk_to
 from app.results.rules import needs_report_in
 
 # The demo innovator's (inovator@demo.apusida.id, DISKOMINFO) innovation of last year without
@@ -145,7 +144,7 @@ INNOVATIONS = [
 ]
 
 # When each move happened in the innovation's own year (month, day).
-NOTES = {**NOTES,
+NOTES = {**PROPOSAL_NOTES,
          "rejected": "Belum menunjukkan kebaruan dibanding layanan yang sudah berjalan; silakan kembangkan bersama "
                      "pendamping Laboratorium Inovasi untuk siklus berikutnya.",
          "implemented": "Sudah diterapkan di seluruh lokasi layanan; bukti penerapan terlampir."}
@@ -160,15 +159,6 @@ def _moment(year: int, month_day: tuple[int, int]) -> datetime:
     local = datetime.combine(date(year, *month_day), time(9, 30), tzinfo=CITY_TIMEZONE)
     return local.astimezone(timezone.utc)
 
-
-def _earlier_cycle(year: int) -> Cycle:
-    cycle = cycle_of_year(year)
-    if cycle is None:
-        cycle = Cycle(year=year, submission_opens=date(year, 1, 1), submission_closes=date(year, 12, 31),
-                      target_per_agency=1, closed=True)
-        db.session.add(cycle)
-        db.session.flush()
-    return cycle
 
 
 @contextmanager
@@ -222,13 +212,7 @@ def _propose(cycle: Cycle, author: User, admin: User, reviewer: User, row) -> Pr
     )
     proposal = services.create_proposal(author, author.agency, cycle, values)
     with _window_open(cycle):
-        for step in PATHS[status]:
-            if step == "implemented":
-                services.add_attachment(proposal, author, "bukti-penerapan.pdf", io.BytesIO(DEMO_PDF))
-            actor = {"member": author, "reviewer": reviewer, "admin": admin}[TRANSITIONS[(proposal.status, step)]]
-            change_status(proposal, step, actor, NOTES.get(step, ""))
-        if published:
-            set_published(proposal, True, admin)
+        walk_to(proposal, status, author, reviewer, admin, published, NOTES)
     _date_history(proposal)
     return proposal
 
@@ -306,7 +290,7 @@ def load(current: Cycle | None = None) -> list[Proposal]:
     reviewer = db.session.scalar(select(User).where(User.email == "penilai@demo.apusida.id"))
     if current is None or admin is None or reviewer is None:
         return []
-    cycles = {ago: _earlier_cycle(current.year - ago) for ago in (1, 2)}
+    cycles = {ago: closed_cycle(current.year - ago) for ago in (1, 2)}
     cycles[0] = current
     authors = _authors(sorted({row[2] for row in INNOVATIONS}))
     made = []

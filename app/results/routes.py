@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.permissions import admin_required
@@ -15,24 +15,12 @@ from app.core.cycles import city_today, current_cycle, cycle_of_year
 from app.core.extensions import db
 from app.core.labels import label
 from app.models import Agency, Cycle, Proposal, YearlyReport
+from app.proposals.permissions import load_with_evidence
 from app.results import bp, permissions, rules, services
 from app.results.forms import report_form
 from app.web.htmx import is_htmx, render_block
 from app.web.inputs import int_arg
 from app.web.paging import paginate
-
-
-def _load(proposal_id: int, check) -> Proposal:
-    """The proposal with what the pages show; 404 when absent, 403 when `check` refuses."""
-    proposal = db.session.scalar(
-        select(Proposal).options(joinedload(Proposal.agency), joinedload(Proposal.cycle),
-                                 selectinload(Proposal.attachments))
-        .where(Proposal.id == proposal_id))
-    if proposal is None:
-        abort(404)
-    if not check(current_user, proposal):
-        abort(403)
-    return proposal
 
 
 # --- reports ------------------------------------------------------------------------
@@ -100,12 +88,12 @@ def _save(proposal: Proposal, cycle: Cycle):
                        else _("Laporan %(year)d diperbarui: %(status)s.", year=cycle.year,
                               status=label("report_status", report.status)))
             if is_htmx():
-                context = _reports_page(_load(proposal.id, permissions.can_see), current_cycle())
+                context = _reports_page(load_with_evidence(proposal.id, permissions.can_see), current_cycle())
                 html = render_block(REPORTS, "reports_region", saved=message, **context)
                 return html, 200, {"HX-Trigger": json.dumps({"announce": message})}
             flash(message, "success")
             return redirect(url_for("results.reports", proposal_id=proposal.id, _anchor=f"report-{cycle.year}"))
-    proposal = _load(proposal.id, permissions.can_see)
+    proposal = load_with_evidence(proposal.id, permissions.can_see)
     context = _reports_page(proposal, cycle, form=form)
     if is_htmx():
         html = render_block(REPORTS, "reports_region", **context)
@@ -118,7 +106,7 @@ def _save(proposal: Proposal, cycle: Cycle):
 def reports(proposal_id: int):
     """The innovation's yearly reports, one per cycle after its own, and the form of this cycle's
     report while it is due (DESIGN §8)."""
-    proposal = _load(proposal_id, permissions.can_see)
+    proposal = load_with_evidence(proposal_id, permissions.can_see)
     cycle = current_cycle()
     if request.method == "POST":
         if cycle is None:
@@ -132,7 +120,7 @@ def reports(proposal_id: int):
 def report(proposal_id: int, year: int):
     """One year's report: its form while that cycle is open and the person may write it, else the
     list at that year."""
-    proposal = _load(proposal_id, permissions.can_see)
+    proposal = load_with_evidence(proposal_id, permissions.can_see)
     cycle = cycle_of_year(year) or abort(404)
     if request.method == "POST":
         return _save(proposal, cycle)

@@ -1,5 +1,5 @@
 """Changes to an innovation's results after approval: validate, change, flush, audit; never commit."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -75,7 +75,7 @@ class ReportInput:
 
     status: str | None
     reason: str = ""
-    actuals: dict[int, float | None] = None
+    actuals: dict[int, float | None] = field(default_factory=dict)
     attachment_id: int | None = None
     filename: str | None = None
     stream: object = None
@@ -95,7 +95,7 @@ def save_report(proposal: Proposal, cycle: Cycle, actor: User, given: ReportInpu
     if given.status in REASON_REQUIRED_REPORT_STATUSES and not reason:
         raise FieldError(_("Tuliskan mengapa inovasi ini dihentikan."), "reason")
     indicators = indicators_of(proposal)
-    actuals = given.actuals or {}
+    actuals = given.actuals
     if given.status not in REASON_REQUIRED_REPORT_STATUSES:
         for indicator in indicators:
             if actuals.get(indicator.id) is None:
