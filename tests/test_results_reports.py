@@ -70,7 +70,10 @@ def test_a_dot_decimal_in_indonesian_is_refused_with_the_way_to_write_it(client,
 
 def test_english_reads_dot_decimals(client, innovation):
     login(client, innovation["innovator"])
+    assert "Tulis angka seperti 12,5." in client.get(f"/proposals/{innovation['proposal'].id}/reports").get_data(as_text=True)
     client.post("/language", data={"lang": "en"})
+    # The example follows the language, also after the template was first rendered in Indonesian.
+    assert "Write numbers like 12.5." in client.get(f"/proposals/{innovation['proposal'].id}/reports").get_data(as_text=True)
     response = client.post(f"/proposals/{innovation['proposal'].id}/reports", data=_form(innovation, served="210.5"))
     assert response.status_code == 302
     assert _report().actuals[innovation["served"].id] == 210.5

@@ -17,7 +17,7 @@ from app.core.labels import label
 from app.models import Agency, Cycle, Proposal, YearlyReport
 from app.proposals.permissions import load_with_evidence
 from app.results import bp, permissions, rules, services
-from app.results.forms import report_form
+from app.results.forms import plain_decimal, report_form
 from app.web.htmx import is_htmx, render_block
 from app.web.inputs import int_arg
 from app.web.paging import paginate
@@ -49,6 +49,9 @@ def _reports_page(proposal: Proposal, cycle: Cycle | None, form=None, editing: Y
         "why_not": services.refusal(proposal, cycle) if cycle is not None else None,
         "can_edit_year": lambda report: _writable(proposal, report.cycle),
         "late": cycle is not None and rules.report_late(cycle, city_today()),
+        # Formatted here, per request: Jinja folds a filter on a literal once, in the language of
+        # the first rendering.
+        "number_example": plain_decimal(12.5),
     }
 
 
