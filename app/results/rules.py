@@ -49,13 +49,14 @@ def missing_reports(cycle: Cycle) -> Select:
 
 
 def in_use_reports(cycle: Cycle) -> Select:
-    """(agency_id, count) of innovations from an earlier cycle reported continuing or developed in
-    `cycle`: the leaderboard's 2 points each (DESIGN §8)."""
+    """(agency_id, continuing) of innovations from an earlier cycle reported continuing or developed
+    in `cycle`: the leaderboard's 2 points each (DESIGN §8). The cycle's few reports are found
+    first and their proposals read by key, so the cost follows the reports, not the proposals."""
+    reported = select(YearlyReport.proposal_id).where(YearlyReport.cycle_id == cycle.id,
+                                                      YearlyReport.status.in_(IN_USE_REPORT_STATUSES))
     return (
-        select(Proposal.agency_id.label("agency_id"), func.count(YearlyReport.id).label("continuing"))
-        .join(YearlyReport, YearlyReport.proposal_id == Proposal.id)
-        .where(YearlyReport.cycle_id == cycle.id, YearlyReport.status.in_(IN_USE_REPORT_STATUSES),
-               from_earlier_cycle(cycle))
+        select(Proposal.agency_id.label("agency_id"), func.count(Proposal.id).label("continuing"))
+        .where(Proposal.id.in_(reported), from_earlier_cycle(cycle))
         .group_by(Proposal.agency_id)
     )
 
