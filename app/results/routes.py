@@ -34,19 +34,19 @@ def _writable(proposal: Proposal, cycle: Cycle | None) -> bool:
             and services.refusal(proposal, cycle) is None)
 
 
-def _reports_page(proposal: Proposal, cycle: Cycle | None, form=None, editing: YearlyReport | None = None) -> dict:
+def _reports_page(proposal: Proposal, cycle: Cycle | None, form=None) -> dict:
     """Everything the reports page shows: the innovation's indicators, every report, and the form
     for `cycle`'s report when the person may write it (the current cycle's, or the year edited)."""
     indicators = services.indicators_of(proposal)
     reports = services.reports_of(proposal)
     existing = next((report for report in reports if cycle is not None and report.cycle_id == cycle.id), None)
-    writable = _writable(proposal, cycle)
+    why_not = services.refusal(proposal, cycle) if cycle is not None else None
+    writable = why_not is None and cycle is not None and permissions.can_report(current_user, proposal, cycle)
     if form is None and writable:
-        form = report_form(indicators, editing or existing, attachments=proposal.attachments)
+        form = report_form(indicators, existing, attachments=proposal.attachments)
     return {
         "proposal": proposal, "indicators": indicators, "reports": reports, "cycle": cycle,
-        "form": form if writable else None, "existing": editing or existing, "writable": writable,
-        "why_not": services.refusal(proposal, cycle) if cycle is not None else None,
+        "form": form if writable else None, "existing": existing, "writable": writable, "why_not": why_not,
         "can_edit_year": lambda report: _writable(proposal, report.cycle),
         "late": cycle is not None and rules.report_late(cycle, city_today()),
         # Formatted here, per request: Jinja folds a filter on a literal once, in the language of
