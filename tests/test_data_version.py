@@ -9,7 +9,6 @@ version), changes one thing through its service, commits as the view does, and
 sees the page again: a version left unrenewed would serve the kept copy."""
 import io
 import re
-from datetime import date
 from dataclasses import dataclass
 from typing import Callable
 
@@ -20,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.admin import services as admin_services
 from app.core import live
+from app.core.cycles import city_today
 from app.core.extensions import db
 from app.events import services as event_services
 from app.maturity import services as maturity_services
@@ -209,7 +209,7 @@ def indicator_level_on_the_innovation_page(app, make):
 
 def _reported(make):
     """A published innovation of last year with one result indicator, owing this year a report."""
-    factories.cycle_of(date.today().year)
+    factories.cycle_of(city_today().year)
     innovation = factories.earlier_innovation("implemented", published=True, published_at=utcnow())
     indicator = factories.result_indicator(innovation, name="Lama terbit izin", baseline=14, target=3)
     return innovation, indicator
@@ -218,9 +218,9 @@ def _reported(make):
 def yearly_report_on_open_data(app, make):
     innovation, indicator = _reported(make)
     return Case("/open-data/results.csv", *_anonymous(app), lambda: result_services.save_report(
-        innovation, factories.cycle_of(date.today().year), innovation.author,
+        innovation, factories.cycle_of(city_today().year), innovation.author,
         result_services.ReportInput(status="continuing", actuals={indicator.id: 4.5})),
-        lambda text: f",{date.today().year},4.5," in text)
+        lambda text: f",{city_today().year},4.5," in text)
 
 
 def report_value_on_open_data(app, make):

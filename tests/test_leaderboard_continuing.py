@@ -1,12 +1,10 @@
 """The leaderboard's points for innovations still in use (issue 17 point 5, DESIGN §8): 2 points per
 innovation of an earlier cycle reported continuing or developed in the board's cycle."""
-from datetime import date
-
+from app.core.cycles import city_today
 from app.core.extensions import db
 from app.leaderboard.services import POINTS_CONTINUING, compute_board
-from tests import factories
 
-THIS_YEAR = date.today().year
+THIS_YEAR = city_today().year  # the city's year (WIB), as the app counts it
 
 
 def _standing(board, agency):

@@ -2,11 +2,11 @@
 latest yearly status in innovations.csv and .json."""
 import csv
 import io
-from datetime import date
 
 import pytest
 from sqlalchemy import select
 
+from app.core.cycles import city_today
 from app.core.extensions import db
 from app.models import ResultIndicator
 from app.showcase.services import OPEN_DATA_FIELDS, RESULTS_FIELDS
@@ -14,7 +14,7 @@ from tests import factories
 from tests.conftest import login
 from tests.factories import cycle_of, result_indicator, yearly_report
 
-THIS_YEAR = date.today().year
+THIS_YEAR = city_today().year  # the city's year (WIB), as the app counts it
 
 
 def _csv(client, url: str) -> list[dict]:

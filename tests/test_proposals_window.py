@@ -15,16 +15,18 @@ from tests.conftest import login
 from tests.factories import proposal_in
 from tests.test_proposals_edit import _form_data
 
-TODAY = city_today()
+# Days from today (WIB), taken when each test runs: a run that crosses midnight
+# in the city would otherwise test against yesterday.
 WINDOWS = {
-    "before": (TODAY + timedelta(days=10), TODAY + timedelta(days=40)),
-    "after": (TODAY - timedelta(days=40), TODAY - timedelta(days=1)),
+    "before": (10, 40),
+    "after": (-40, -1),
 }
 
 
 def cycle_with_window(make, when: str, **fields):
-    opens, closes = WINDOWS[when]
-    return make.cycle(year=TODAY.year, submission_opens=opens, submission_closes=closes, **fields)
+    today = city_today()
+    opens, closes = (today + timedelta(days=offset) for offset in WINDOWS[when])
+    return make.cycle(year=today.year, submission_opens=opens, submission_closes=closes, **fields)
 
 
 def dates_of(cycle) -> tuple[str, str]:
@@ -81,7 +83,7 @@ def test_save_and_submit_outside_the_window_keeps_the_save_and_says_the_dates(cl
 
 
 def test_a_closed_cycle_refuses_submissions_even_within_its_dates(make):
-    cycle = make.cycle(year=TODAY.year, closed=True)
+    cycle = make.cycle(year=city_today().year, closed=True)
     proposal = proposal_in("draft", cycle_=cycle)
     with pytest.raises(TransitionError, match="sudah berakhir"):
         change_status(proposal, "submitted", proposal.author)
@@ -101,7 +103,8 @@ def test_an_admin_may_move_a_proposal_outside_the_window(client, make, status):
 
 
 def test_within_the_window_the_innovator_submits(client, make):
-    cycle = make.cycle(year=TODAY.year, submission_opens=TODAY, submission_closes=TODAY)  # the last day counts
+    today = city_today()
+    cycle = make.cycle(year=today.year, submission_opens=today, submission_closes=today)  # the last day counts
     proposal = proposal_in("draft", cycle_=cycle)
     db.session.commit()
     login(client, proposal.author)

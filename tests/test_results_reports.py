@@ -2,19 +2,19 @@
 implemented innovation, continuing, developed or stopped (with a reason), each indicator's
 actual value and evidence; editable until the cycle closes; audited; due lists on the
 dashboards and the admins' city list with who is late."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from app.core import signals
+from app.core.cycles import city_today
 from app.core.extensions import db
 from app.models import AuditEntry, YearlyReport
-from tests import factories
 from tests.conftest import login
 from tests.factories import EXE_BYTES, PDF_BYTES
 
-THIS_YEAR = date.today().year
+THIS_YEAR = city_today().year  # the city's year (WIB), as the app counts it
 
 
 @pytest.fixture
@@ -247,7 +247,7 @@ def test_the_agency_dashboard_lists_what_still_needs_this_years_report(client, i
 
 def test_the_city_list_counts_and_shows_who_is_late(client, make, innovation):
     cycle = make.cycle_of(THIS_YEAR)
-    cycle.submission_closes = date.today() - timedelta(days=1)
+    cycle.submission_closes = city_today() - timedelta(days=1)
     other = make.earlier_innovation(title="Posyandu Digital")
     make.yearly_report(other, cycle)
     admin = make.user(role="admin")

@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlalchemy import case, func, select
 
+from app.core.cycles import city_today
 from app.core.extensions import db
 from app.core.i18n import current_language
 from app.models import (
@@ -134,7 +135,7 @@ def board_etag(version: str, year: int | None, kind: str | None, language: str |
     the counter) and today's year, so neither needs reading to answer a poll.
     Computed by the view and ahead of Flask by app.leaderboard.poll, for the same answer.
     """
-    return make_etag("leaderboard", version, year or f"current-{date.today().year}", kind or "all",
+    return make_etag("leaderboard", version, year or f"current-{city_today().year}", kind or "all",
                      language or current_language())
 
 

@@ -55,7 +55,7 @@ def user(role: str = "innovator", agency_: Agency | None = None, password: str =
 def cycle(year: int | None = None, **fields) -> Cycle:
     """A year's cycle; unless told otherwise its submission window spans the
     year and, so that tests may submit in any cycle, today too."""
-    year = year or date.today().year
+    year = year or city_today().year
     today = city_today()
     fields.setdefault("submission_opens", min(date(year, 1, 1), today))
     fields.setdefault("submission_closes", max(date(year, 12, 31), today))

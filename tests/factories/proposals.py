@@ -5,10 +5,11 @@ import itertools
 import os
 import uuid
 import zipfile
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 from flask import current_app
 
+from app.core.cycles import city_today
 from app.core.extensions import db
 from app.models import Agency, Attachment, Cycle, Proposal, StatusChange, User
 from tests.factories.core import cycle, user
@@ -41,7 +42,7 @@ def proposal(agency_: Agency | None = None, author: User | None = None, cycle_: 
         author = user(role="innovator", agency_=agency_)
     agency_ = agency_ or author.agency
     if cycle_ is None:
-        cycle_ = db.session.query(Cycle).filter_by(year=date.today().year).one_or_none() or cycle()
+        cycle_ = db.session.query(Cycle).filter_by(year=city_today().year).one_or_none() or cycle()
     n = next(_counter)
     values = dict(
         title=f"Inovasi Uji {n}", summary="Layanan perizinan daring untuk warga.", problem="Antrean panjang.",

@@ -2,6 +2,7 @@
 import itertools
 from datetime import date
 
+from app.core.cycles import city_today
 from app.core.extensions import db
 from app.models import Cycle, ReportValue, ResultIndicator, YearlyReport
 from tests.factories.core import cycle
@@ -21,7 +22,7 @@ def earlier_innovation(status: str = "approved", years_ago: int = 1, agency_=Non
     """An approved (or implemented) proposal of a cycle `years_ago` before this year's:
     one that owes this year a yearly report."""
     return proposal_in(status, agency_=agency_, author=author,
-                       cycle_=cycle_of(date.today().year - years_ago), **fields)
+                       cycle_=cycle_of(city_today().year - years_ago), **fields)
 
 
 def result_indicator(proposal_, name: str | None = None, unit: str = "hari", baseline: float = 14,
@@ -38,7 +39,7 @@ def result_indicator(proposal_, name: str | None = None, unit: str = "hari", bas
 def yearly_report(proposal_, cycle_: Cycle | None = None, status: str = "continuing", values: dict | None = None,
                   reason: str = "", reporter=None, attachment=None) -> YearlyReport:
     """A report for `cycle_` (default: this year's), with {indicator: actual} values."""
-    cycle_ = cycle_ or cycle_of(date.today().year)
+    cycle_ = cycle_ or cycle_of(city_today().year)
     if status == "stopped" and not reason:
         reason = "Anggaran tidak tersedia lagi."
     obj = YearlyReport(proposal_id=proposal_.id, cycle_id=cycle_.id, status=status, reason=reason,
