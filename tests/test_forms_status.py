@@ -55,6 +55,16 @@ FORM_ROUTES = {
                         lambda w: "status", "Pilih status inovasi tahun ini."),
     "results.report": ("innovator_a", lambda w: f"/proposals/{w['earlier'].id}/reports/{w['cycle'].year}",
                        lambda w: {"status": "stopped"}, lambda w: "reason", "Tuliskan mengapa inovasi ini dihentikan."),
+    "results.indicators": ("innovator_a", lambda w: f"/proposals/{w['earlier'].id}/indicators",
+                           lambda w: {"new-name": "", "new-unit": "hari"}, lambda w: "new-name", "Isi nama indikator."),
+    "results.indicator_edit": ("innovator_a",
+                               lambda w: f"/proposals/{w['earlier'].id}/indicators/{w['result_indicator'].id}",
+                               lambda w: {f"i{w['result_indicator'].id}-name": "Lama izin",
+                                          f"i{w['result_indicator'].id}-unit": "hari",
+                                          f"i{w['result_indicator'].id}-baseline": "14",
+                                          f"i{w['result_indicator'].id}-target": "abc",
+                                          f"i{w['result_indicator'].id}-direction": "down"},
+                               lambda w: f"i{w['result_indicator'].id}-target", "Isi angka"),
     "proposals.new": ("innovator_a", lambda w: "/proposals/new", lambda w: {"lab_stage": "drum_up"},
                       lambda w: "title", "Isi judul inovasi."),
     "proposals.edit": ("innovator_a", lambda w: f"/proposals/{w['draft'].id}/edit",
@@ -97,7 +107,7 @@ NOT_FILLED_IN = {
     "auth.logout", "main.set_language", "events.register", "events.cancel",
     "events.cancel_event", "events.sign", "events.unlink_proposal", "events.advance_stage", "events.attendance",
     "reviews.vote", "reviews.publish", "reviews.notification_read", "reviews.notifications_read_all",
-    "maturity.publish", "maturity.load_indicators", "admin.user_invite",
+    "maturity.publish", "maturity.load_indicators", "admin.user_invite", "results.indicator_delete",
 }
 
 

@@ -25,7 +25,7 @@ def test_colleagues_share_the_main_part_and_read_less_the_second_time(app, make,
     with count_queries() as shared:
         html_two = two.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     for html in (html_one, html_two):
-        assert "Rancang bangun yang panjang." in html and "Riwayat status" in html
+        assert "Rancang bangun yang panjang." in html and "Perjalanan inovasi" in html
     assert "Pegawai Kedua" in html_two.split("</nav>")[0] and "Pegawai Kedua" not in html_one.split("</nav>")[0]
     # The shared part's evidence, timeline and replications were not read again.
     assert shared.count < rendered.count

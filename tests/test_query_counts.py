@@ -97,13 +97,14 @@ def _pages(target: Proposal, event_id: int) -> dict:
         # Yearly reports (issue 17): one innovation's reports, and the city's list for admins.
         "reports page": (f"/proposals/{target.id}/reports", {}, ADMIN),
         "city reports": ("/reports", {}, ADMIN),
+        "indicators page": (f"/proposals/{target.id}/indicators", {}, ADMIN),
     }
 
 
 PAGES = ["showcase", "showcase filtered", "innovation page", "proposal list", "proposal list unfiltered",
          "proposal page", "leaderboard", "leaderboard fragment", "events list", "event page",
          "admin dashboard", "reviewer dashboard", "open data results", "open data innovations", "reports page",
-         "city reports"]
+         "city reports", "indicators page"]
 
 
 @pytest.mark.parametrize("page", PAGES)

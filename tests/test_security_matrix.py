@@ -116,6 +116,11 @@ EXPECTED = {
     ("/proposals/<int:proposal_id>/reports/<int:year>", "GET"): (LOGIN, 302, 302, 200, 200),  # others: to the list
     ("/proposals/<int:proposal_id>/reports/<int:year>", "POST"): (LOGIN, 403, 403, 422, 422),
     ("/reports", "GET"): (LOGIN, 403, 403, 403, 200),
+    # Its result indicators: everyone who may see the proposal reads them; its agency and admins set them.
+    ("/proposals/<int:proposal_id>/indicators", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("/proposals/<int:proposal_id>/indicators", "POST"): (LOGIN, 403, 403, 422, 422),
+    ("/proposals/<int:proposal_id>/indicators/<int:result_indicator_id>", "POST"): (LOGIN, 403, 403, 422, 422),
+    ("/proposals/<int:proposal_id>/indicators/<int:result_indicator_id>/delete", "POST"): (LOGIN, 403, 403, 409, 409),
     ("/proposals/<int:proposal_id>/review", "GET"): (LOGIN, 403, 200, 403, 200),  # reviewers and admins, never their own agency
     ("/proposals/<int:proposal_id>/review", "POST"): (LOGIN, 403, 422, 403, 422),
     ("/proposals/<int:proposal_id>/submit", "POST"): (LOGIN, 403, 403, 302, 302),  # a draft of A

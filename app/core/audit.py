@@ -94,6 +94,9 @@ ACTION_LABELS = {
     "maturity_claim_public": _l("Klaim kematangan publik"),
     "yearly_report_created": _l("Laporan tahunan"),
     "yearly_report_updated": _l("Laporan tahunan diubah"),
+    "result_indicator_added": _l("Indikator hasil ditambahkan"),
+    "result_indicator_updated": _l("Indikator hasil diubah"),
+    "result_indicator_deleted": _l("Indikator hasil dihapus"),
 }
 
 # One sentence per action; %(actor)s is the person, %(name)s what the entry
@@ -139,6 +142,9 @@ SENTENCES = {
     "maturity_verified": _l("%(actor)s memverifikasi klaim indikator %(indicator)s: %(decision)s"),
     "yearly_report_created": _l("%(actor)s melaporkan inovasi “%(name)s” tahun %(year)s: %(status)s"),
     "yearly_report_updated": _l("%(actor)s mengubah laporan tahun %(year)s inovasi “%(name)s”: %(status)s"),
+    "result_indicator_added": _l("%(actor)s menambahkan indikator hasil “%(indicator)s” pada inovasi “%(name)s”"),
+    "result_indicator_updated": _l("%(actor)s mengubah indikator hasil “%(indicator)s” pada inovasi “%(name)s”"),
+    "result_indicator_deleted": _l("%(actor)s menghapus indikator hasil “%(indicator)s” dari inovasi “%(name)s”"),
     # entries from before the counts were kept in the details: the summary recorded then
     "agencies_imported": _l("%(actor)s mengimpor perangkat daerah (%(name)s)"),
 }
@@ -246,6 +252,8 @@ def describe(entry: AuditEntry) -> str:
         words["added"] = format_decimal(details.get("added", 0))
     elif action == "maturity_claimed":
         words.update(level=details.get("level", ""), indicator=_indicator(details))
+    elif action.startswith("result_indicator_"):
+        words["indicator"] = details.get("indicator_name", "")
     elif action in ("yearly_report_created", "yearly_report_updated"):
         words.update(year=details.get("year", ""), status=label("report_status", details.get("status")))
     elif action == "maturity_verified":

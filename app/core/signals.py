@@ -14,6 +14,7 @@ know which features add a panel to it.
 
 Receivers take `**extra`, so a signal can gain an argument without breaking them.
 """
+from datetime import datetime, time, timezone
 from typing import Any, NamedTuple
 
 from blinker import Namespace
@@ -89,11 +90,14 @@ actor: the User who reported
 timeline_entries = _signals.signal("timeline-entries", doc="""
 The proposal page and the public innovation page ask for the moments of one innovation's
 story (DESIGN §8: first draft, status moves, lab stages, linked events, reviews in summary,
-yearly reports). Each feature returns a list of TimelineEntry for its own part, or [].
+yearly reports, the latest status in plain words). Each feature returns a list of
+TimelineEntry for its own part, or []. Collected by collect_timeline.
 
 sender: the Proposal
 public: True for the public innovation page: only what the public may see (no individual
         scores, no notes meant for the agency, no names of staff)
+viewer: who reads the internal page (the User, or the Audience of a shared page part:
+        read it only through role and agency, as blind review does); None when public
 """)
 
 dashboard_panels = _signals.signal("dashboard-panels", doc="""
@@ -119,13 +123,34 @@ class DashboardPanel(NamedTuple):
 class TimelineEntry(NamedTuple):
     """One moment on an innovation's timeline. `when` is an aware datetime (UTC) or a date;
     `kind` names the feature's kind of moment (a CSS hook and a test handle: "draft",
-    "status", "lab_stage", "event", "reviews", "report"); `text` is the translated line
+    "status", "lab_stage", "event", "reviews", "report", "now" for the plain-words status of
+    today); `text` is the translated line
     and `detail` an optional second one, both plain text (the template escapes them)."""
 
     when: Any
     kind: str
     text: str
     detail: str = ""
+
+
+def _moment(when) -> datetime:
+    """A timeline entry's time as an aware datetime, so dates and times sort together
+    (a date counts from the start of its day in UTC)."""
+    if isinstance(when, datetime):
+        return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return datetime.combine(when, time.min, tzinfo=timezone.utc)
+
+
+def collect_timeline(proposal, public: bool = False, viewer=None) -> list[TimelineEntry]:
+    """Every feature's moments of the innovation's story, oldest first (a tie keeps the
+    kinds in story order: a draft before its first move)."""
+    entries = [entry for _, found in timeline_entries.send(proposal, public=public, viewer=viewer)
+               for entry in (found or [])]
+    return sorted(entries, key=lambda entry: (_moment(entry.when), TIMELINE_ORDER.get(entry.kind, 50)))
+
+
+# Which of two moments at the same time comes first.
+TIMELINE_ORDER = {"draft": 0, "status": 10, "event": 20, "lab_stage": 30, "reviews": 40, "report": 60, "now": 99}
 
 
 def collect_dashboard_panels(user) -> list[DashboardPanel]:

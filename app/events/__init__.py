@@ -14,4 +14,4 @@ def _register_feed(state):
     state.app.add_url_rule(f"{prefix}.ics", f"{state.name}.feed", feed)
 
 
-from app.events import routes  # noqa: E402,F401
+from app.events import routes, timeline  # noqa: E402,F401  (routes, timeline part)

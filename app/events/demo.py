@@ -8,8 +8,9 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 
 from app.core.extensions import db
+from app.events import services
 from app.events.services import JAKARTA
-from app.models import SEAT_STATUSES, Event, Registration, Signature, User
+from app.models import SEAT_STATUSES, Event, Proposal, Registration, Signature, User
 
 PLEDGE = (
     "Kami, aparatur perangkat daerah Kota Probolinggo, berikrar untuk memberi gagasan, "
@@ -29,6 +30,28 @@ DEMO_EVENTS = [
     ("Ekspo Display Inovasi Kota Probolinggo", "display", 30, 8, 8, "Alun-alun Kota Probolinggo", None, True, False,
      "Pameran inovasi perangkat daerah, kecamatan dan kelurahan untuk warga."),
 ]
+
+
+# Demo proposals linked to a coming lab event (title, event title, moved one lab stage for it),
+# so their timelines show the event and the stage.
+DEMO_LINKS = [
+    ("Posyandu Digital Terintegrasi", "Ekspo Display Inovasi Kota Probolinggo", True),
+    ("Lapor Sampah Liar lewat WhatsApp", "Klinik Design: Menyusun Rancang Bangun", False),
+]
+
+
+def _link_demo_proposals(events: list[Event], admin: User | None) -> None:
+    """Link the DEMO_LINKS proposals to their events through the services (so it is audited)."""
+    by_title = {event.title: event for event in events}
+    proposals = {p.title: p for p in db.session.scalars(
+        select(Proposal).where(Proposal.title.in_([link[0] for link in DEMO_LINKS])))}
+    for title, event_title, advance in DEMO_LINKS:
+        proposal, event = proposals.get(title), by_title.get(event_title)
+        if proposal is None or event is None or admin is None or proposal.event_id == event.id:
+            continue  # not in this demo, or linked on an earlier run
+        services.link_proposal(event, proposal, admin)
+        if advance and services.next_stage(proposal.lab_stage):
+            services.advance_stage(event, proposal, admin)
 
 
 def _at(today, days: int, hour: int) -> datetime:
@@ -81,4 +104,5 @@ def load(today=None) -> list[Event]:
                 db.session.add(Signature(event_id=event.id, user_id=user.id, signer_name=user.name,
                                          agency_name=user.agency.name if user.agency else ""))
     db.session.flush()
+    _link_demo_proposals(events, admin)
     return events

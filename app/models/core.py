@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -133,6 +134,8 @@ class AuditEntry(db.Model):
     """One recorded state change, decision, role change or failed login."""
 
     __tablename__ = "audit_entry"
+    # An innovation's timeline reads its own entries (lab stages, linked events): by target.
+    __table_args__ = (Index("ix_audit_entry_target", "target_type", "target_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -45,6 +45,10 @@ class ResultIndicator(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)  # the order the agency listed them in
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Optimistic lock: an edit or a delete read at an older version is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     proposal: Mapped[Proposal] = relationship()
 

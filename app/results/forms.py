@@ -4,12 +4,52 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, RadioField, SelectField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from app.core.labels import choices
-from app.models import MAX_RESULT_VALUE, YearlyReport
+from app.models import MAX_RESULT_VALUE, ResultIndicator, YearlyReport
 from app.web.inputs import INT_MAX, LocaleDecimalField, text_limit
+
+
+# --- indicators ---------------------------------------------------------------------
+
+class IndicatorForm(FlaskForm):
+    """One result indicator: what is measured, in which unit, where it starts, where it should be
+    and which way is better. Prefixed per indicator ("new", "i<id>") so the forms of one page differ."""
+
+    name = StringField(_l("Nama indikator"), validators=[InputRequired(_l("Isi nama indikator.")),
+                                                          text_limit(ResultIndicator.name)],
+                       description=_l("Yang diukur, misalnya “Lama penerbitan izin” atau “Warga terlayani”."))
+    unit = StringField(_l("Satuan"), validators=[
+        InputRequired(_l("Isi satuannya, misalnya hari, orang per bulan, atau skor.")),
+        text_limit(ResultIndicator.unit)], description=_l("Misalnya hari, orang per bulan, aduan per bulan, skor."))
+    baseline = LocaleDecimalField(_l("Baseline"), [InputRequired(_l("Isi nilai awal (baseline) sebelum inovasi."))],
+                                  limit=MAX_RESULT_VALUE)
+    target = LocaleDecimalField(_l("Target"), [InputRequired(_l("Isi target yang ingin dicapai."))],
+                                limit=MAX_RESULT_VALUE)
+    direction = RadioField(_l("Mana yang lebih baik?"), choices=choices("direction"), default="up",
+                           validators=[InputRequired(_l("Pilih arah yang lebih baik."))])
+    # The version the form was read at: an edit of an indicator changed since is refused.
+    version = HiddenField()
+
+
+def indicator_form(indicator: ResultIndicator | None = None, submitted: bool = False) -> IndicatorForm:
+    """The form adding an indicator (none given) or editing `indicator`, showing its values unless `submitted`."""
+    prefix = "new" if indicator is None else f"i{indicator.id}"
+    if submitted:
+        return IndicatorForm(prefix=prefix)
+    if indicator is None:
+        return IndicatorForm(formdata=None, prefix=prefix)
+    return IndicatorForm(formdata=None, prefix=prefix, name=indicator.name, unit=indicator.unit,
+                         baseline=indicator.baseline, target=indicator.target, direction=indicator.direction,
+                         version=str(indicator.version))
+
+
+class DeleteIndicatorForm(FlaskForm):
+    """The delete button of an indicator: its CSRF token and the version it was shown at."""
+
+    version = HiddenField()
 
 
 # --- reports ------------------------------------------------------------------------

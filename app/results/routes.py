@@ -5,6 +5,7 @@ import json
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from jinja2 import pass_context
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -14,13 +15,193 @@ from app.core import signals
 from app.core.cycles import city_today, current_cycle, cycle_of_year
 from app.core.extensions import db
 from app.core.labels import label
-from app.models import Agency, Cycle, Proposal, YearlyReport
+from app.models import MAX_RESULT_INDICATORS, Agency, Cycle, Proposal, ReportValue, ResultIndicator, YearlyReport
 from app.proposals.permissions import load_with_evidence
-from app.results import bp, permissions, rules, services
-from app.results.forms import plain_decimal, report_form
+from app.results import bp, charts, permissions, rules, services
+from app.results.forms import DeleteIndicatorForm, indicator_form, plain_decimal, report_form
 from app.web.htmx import is_htmx, render_block
 from app.web.inputs import int_arg
 from app.web.paging import paginate
+
+
+# --- indicators ---------------------------------------------------------------------
+
+INDICATORS = "results/indicators.html"
+
+
+def _reported_years(proposal: Proposal) -> dict[int, list[int]]:
+    """{indicator id: years whose reports hold its value}, for all the proposal's indicators in one query."""
+    rows = db.session.execute(
+        select(ReportValue.indicator_id, Cycle.year)
+        .join(YearlyReport, YearlyReport.id == ReportValue.report_id).join(Cycle, Cycle.id == YearlyReport.cycle_id)
+        .join(ResultIndicator, ResultIndicator.id == ReportValue.indicator_id)
+        .where(ResultIndicator.proposal_id == proposal.id).order_by(Cycle.year))
+    years: dict[int, list[int]] = {}
+    for indicator_id, year in rows:
+        years.setdefault(indicator_id, []).append(year)
+    return years
+
+
+def _indicators_page(proposal: Proposal, forms: dict | None = None, saved: str | None = None,
+                     changed: int | None = None, refusal: str | None = None) -> dict:
+    """The indicators page: each indicator with the years it was reported in, and, for its agency
+    and admins, its edit and delete forms and the form adding one more (up to the limit).
+    `forms` holds a form to show instead of a fresh one ("new", or an indicator's id)."""
+    forms = forms or {}
+    indicators = services.indicators_of(proposal)
+    editable = permissions.can_edit_indicators(current_user, proposal)
+    years = _reported_years(proposal)
+    rows = [{
+        "indicator": indicator, "years": years.get(indicator.id, []),
+        "form": (forms.get(indicator.id) or indicator_form(indicator)) if editable else None,
+        "delete_form": DeleteIndicatorForm(formdata=None, prefix=f"d{indicator.id}", version=str(indicator.version))
+        if editable and not years.get(indicator.id) else None,
+    } for indicator in indicators]
+    full = len(indicators) >= MAX_RESULT_INDICATORS
+    return {
+        "proposal": proposal, "rows": rows, "editable": editable, "full": full,
+        "add_form": (forms.get("new") or indicator_form()) if editable and not full else None,
+        "limit": MAX_RESULT_INDICATORS, "saved": saved, "changed": changed, "refusal": refusal,
+        "number_example": plain_decimal(12.5),
+    }
+
+
+def _indicator_input(form) -> services.IndicatorInput:
+    version = form.version.data or ""
+    return services.IndicatorInput(name=form.name.data or "", unit=form.unit.data or "", baseline=form.baseline.data,
+                                   target=form.target.data, direction=form.direction.data,
+                                   version=int(version) if version.isdigit() else None)
+
+
+def _indicators_answer(proposal_id: int, message: str, anchor: str, status: int = 200, forms: dict | None = None,
+                       changed: int | None = None, refusal: str | None = None):
+    """After a change (or its refusal): the region again for HTMX, with the message announced;
+    else a redirect with the message. Refused, the page again with the form's messages or the
+    `refusal` at the top (422, or 409 when someone else changed the indicator meanwhile)."""
+    proposal = load_with_evidence(proposal_id, permissions.can_see)
+    if is_htmx():
+        saved = message if status == 200 else None
+        html = render_block(INDICATORS, "indicators_region",
+                            **_indicators_page(proposal, forms, saved, changed, refusal))
+        return html, status, {"HX-Trigger": json.dumps({"announce": message})}
+    if status == 200:
+        flash(message, "success")
+        return redirect(url_for("results.indicators", proposal_id=proposal_id, _anchor=anchor))
+    return render_template(INDICATORS, **_indicators_page(proposal, forms, refusal=refusal)), status
+
+
+def _refused(form, error: Exception) -> None:
+    """Put a service's refusal beside its field, or at the top of the form."""
+    field = getattr(error, "field", None)
+    if field:
+        form[field].errors = [str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
+def _stale(proposal: Proposal, indicator_id: int, form, error: Exception) -> None:
+    """A stale edit keeps what the person typed, says the values now stored, and takes the current
+    version, so saving again is a decision made knowing them (never a blind overwrite)."""
+    form.form_errors.append(str(error))
+    current = services.indicator_of(proposal, indicator_id)
+    if current is not None:
+        form.form_errors.append(_("Tersimpan sekarang: %(name)s — baseline %(baseline)s, target %(target)s %(unit)s, "
+                                  "%(direction)s.", name=current.name, baseline=plain_decimal(current.baseline),
+                                  target=plain_decimal(current.target), unit=current.unit,
+                                  direction=label("direction", current.direction)))
+        form.version.data = str(current.version)
+
+
+def _indicators_to_change(proposal_id: int) -> Proposal:
+    """The proposal whose indicators the person changes: 404/403 as the page, 403 unless they may set them."""
+    proposal = load_with_evidence(proposal_id, permissions.can_see)
+    if not permissions.can_edit_indicators(current_user, proposal):
+        abort(403)
+    return proposal
+
+
+@bp.route("/proposals/<int:proposal_id>/indicators", methods=["GET", "POST"])
+@login_required
+def indicators(proposal_id: int):
+    """The innovation's result indicators (1–5, DESIGN §8); POST adds one. Set by its agency
+    (or an admin) from approval on; everyone who may see the proposal reads them."""
+    if request.method == "GET":
+        return render_template(INDICATORS, **_indicators_page(load_with_evidence(proposal_id, permissions.can_see)))
+    proposal = _indicators_to_change(proposal_id)
+    form = indicator_form(submitted=True)
+    if form.validate_on_submit():
+        try:
+            indicator = services.add_indicator(proposal, current_user, _indicator_input(form))
+            db.session.commit()
+        except services.FieldError as error:
+            db.session.rollback()
+            _refused(form, error)
+        except services.ServiceError as error:  # the limit reached meanwhile
+            db.session.rollback()
+            return _indicators_answer(proposal_id, str(error), "indicators", 422, refusal=str(error))
+        else:
+            return _indicators_answer(proposal_id, _("Indikator “%(name)s” ditambahkan.", name=indicator.name),
+                                      f"indicator-{indicator.id}", changed=indicator.id)
+    return _indicators_answer(proposal_id, _("Indikator belum ditambahkan; periksa isiannya."), "add-indicator",
+                              422, {"new": form})
+
+
+@bp.route("/proposals/<int:proposal_id>/indicators/<int:result_indicator_id>", methods=["POST"])
+@login_required
+def indicator_edit(proposal_id: int, result_indicator_id: int):
+    """Correct one indicator; an edit of an older version is refused with the values now stored."""
+    proposal = _indicators_to_change(proposal_id)
+    indicator = services.indicator_of(proposal, result_indicator_id)
+    if indicator is None:
+        message = _("Indikator ini sudah dihapus orang lain; isian Anda tidak disimpan.")
+        return _indicators_answer(proposal_id, message, "indicators", 409, refusal=message)
+    form = indicator_form(indicator, submitted=True)
+    if form.validate_on_submit():
+        try:
+            indicator = services.update_indicator(proposal, indicator.id, current_user, _indicator_input(form))
+            db.session.commit()
+        except (services.StaleIndicator, StaleDataError) as error:
+            db.session.rollback()
+            message = str(error) if isinstance(error, services.StaleIndicator) else _(
+                "Indikator ini diubah orang lain pada saat yang sama. Isian Anda belum disimpan; periksa nilainya "
+                "yang sekarang, lalu ubah lagi.")
+            _stale(proposal, result_indicator_id, form, message)
+            return _indicators_answer(proposal_id, message, f"indicator-{result_indicator_id}", 409,
+                                      {result_indicator_id: form})
+        except services.ServiceError as error:
+            db.session.rollback()
+            _refused(form, error)
+        else:
+            return _indicators_answer(proposal_id, _("Indikator “%(name)s” diperbarui.", name=indicator.name),
+                                      f"indicator-{indicator.id}", changed=indicator.id)
+    return _indicators_answer(proposal_id, _("Indikator belum diperbarui; periksa isiannya."),
+                              f"indicator-{result_indicator_id}", 422, {result_indicator_id: form})
+
+
+@bp.route("/proposals/<int:proposal_id>/indicators/<int:result_indicator_id>/delete", methods=["POST"])
+@login_required
+def indicator_delete(proposal_id: int, result_indicator_id: int):
+    """Delete an indicator no yearly report has a value of; refused for one that has (its history)."""
+    proposal = _indicators_to_change(proposal_id)
+    form = DeleteIndicatorForm(prefix=f"d{result_indicator_id}")
+    if not form.validate_on_submit():
+        abort(400)
+    version = form.version.data or ""
+    try:
+        name = services.delete_indicator(proposal, result_indicator_id, current_user,
+                                         int(version) if version.isdigit() else None)
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        message = _("Indikator ini diubah orang lain pada saat yang sama; periksa nilainya yang sekarang, lalu coba "
+                    "lagi.")
+        return _indicators_answer(proposal_id, message, f"indicator-{result_indicator_id}", 409, refusal=message)
+    except services.ServiceError as error:
+        db.session.rollback()
+        status = 409 if isinstance(error, services.StaleIndicator) else 422
+        return _indicators_answer(proposal_id, str(error), f"indicator-{result_indicator_id}", status,
+                                  refusal=str(error))
+    return _indicators_answer(proposal_id, _("Indikator “%(name)s” dihapus.", name=name), "indicators")
 
 
 # --- reports ------------------------------------------------------------------------
@@ -169,6 +350,27 @@ def city():
     cycles = db.session.scalars(select(Cycle).order_by(Cycle.year.desc())).all()
     return render_template("results/city.html", cycle=cycle, cycles=cycles, page=page, shown=shown,
                            late=late, due=due, done=done, missing=due - done)
+
+
+# --- charts on the proposal page and the public page --------------------------------
+
+@bp.app_template_global("result_charts")
+@pass_context
+def result_charts(context, proposal: Proposal) -> list:
+    """The proposal page's indicator charts, for those who may see the proposal (the template's viewer)."""
+    viewer = context["current_user"]
+    if not (permissions.has_results(proposal) and viewer.is_authenticated and permissions.can_see(viewer, proposal)):
+        return []
+    return services.chart_series(proposal)
+
+
+@bp.app_template_global("public_result_charts")
+def public_result_charts(proposal: Proposal) -> list:
+    """The charts of an innovation the showcase shows (it loads only published ones)."""
+    return services.chart_series(proposal) if permissions.has_results(proposal) else []
+
+
+bp.add_app_template_global(charts.chart_svg, "result_chart_svg")
 
 
 @signals.dashboard_panels.connect

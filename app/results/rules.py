@@ -6,6 +6,7 @@ is due. Each rule is a SQL expression or a select, so a page applies it in its o
 query (a constant number of queries however many innovations there are).
 """
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import aliased
@@ -86,3 +87,28 @@ def report_late(cycle: Cycle, today: date) -> bool:
     """A missing report of `cycle` is late once the cycle's submission window has closed
     (reports are due in the same window as new proposals); it is still accepted until the cycle closes."""
     return today > cycle.submission_closes
+
+
+class LifeStatus(NamedTuple):
+    """Where an innovation stands after its latest yearly report: `status` of that report, in
+    `year`, in use since `since` (the first in-use report after any stop; None when stopped)."""
+
+    status: str
+    year: int
+    since: int | None
+
+
+def life_status(reports: list[tuple[int, str]]) -> LifeStatus | None:
+    """From (year, status) of an innovation's reports: its latest status; None before any report."""
+    if not reports:
+        return None
+    ordered = sorted(reports)
+    year, status = ordered[-1]
+    if status not in IN_USE_REPORT_STATUSES:
+        return LifeStatus(status, year, None)
+    since = year
+    for earlier_year, earlier_status in reversed(ordered):
+        if earlier_status not in IN_USE_REPORT_STATUSES:
+            break
+        since = earlier_year
+    return LifeStatus(status, year, since)

@@ -2,18 +2,19 @@
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from flask_babel import ngettext
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.core import audit, signals
 from app.core.extensions import db
 from app.models import (
-    REASON_REQUIRED_REPORT_STATUSES, REPORT_STATUSES, Attachment, Cycle, Proposal, ReportValue, ResultIndicator, User,
-    YearlyReport,
+    DIRECTIONS, MAX_RESULT_INDICATORS, REASON_REQUIRED_REPORT_STATUSES, REPORT_STATUSES, Attachment, Cycle, Proposal,
+    ReportValue, ResultIndicator, User, YearlyReport,
 )
 from app.proposals.services import ServiceError, add_attachment
-from app.results import rules
+from app.results import charts, rules
 
 
 class FieldError(ServiceError):
@@ -28,6 +29,155 @@ def indicators_of(proposal: Proposal) -> list[ResultIndicator]:
     """The proposal's result indicators in the order the agency listed them."""
     return list(db.session.scalars(select(ResultIndicator).where(ResultIndicator.proposal_id == proposal.id)
                                    .order_by(ResultIndicator.position, ResultIndicator.id)))
+
+
+# --- indicators ---------------------------------------------------------------------
+
+class StaleIndicator(ServiceError):
+    """The indicator was changed or deleted by someone else after the form was read."""
+
+
+@dataclass
+class IndicatorInput:
+    """What the indicator form says; numbers already parsed (None where left empty)."""
+
+    name: str
+    unit: str
+    baseline: float | None
+    target: float | None
+    direction: str | None
+    version: int | None = None  # the indicator's version the form was read at (an edit)
+
+
+def _checked(proposal: Proposal, given: IndicatorInput, indicator: ResultIndicator | None = None) -> IndicatorInput:
+    """The input cleaned, or FieldError naming the first field that is wrong."""
+    name = " ".join((given.name or "").split())
+    unit = " ".join((given.unit or "").split())
+    if not name:
+        raise FieldError(_("Isi nama indikator."), "name")
+    if not unit:
+        raise FieldError(_("Isi satuannya, misalnya hari, orang per bulan, atau skor."), "unit")
+    if given.baseline is None:
+        raise FieldError(_("Isi nilai awal (baseline) sebelum inovasi."), "baseline")
+    if given.target is None:
+        raise FieldError(_("Isi target yang ingin dicapai."), "target")
+    if given.direction not in DIRECTIONS:
+        raise FieldError(_("Pilih arah yang lebih baik."), "direction")
+    # A target on the wrong side of the baseline is almost always a slip of the direction.
+    if given.direction == "up" and given.target < given.baseline:
+        raise FieldError(_("Untuk indikator yang makin tinggi makin baik, target tidak boleh di bawah baseline."),
+                         "target")
+    if given.direction == "down" and given.target > given.baseline:
+        raise FieldError(_("Untuk indikator yang makin rendah makin baik, target tidak boleh di atas baseline."),
+                         "target")
+    same_name = select(ResultIndicator.id).where(ResultIndicator.proposal_id == proposal.id,
+                                                 func.lower(ResultIndicator.name) == name.lower())
+    if indicator is not None:
+        same_name = same_name.where(ResultIndicator.id != indicator.id)
+    if db.session.scalar(same_name) is not None:
+        raise FieldError(_("Inovasi ini sudah punya indikator bernama “%(name)s”.", name=name), "name")
+    return IndicatorInput(name=name, unit=unit, baseline=given.baseline, target=given.target,
+                          direction=given.direction, version=given.version)
+
+
+def _audit_indicator(action: str, proposal: Proposal, indicator: ResultIndicator, actor: User) -> None:
+    audit.record(action, target=proposal, actor=actor, summary=proposal.title, indicator_id=indicator.id,
+                 indicator_name=indicator.name, unit=indicator.unit, baseline=indicator.baseline,
+                 target_value=indicator.target, direction=indicator.direction)
+
+
+def add_indicator(proposal: Proposal, actor: User, given: IndicatorInput) -> ResultIndicator:
+    """A new result indicator at the end of the proposal's list; at most MAX_RESULT_INDICATORS."""
+    # Locks the proposal's row (PostgreSQL) so that two parallel adds cannot pass the limit together.
+    db.session.execute(select(Proposal.id).where(Proposal.id == proposal.id).with_for_update())
+    count, last = db.session.execute(
+        select(func.count(ResultIndicator.id), func.max(ResultIndicator.position))
+        .where(ResultIndicator.proposal_id == proposal.id)).one()
+    if count >= MAX_RESULT_INDICATORS:
+        raise ServiceError(_("Sebuah inovasi punya paling banyak %(max)d indikator hasil; ubah atau hapus yang ada.",
+                             max=MAX_RESULT_INDICATORS))
+    clean = _checked(proposal, given)
+    indicator = ResultIndicator(proposal_id=proposal.id, name=clean.name, unit=clean.unit, baseline=clean.baseline,
+                                target=clean.target, direction=clean.direction, position=(last or 0) + 1)
+    db.session.add(indicator)
+    db.session.flush()
+    _audit_indicator("result_indicator_added", proposal, indicator, actor)
+    return indicator
+
+
+def indicator_of(proposal: Proposal, indicator_id: int) -> ResultIndicator | None:
+    """The proposal's indicator by id; None when it is gone or belongs to another proposal."""
+    indicator = db.session.get(ResultIndicator, indicator_id)
+    return indicator if indicator is not None and indicator.proposal_id == proposal.id else None
+
+
+def _current(proposal: Proposal, indicator_id: int, version: int | None) -> ResultIndicator:
+    indicator = indicator_of(proposal, indicator_id)
+    if indicator is None:
+        raise StaleIndicator(_("Indikator ini sudah dihapus orang lain; muat ulang halaman."))
+    if version != indicator.version:
+        raise StaleIndicator(_("Indikator “%(name)s” diubah orang lain setelah Anda membukanya. Isian Anda belum "
+                               "disimpan; periksa nilainya yang sekarang, lalu ubah lagi.", name=indicator.name))
+    return indicator
+
+
+def update_indicator(proposal: Proposal, indicator_id: int, actor: User, given: IndicatorInput) -> ResultIndicator:
+    """Correct an indicator; refused (StaleIndicator) when it changed since the form was read."""
+    indicator = _current(proposal, indicator_id, given.version)
+    clean = _checked(proposal, given, indicator)
+    indicator.name, indicator.unit, indicator.direction = clean.name, clean.unit, clean.direction
+    indicator.baseline, indicator.target = clean.baseline, clean.target
+    db.session.flush()
+    _audit_indicator("result_indicator_updated", proposal, indicator, actor)
+    return indicator
+
+
+def reported_years(indicator: ResultIndicator) -> list[int]:
+    """The years whose reports hold a value of the indicator."""
+    return list(db.session.scalars(
+        select(Cycle.year).join(YearlyReport, YearlyReport.cycle_id == Cycle.id)
+        .join(ReportValue, ReportValue.report_id == YearlyReport.id)
+        .where(ReportValue.indicator_id == indicator.id).order_by(Cycle.year)))
+
+
+def delete_indicator(proposal: Proposal, indicator_id: int, actor: User, version: int | None) -> str:
+    """Delete an indicator no report has a value of yet; returns its name. An indicator with
+    reported values is kept: those values are the innovation's history."""
+    indicator = _current(proposal, indicator_id, version)
+    years = reported_years(indicator)
+    if years:
+        raise ServiceError(ngettext(
+            "Indikator “%(name)s” sudah punya nilai di laporan %(years)s, jadi tidak dapat dihapus; ubah saja "
+            "nama atau targetnya bila perlu.",
+            "Indikator “%(name)s” sudah punya nilai di laporan %(years)s, jadi tidak dapat dihapus; ubah saja "
+            "nama atau targetnya bila perlu.", len(years), name=indicator.name,
+            years=", ".join(str(year) for year in years)))
+    name = indicator.name
+    _audit_indicator("result_indicator_deleted", proposal, indicator, actor)
+    db.session.delete(indicator)
+    db.session.flush()
+    return name
+
+
+def chart_series(proposal: Proposal) -> list["charts.Series"]:
+    """Each indicator of the proposal with its reported values by year, for its chart (one query)."""
+    rows = db.session.execute(
+        select(ResultIndicator, Cycle.year, ReportValue.actual)
+        .outerjoin(ReportValue, ReportValue.indicator_id == ResultIndicator.id)
+        .outerjoin(YearlyReport, YearlyReport.id == ReportValue.report_id)
+        .outerjoin(Cycle, Cycle.id == YearlyReport.cycle_id)
+        .where(ResultIndicator.proposal_id == proposal.id)
+        .order_by(ResultIndicator.position, ResultIndicator.id, Cycle.year))
+    series: dict[int, charts.Series] = {}
+    for indicator, year, actual in rows:
+        found = series.setdefault(indicator.id, charts.Series(indicator, proposal.cycle.year, {}))
+        if year is not None:
+            found.actuals[year] = actual
+    # Every chart runs to the last year any indicator has a value: a year missing one shows as a gap.
+    last_year = max((year for found in series.values() for year in found.actuals), default=0)
+    for found in series.values():
+        found.last_year = last_year
+    return list(series.values())
 
 
 # --- reports ------------------------------------------------------------------------

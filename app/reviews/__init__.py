@@ -11,4 +11,4 @@ from flask import Blueprint
 
 bp = Blueprint("reviews", __name__)
 
-from app.reviews import routes  # noqa: E402,F401
+from app.reviews import routes, timeline  # noqa: E402,F401  (routes, timeline part)

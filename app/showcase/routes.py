@@ -4,7 +4,7 @@ import json
 from flask import Response, abort, make_response, render_template, request, session
 from flask_login import current_user
 
-from app.core import live
+from app.core import live, signals
 from app.core.affairs import affair_choices, all_affairs
 from app.core.extensions import db
 from app.core.i18n import current_language
@@ -18,7 +18,6 @@ from app.showcase.services import (
     filter_choices,
     load_public,
     open_data_rows,
-    public_milestones,
     public_replicate,
     results_rows,
     showcase_query,
@@ -111,7 +110,7 @@ def detail(proposal_id: int):
 
     def render(**extra):
         return render_template(
-            "showcase/detail.html", proposal=proposal, milestones=public_milestones(proposal),
+            "showcase/detail.html", proposal=proposal, story=signals.collect_timeline(proposal, public=True),
             votes=vote_counts([proposal.id])[proposal.id], replicates=public_replicate(proposal), **extra,
         )
 

@@ -13,13 +13,11 @@ from app.core.cycles import CITY_TIMEZONE
 from app.core.extensions import db
 from app.models import (
     APPROVED_STATUSES,
-    PUBLIC_MILESTONES,
     Agency,
     Cycle,
     Proposal,
     ReportValue,
     ResultIndicator,
-    StatusChange,
     YearlyReport,
     vote_count_query,
 )
@@ -120,21 +118,6 @@ def load_public(proposal_id: int) -> Proposal | None:
         published_proposals().where(Proposal.id == proposal_id)
         .options(joinedload(Proposal.agency), joinedload(Proposal.cycle))
     )
-
-
-def public_milestones(proposal: Proposal) -> list[tuple[str, object]]:
-    """(milestone, date) pairs: first submission, approval, implementation and
-    publication. Never notes or who made the move."""
-    rows = db.session.execute(
-        select(StatusChange.to_status, func.min(StatusChange.created_at))
-        .where(StatusChange.proposal_id == proposal.id, StatusChange.to_status.in_(PUBLIC_MILESTONES))
-        .group_by(StatusChange.to_status)
-    ).all()
-    found = dict(rows)
-    milestones = [(status, found[status]) for status in PUBLIC_MILESTONES if found.get(status)]
-    if proposal.published_at:
-        milestones.append(("published", proposal.published_at))
-    return sorted(milestones, key=lambda item: item[1])
 
 
 def public_replicate(proposal: Proposal) -> Proposal | None:

@@ -4,7 +4,7 @@ from flask_babel import format_date, format_datetime, format_decimal
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
-from app.core import i18n, live
+from app.core import i18n, live, signals
 from app.core.affairs import affair_choices, affair_name
 from app.core.labels import LABEL_TEXTS, label
 from app.web import caching
@@ -143,6 +143,10 @@ def register(app: Flask) -> None:
     # The named status groups (app.models), so templates test "status in APPROVED_STATUSES"
     # by the same rule as the code, never a list of their own.
     app.jinja_env.globals.update(status_groups())
+    # The innovation's one timeline (DESIGN §8), from every feature's part (app.core.signals);
+    # the viewer is the template's current_user, the Audience in a shared page part.
+    app.jinja_env.globals["innovation_timeline"] = pass_context(
+        lambda context, proposal: signals.collect_timeline(proposal, viewer=context["current_user"]))
     # Lets the layout link to a feature only once that feature is registered.
     app.jinja_env.globals["has_endpoint"] = lambda name: name in app.view_functions
 

@@ -25,6 +25,7 @@ def world() -> dict:
     public = showcase.published(agency_=agency_a, author=users["innovator_a"])
     # Approved last year: it owes this year's cycle a yearly report.
     earlier = results.earlier_innovation(agency_=agency_a, author=users["innovator_a"])
+    result_indicator = results.result_indicator(earlier, name="Lama penerbitan izin")
     evidence = proposals.attachment(submitted)
     event = events.event(capacity=20, declaration_text="Kami berkomitmen berinovasi.")
     submitted.event_id = event.id
@@ -36,7 +37,7 @@ def world() -> dict:
     db.session.commit()
     return dict(cycle=cycle, agency_a=agency_a, agency_b=agency_b, users=users, draft=draft, submitted=submitted,
                 approved=approved, public=public, earlier=earlier, attachment=evidence, event=event, notification=note,
-                indicator=indicator)
+                indicator=indicator, result_indicator=result_indicator)
 
 
 # Which object each URL argument names, per endpoint (default: the submitted proposal of agency A).
@@ -45,7 +46,8 @@ PROPOSAL_FOR = {
     "reviews.publish": "approved", "showcase.detail": "public",
     "maturity.proposal": "approved", "maturity.indicator": "approved", "maturity.claim": "approved", "maturity.verify": "approved",
     "maturity.publish": "approved",
-    "results.reports": "earlier", "results.report": "earlier",
+    "results.reports": "earlier", "results.report": "earlier", "results.indicators": "earlier",
+    "results.indicator_edit": "earlier", "results.indicator_delete": "earlier",
 }
 
 
@@ -59,6 +61,7 @@ def url_for_rule(rule, w: dict) -> str:
         "user_id": w["users"]["innovator_a"].id,
         "agency_id": w["agency_a"].id,
         "indicator_id": w["indicator"].id,
+        "result_indicator_id": w["result_indicator"].id,
         "cycle_id": w["cycle"].id,
         "year": w["cycle"].year,
         "filename": "css/apusida.css",

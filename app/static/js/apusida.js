@@ -66,8 +66,10 @@
       return;
     }
     // A form sent back with errors answers 422 with the messages beside its
-    // fields: swap it in like a success (htmx 2 leaves 4xx answers unswapped).
-    if (xhr.status === 422) {
+    // fields, and a change refused because the data changed meanwhile answers
+    // 409 with the reason and the data now stored: swap them in like a success
+    // (htmx 2 leaves 4xx answers unswapped).
+    if (xhr.status === 422 || xhr.status === 409) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
