@@ -149,8 +149,8 @@ def collect_timeline(proposal, public: bool = False, viewer=None) -> list[Timeli
     return sorted(entries, key=lambda entry: (_moment(entry.when), TIMELINE_ORDER.get(entry.kind, 50)))
 
 
-# Which of two moments at the same time comes first.
-TIMELINE_ORDER = {"draft": 0, "status": 10, "event": 20, "lab_stage": 30, "reviews": 40, "report": 60, "now": 99}
+# Which of two moments at the same time comes first (the first review before the move into review it causes).
+TIMELINE_ORDER = {"draft": 0, "reviews": 5, "status": 10, "event": 20, "lab_stage": 30, "report": 60, "now": 99}
 
 
 def collect_dashboard_panels(user) -> list[DashboardPanel]:

@@ -13,15 +13,16 @@ from app.reviews.services import may_see_reviews
 
 @signals.timeline_entries.connect
 def review_moments(proposal: Proposal, public: bool = False, viewer=None, **extra) -> list[signals.TimelineEntry]:
-    count, last, mean = db.session.execute(
-        select(func.count(Review.id), func.max(Review.created_at), func.avg(Review.weighted_score))
+    # At the first review: reviewing begins there (and moves the proposal into review right after).
+    count, first, mean = db.session.execute(
+        select(func.count(Review.id), func.min(Review.created_at), func.avg(Review.weighted_score))
         .where(Review.proposal_id == proposal.id)).one()
     if not count:
         return []
     if public:
-        return [signals.TimelineEntry(last, "reviews", ngettext("Dinilai oleh %(num)d penilai",
+        return [signals.TimelineEntry(first, "reviews", ngettext("Dinilai oleh %(num)d penilai",
                                                                 "Dinilai oleh %(num)d penilai", count))]
     detail = (_("Rata-rata skor tertimbang %(score)s dari 100.", score=format_decimal(mean, format="#,##0.0"))
               if may_see_reviews(viewer, proposal) else "")
-    return [signals.TimelineEntry(last, "reviews", ngettext("%(num)d penilaian masuk", "%(num)d penilaian masuk", count),
+    return [signals.TimelineEntry(first, "reviews", ngettext("%(num)d penilaian masuk", "%(num)d penilaian masuk", count),
                                   detail)]
