@@ -25,7 +25,7 @@ ROLES = ("anonymous", "innovator_a", "reviewer", "admin")
 # Paths with a query string (on top of every GET route): filters, searches, other views.
 EXTRA_PAGES = (
     "/?q=sampah", "/?type=digital", "/proposals?status=submitted", "/proposals?q=posyandu",
-    "/leaderboard?kind=kelurahan", "/events?kind=drum_up", "/auth/login?next=/dashboard",
+    "/leaderboard?kind=kelurahan", "/leaderboard/trend?kind=opd", "/events?kind=drum_up", "/auth/login?next=/dashboard",
 )
 # Files, not pages: checked apart (exports) or holding no text of the catalogue.
 FILE_ENDINGS = (".csv", ".json", ".ics", ".xlsx", ".pdf", ".zip", ".txt", ".xml")

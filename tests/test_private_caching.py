@@ -9,7 +9,7 @@ HX = {"HX-Request": "true"}
 def expected_cache_control(endpoint: str, headers: dict) -> str | None:
     if endpoint == "static":
         return None  # the same file for everyone: its own caching
-    if endpoint == "leaderboard.index" and headers:
+    if endpoint in ("leaderboard.index", "leaderboard.trend") and headers:
         return "private, no-cache"  # polled every few seconds, revalidated with its ETag
     return "private, no-store"
 

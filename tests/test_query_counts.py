@@ -86,6 +86,9 @@ def _pages(target: Proposal, event_id: int) -> dict:
         "proposal page": (f"/proposals/{target.id}", {}, True),
         "leaderboard": ("/leaderboard", {}, False),
         "leaderboard fragment": ("/leaderboard", {"HX-Request": "true"}, False),
+        # Participation across years (issue 17): every agency by every year, and one kind of them.
+        "trend": ("/leaderboard/trend", {}, False),
+        "trend fragment": ("/leaderboard/trend?kind=kelurahan", {"HX-Request": "true"}, True),
         "events list": ("/events", {}, False),
         "event page": (f"/events/{event_id}", {}, True),
         # The admin's decision queue (issue 16): awaiting decisions, publications, this week, targets.
@@ -102,7 +105,7 @@ def _pages(target: Proposal, event_id: int) -> dict:
 
 
 PAGES = ["showcase", "showcase filtered", "innovation page", "proposal list", "proposal list unfiltered",
-         "proposal page", "leaderboard", "leaderboard fragment", "events list", "event page",
+         "proposal page", "leaderboard", "leaderboard fragment", "trend", "trend fragment", "events list", "event page",
          "admin dashboard", "reviewer dashboard", "open data results", "open data innovations", "reports page",
          "city reports", "indicators page"]
 

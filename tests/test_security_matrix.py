@@ -92,6 +92,7 @@ EXPECTED = {
     ("/innovations/<int:proposal_id>", "GET"): (200, 200, 200, 200, 200),
     ("/language", "POST"): (302, 302, 302, 302, 302),
     ("/leaderboard", "GET"): (200, 200, 200, 200, 200),
+    ("/leaderboard/trend", "GET"): (200, 200, 200, 200, 200),
     ("/leaderboard/report-<int:year>.xlsx", "GET"): (LOGIN, 403, 403, 403, 200),
     ("/notifications", "GET"): (LOGIN, 200, 200, 200, 200),
     ("/notifications/<int:notification_id>/read", "POST"): (LOGIN, 404, 404, 302, 404),  # A's notification: 404 for everyone else

@@ -9,6 +9,7 @@ token, no templates. PollShortcut answers exactly that case in front of Flask
 and hands every other request, and every poll of a changed board, to Flask
 untouched. The ETag and the headers come from the same functions Flask's
 view and after-request hook use, and a test holds both answers equal.
+The trend across years (/leaderboard/trend) is polled the same way.
 """
 from flask import Flask
 from itsdangerous import BadSignature
@@ -19,10 +20,15 @@ from app.auth import signed_in
 from app.core import live
 from app.core.extensions import db
 from app.core.i18n import language_of
-from app.leaderboard.services import BOARD_CACHE_CONTROL, board_etag, requested_board
+from app.leaderboard.services import BOARD_CACHE_CONTROL, board_etag, requested_board, requested_kind
+from app.leaderboard.trend import trend_etag
 from app.web.security import default_headers, private_cache_control
 
-POLL_PATH = "/leaderboard"
+# Each polled path, and its ETag from (data version, query arguments, language): the views' own.
+POLLED = {
+    "/leaderboard": lambda version, args, language: board_etag(version, *requested_board(args), language),
+    "/leaderboard/trend": lambda version, args, language: trend_etag(version, requested_kind(args), language),
+}
 
 
 class PollShortcut:
@@ -44,12 +50,12 @@ class PollShortcut:
 
     @staticmethod
     def _is_poll(environ) -> bool:
-        return (environ.get("PATH_INFO") == POLL_PATH and environ.get("REQUEST_METHOD") == "GET"
+        return (environ.get("PATH_INFO") in POLLED and environ.get("REQUEST_METHOD") == "GET"
                 and environ.get("HTTP_HX_REQUEST") == "true" and "HTTP_IF_NONE_MATCH" in environ
                 and environ.get("HTTP_HX_HISTORY_RESTORE_REQUEST") != "true")
 
     def _not_modified(self, request: Request) -> list[tuple[str, str]] | None:
-        """The 304's headers when the client holds the current board, else None."""
+        """The 304's headers when the client holds the current board (or trend), else None."""
         app = self.app
         if not self._host_is_trusted(request):
             return None  # Flask refuses it (TRUSTED_HOSTS)
@@ -57,8 +63,7 @@ class PollShortcut:
         if self._engine is None:
             with app.app_context():
                 self._engine = db.engine
-        year, kind = requested_board(request.args)
-        etag = board_etag(live.version(engine=self._engine), year, kind, language_of(session_data, app.config))
+        etag = POLLED[request.path](live.version(engine=self._engine), request.args, language_of(session_data, app.config))
         if not request.if_none_match.contains(etag):
             return None
         # As Flask's after-request hook: a logged-in viewer's answer is private.

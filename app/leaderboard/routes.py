@@ -12,6 +12,7 @@ from app.core.cycles import city_today, current_cycle, cycle_of_year
 from app.leaderboard import bp
 from app.leaderboard.chart import points_chart
 from app.leaderboard.report import annual_report
+from app.leaderboard.trend import BUSIEST_COUNT, compute_trend, trend_etag, trend_size
 from app.leaderboard.services import (
     BOARD_CACHE_CONTROL,
     POINTS_APPROVED,
@@ -24,6 +25,7 @@ from app.leaderboard.services import (
     compute_board,
     cycles_newest_first,
     requested_board,
+    requested_kind,
     standings_size,
     submission_window,
 )
@@ -103,6 +105,29 @@ def index():
     response = make_response(caching.page(version, render, args))
     # Only the fragment carries the ETag: the whole page also holds the
     # person's menu and form token, which the counter knows nothing about.
+    return finish(response, etag if fragment else None, BOARD_CACHE_CONTROL)
+
+
+@bp.route("/leaderboard/trend")
+def trend():
+    """Participation across the years (DESIGN §8), public and live like the board: HTMX polls
+    get the trend alone, or 304 while nothing changed; the kind filter swaps it in place."""
+    kind = requested_kind(request.args)
+    version = live.version()
+    etag = trend_etag(version, kind)
+    fragment = is_htmx()
+    if fragment:
+        mark_polled()
+        cached = not_modified(etag, BOARD_CACHE_CONTROL)
+        if cached is not None:
+            return cached
+
+    def render(**extra):
+        computed = caching.remember(caching.key("trend", version, kind), lambda: compute_trend(kind), size=trend_size)
+        return render_page_or_block("leaderboard/trend.html", "trend", trend=computed, kind=kind, kinds=AGENCY_KINDS,
+                                    etag=etag, busiest_count=BUSIEST_COUNT, **extra)
+
+    response = make_response(caching.page(version, render, {"kind": kind}))
     return finish(response, etag if fragment else None, BOARD_CACHE_CONTROL)
 
 

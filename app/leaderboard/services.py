@@ -122,10 +122,15 @@ def standings_size(standings: list[Standing]) -> int:
         for line in standings)
 
 
-def requested_board(args) -> tuple[int | None, str | None]:
-    """(cycle year, agency kind) asked for by ?cycle= and ?kind=; unknown kinds mean all."""
+def requested_kind(args) -> str | None:
+    """The agency kind asked for by ?kind= (the board and the trend); unknown kinds mean all."""
     kind = args.get("kind")
-    return int_arg("cycle", args), kind if kind in AGENCY_KINDS else None
+    return kind if kind in AGENCY_KINDS else None
+
+
+def requested_board(args) -> tuple[int | None, str | None]:
+    """(cycle year, agency kind) asked for by ?cycle= and ?kind=."""
+    return int_arg("cycle", args), requested_kind(args)
 
 
 def board_etag(version: str, year: int | None, kind: str | None, language: str | None = None) -> str:

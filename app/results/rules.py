@@ -62,6 +62,23 @@ def in_use_reports(cycle: Cycle) -> Select:
     )
 
 
+def in_use_by_year() -> Select:
+    """(agency_id, year, continuing) for every cycle year: the innovations of an earlier cycle
+    reported continuing or developed in it, the rule of `in_use_reports` over all years at once
+    (the leaderboard's trend across years)."""
+    report_cycle = aliased(Cycle, name="report_cycle")
+    proposal_cycle = aliased(Cycle, name="proposal_cycle")
+    return (
+        select(Proposal.agency_id.label("agency_id"), report_cycle.year.label("year"),
+               func.count(YearlyReport.id).label("continuing"))
+        .join(Proposal, Proposal.id == YearlyReport.proposal_id)
+        .join(report_cycle, report_cycle.id == YearlyReport.cycle_id)
+        .join(proposal_cycle, proposal_cycle.id == Proposal.cycle_id)
+        .where(YearlyReport.status.in_(IN_USE_REPORT_STATUSES), proposal_cycle.year < report_cycle.year)
+        .group_by(Proposal.agency_id, report_cycle.year)
+    )
+
+
 def latest_reports() -> Select:
     """One row per proposal with a report: (proposal_id, status, year) of its newest report.
     Use as a subquery, outer-joined on proposal_id, for the latest yearly status."""

@@ -1,6 +1,6 @@
 """Jinja filters and globals used across templates."""
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal, format_percent
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
@@ -134,6 +134,8 @@ def register(app: Flask) -> None:
         "score": score_text,
         # Any other number shown to people, in the reader's locale (1.234,5 in Indonesian).
         "decimal": lambda value, fmt="#,##0.##": "" if value is None else format_decimal(value, format=fmt),
+        # A share (0.5) as the reader's locale writes a percentage (50%), whole percents.
+        "percent": lambda value: "–" if value is None else format_percent(value),
     }
     for name, function in filters.items():
         app.add_template_filter(function, name)

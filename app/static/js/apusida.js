@@ -169,14 +169,14 @@
   document.addEventListener("htmx:afterSettle", function () { nameTableRoles(document); });
 })();
 
-/* --- printing the leaderboard (issue 16, point 10) ---
-   The agencies without points are folded under one line on screen; on paper nobody can
-   unfold them, so they print open, and fold again afterwards. */
+/* --- printing the leaderboard (issue 16, point 10) and its trend ---
+   The agencies without points (and each year's first-time agencies) are folded under one
+   line on screen; on paper nobody can unfold them, so they print open, and fold again afterwards. */
 (function () {
   "use strict";
   var opened = [];
   window.addEventListener("beforeprint", function () {
-    opened = Array.prototype.filter.call(document.querySelectorAll("details.unranked"), function (details) {
+    opened = Array.prototype.filter.call(document.querySelectorAll("details.unranked, details.trend-names"), function (details) {
       return !details.open;
     });
     opened.forEach(function (details) { details.open = true; });
