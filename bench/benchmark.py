@@ -459,6 +459,12 @@ def measure_app(engine: str, url: str, seconds: int, full: bool, code: Path = RO
                 raise RuntimeError(f"the leaderboard answered {status} to its own ETag")
             results["leaderboard 304"] = wrk(base, "/leaderboard", seconds,
                                              {"HX-Request": "true", "If-None-Match": etag})
+            # Issue 17: participation across the years, and an innovation's public page
+            # (its charts and its timeline).
+            results["trend full"] = wrk(base, "/leaderboard/trend", seconds)
+            published_id = database_rows(
+                url, "SELECT p.id FROM proposal p WHERE p.published ORDER BY p.id LIMIT 1")[0][0]
+            results["innovation page"] = wrk(base, f"/innovations/{published_id}", seconds)
             entries = voter_sessions(url, base, VOTE_SESSIONS)
             vote = wrk(base, "/", seconds, {}, lua_extra=vote_script(entries))
             ok, message = check_votes(url, base, entries)
