@@ -62,6 +62,8 @@ PAGES = [
     Page("POST", "/proposals/{hidden}/comments", htmx=True, data=lambda ids: {"body": "Pertanyaan penilai."}),
     Page("POST", "/proposals/{hidden}/vote", htmx=True, data=lambda ids: {"want": "1"}, shown_to=None),
     Page("GET", "/proposals/{hidden}/maturity"),
+    # The profile document (issue 18): the agency, the author and the signature block.
+    Page("GET", "/proposals/{hidden}/profile.pdf"),
     Page("GET", "/proposals/{hidden}/maturity/{indicator}"),
     # Writing: the "replicates" choices and the similar innovations while typing.
     Page("GET", "/proposals/new", ignore=AGENCY_SELECT),
@@ -141,8 +143,13 @@ def world(app, make, monkeypatch):
 
 
 def text_of(response) -> str:
-    """What a person can read in the answer: HTML, CSV, JSON, iCalendar or every sheet of an XLSX."""
+    """What a person can read in the answer: HTML, CSV, JSON, iCalendar, every sheet of an XLSX
+    or every page of a PDF."""
     body = response.get_data()
+    if body.startswith(b"%PDF"):
+        from pypdf import PdfReader
+
+        return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
     if body.startswith(b"PK"):
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
             return " ".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist()

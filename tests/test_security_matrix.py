@@ -47,6 +47,7 @@ EXPECTED = {
     # Evidence of an approved proposal: every logged-in user reads it; only its agency claims;
     # only reviewers and admins of other agencies verify; only admins make evidence public.
     ("/proposals/<int:proposal_id>/maturity", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("/proposals/<int:proposal_id>/profile.pdf", "GET"): (LOGIN, 200, 200, 200, 200),
     ("/proposals/<int:proposal_id>/maturity/<int:indicator_id>", "GET"): (LOGIN, 200, 200, 200, 200),
     ("/proposals/<int:proposal_id>/maturity/<int:indicator_id>/claim", "POST"): (LOGIN, 403, 403, 422, 403),
     ("/proposals/<int:proposal_id>/maturity/<int:indicator_id>/public", "POST"): (LOGIN, 403, 403, 403, 302),
@@ -90,6 +91,7 @@ EXPECTED = {
     ("/feed.atom", "GET"): (200, 200, 200, 200, 200),
     ("/healthz", "GET"): (200, 200, 200, 200, 200),
     ("/innovations/<int:proposal_id>", "GET"): (200, 200, 200, 200, 200),
+    ("/innovations/<int:proposal_id>.pdf", "GET"): (200, 200, 200, 200, 200),
     ("/language", "POST"): (302, 302, 302, 302, 302),
     ("/leaderboard", "GET"): (200, 200, 200, 200, 200),
     ("/leaderboard/trend", "GET"): (200, 200, 200, 200, 200),

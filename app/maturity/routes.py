@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import click
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -17,6 +18,7 @@ from app.auth.permissions import admin_only
 from app.core import signals
 from app.core.cycles import current_cycle, cycle_of_year
 from app.core.extensions import db
+from app.core.labels import label
 from app.maturity import bp, permissions, report, services
 from app.maturity.forms import (
     ClaimForm,
@@ -25,8 +27,13 @@ from app.maturity.forms import (
     PublicForm,
     VerifyForm,
 )
+from app.maturity.profile import ProfileClaim, ProfileData, profile_pdf
 from app.models import Claim, Cycle, Indicator, Proposal
 from app.proposals.permissions import load_with_evidence
+from app.proposals.visibility import hides_identity, shown_agency, shown_author
+from app.results.permissions import has_results
+from app.results.services import chart_series
+from app.showcase.services import load_public
 from app.web.htmx import is_htmx
 from app.web.inputs import form_status
 
@@ -249,6 +256,61 @@ def publish(proposal_id: int, indicator_id: int):
 
 
 # --- admin: indicators, levels, export ---------------------------------------------
+
+# --- the profile document (DESIGN §9) -------------------------------------------------
+
+def _level_text(level) -> str:
+    return f"Level {level.level}: {level.description}" if level else "—"
+
+
+def _profile_claims(proposal: Proposal) -> list[ProfileClaim]:
+    """Every indicator of the cycle with its claim: the verified level once verified, else the one claimed."""
+    scale = services.scale_for(proposal.cycle)
+    claims = _claims(proposal)
+    rows = []
+    with force_locale("id"):
+        for indicator in scale.indicators:
+            claim = claims.get(indicator.id)
+            if claim is None:
+                rows.append(ProfileClaim(indicator.name, "—", "Belum diklaim"))
+                continue
+            number = claim.verified_level if claim.verified else claim.claimed_level
+            rows.append(ProfileClaim(indicator.name, _level_text(scale.level(indicator.id, number)),
+                                     label("claim_status", claim.status)))
+    return rows
+
+
+def _pdf(buffer, name: str):
+    return send_file(buffer, mimetype="application/pdf", download_name=name, as_attachment=False)
+
+
+@bp.route("/proposals/<int:proposal_id>/profile.pdf")
+@login_required
+def profile(proposal_id: int):
+    """The innovation's profile for whoever may see the proposal: the agency and author as they
+    may read them (hidden under blind review), every indicator with its claim."""
+    proposal = load_with_evidence(proposal_id, permissions.can_see)
+    with force_locale("id"):  # the profile is Indonesian (app/maturity/profile.py), its hidden names too
+        agency, author = shown_agency(current_user, proposal), shown_author(current_user, proposal)
+    data = ProfileData(proposal=proposal, agency=agency, author=author,
+                       agency_hidden=hides_identity(current_user, proposal),
+                       claims=_profile_claims(proposal) if permissions.has_maturity(proposal) else [],
+                       results=chart_series(proposal) if has_results(proposal) else [], public=False)
+    return _pdf(profile_pdf(data), f"profil-inovasi-{proposal.id}.pdf")
+
+
+@bp.route("/innovations/<int:proposal_id>.pdf")
+def public_profile(proposal_id: int):
+    """The profile of a published innovation, for anyone: only the verified evidence an admin made public."""
+    proposal = load_public(proposal_id)
+    if proposal is None:
+        abort(404)
+    claims = [ProfileClaim(indicator.name, _level_text(level), "Terverifikasi")
+              for indicator, level, _count in services.public_indicators(proposal)]
+    data = ProfileData(proposal=proposal, agency=proposal.agency.name, author=proposal.agency.name, claims=claims,
+                       results=chart_series(proposal) if has_results(proposal) else [], public=True)
+    return _pdf(profile_pdf(data), f"profil-inovasi-{proposal.id}.pdf")
+
 
 @bp.before_request
 def _admin_pages():

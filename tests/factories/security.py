@@ -45,7 +45,7 @@ PROPOSAL_FOR = {
     "proposals.edit": "draft", "proposals.submit": "draft", "proposals.withdraw": "draft",
     "reviews.publish": "approved", "showcase.detail": "public",
     "maturity.proposal": "approved", "maturity.indicator": "approved", "maturity.claim": "approved", "maturity.verify": "approved",
-    "maturity.publish": "approved",
+    "maturity.publish": "approved", "maturity.profile": "approved", "maturity.public_profile": "public",
     "results.reports": "earlier", "results.report": "earlier", "results.indicators": "earlier",
     "results.indicator_edit": "earlier", "results.indicator_delete": "earlier",
 }
