@@ -9,9 +9,7 @@ walk proves the pages do show the name when allowed.
 
 A new page that shows proposals adds itself to PAGES.
 """
-import io
 import re
-import zipfile
 from dataclasses import dataclass
 from typing import Callable
 
@@ -26,6 +24,7 @@ from app.proposals.status import change_status
 from app.proposals.visibility import shown_agency, shown_agency_sql, shown_author
 from tests import factories
 from tests.conftest import login
+from tests.readable import text_of
 
 AGENCY_NAME, AGENCY_CODE, AUTHOR_NAME = "DINAS RAHASIA", "DRHS77", "Sutarmi Wiryokusumo"
 SECRETS = (AGENCY_NAME, AGENCY_CODE, AUTHOR_NAME)
@@ -140,22 +139,6 @@ def world(app, make, monkeypatch):
                 "indicator": indicator.id},
         "reviewer": reviewer, "admin": admin, "member": author, "mails": mails,
     }
-
-
-def text_of(response) -> str:
-    """What a person can read in the answer: HTML, CSV, JSON, iCalendar, every sheet of an XLSX
-    or every page of a PDF."""
-    body = response.get_data()
-    if body.startswith(b"%PDF"):
-        from pypdf import PdfReader
-
-        return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
-    if body.startswith(b"PK"):
-        with zipfile.ZipFile(io.BytesIO(body)) as archive:
-            return " ".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist()
-                            if name.endswith(".xml"))
-    # iCalendar folds long lines ("\r\n" and a space): unfold before looking.
-    return body.decode("utf-8", "replace").replace("\r\n ", "")
 
 
 def fetch(client, page: Page, ids: dict):

@@ -4,6 +4,7 @@ import pytest
 
 from app.core.extensions import db
 from tests import factories
+from tests.readable import text_of
 from tests.test_public_leak import marker, public_urls
 
 
@@ -57,7 +58,7 @@ def test_no_claim_or_evidence_reaches_anonymous_visitors(app, client, maturity_w
     for url in public_urls(app, maturity_world):
         for headers in ({}, {"HX-Request": "true"}):
             response = client.get(url, headers=headers)
-            body = response.get_data(as_text=True).lower() + str(response.headers).lower()
+            body = text_of(response).lower() + str(response.headers).lower()
             leaked = [m for m in markers if m in body]
             assert not leaked, f"{url} {headers} shows {leaked[:5]}"
 

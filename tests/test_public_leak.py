@@ -13,6 +13,7 @@ from app.core.extensions import db
 from app.models import Attachment
 from app.models._types import utcnow
 from tests import factories
+from tests.readable import text_of
 
 TEXT_FIELDS = ("title", "summary", "problem", "design", "goals", "benefits", "results", "contact")
 HIDDEN_CASES = [
@@ -105,17 +106,19 @@ def test_no_private_word_reaches_anonymous_visitors(app, client, leaky_world):
     for url in public_urls(app, leaky_world):
         for headers in ({}, {"HX-Request": "true"}):
             response = client.get(url, headers=headers)
-            body = response.get_data(as_text=True).lower() + str(response.headers).lower()
+            body = text_of(response).lower() + str(response.headers).lower()
             leaked = [m for m in markers if m in body]
             assert not leaked, f"{url} {headers} shows {leaked[:5]}"
             if response.status_code == 200:
                 public_seen.add(url.split("?")[0])
     # The check above did reach the public pages (a 404 everywhere would pass it too).
-    for url in ("/", f"/innovations/{leaky_world['public_id']}", "/leaderboard", "/open-data",
+    for url in ("/", f"/innovations/{leaky_world['public_id']}", f"/innovations/{leaky_world['public_id']}.pdf",
+                "/leaderboard", "/open-data",
                 "/open-data/innovations.csv", "/open-data/innovations.json", "/open-data/results.csv", "/feed.atom"):
         assert url in public_seen
     for hidden in leaky_world["hidden_ids"]:
         assert f"/innovations/{hidden}" not in public_seen
+        assert f"/innovations/{hidden}.pdf" not in public_seen
 
 
 def test_open_data_holds_the_public_innovation_only(client, leaky_world):
