@@ -5,7 +5,7 @@ rendered in English must hold none of those Indonesian texts, except where the
 Indonesian is also valid English (the same in both columns: "Admin", "Drum-up",
 or a name such as "Kota Probolinggo" that the English keeps).
 
-The shipped indicators (app/data/indicators.csv and its English) are checked the same way.
+The shipped indicator sets (app/data/indicators/, each with its English) are checked the same way.
 
 Two checks, on what a person reads (text and the attributes read aloud or shown):
 - a whole text (a button, a label, a heading, a cell) that is an Indonesian msgid
@@ -27,10 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "app/translations/en/LC_MESSAGES/messages.po"
 # Texts shipped as data in two languages (Indonesian file, English file, joined by code):
 # looked for like the catalogue's.
-DATA_IN_TWO_LANGUAGES = [(ROOT / "app/data/indicators.csv", ROOT / "app/data/indicators.en.csv",
-                          ("name", "evidence", "level_1", "level_2", "level_3"))]
+DATA_IN_TWO_LANGUAGES = [(english.with_name(english.name.replace(".en.csv", ".csv")), english,
+                          ("name", "evidence", "level_1", "level_2", "level_3"))
+                         for english in sorted((ROOT / "app/data/indicators").glob("*.en.csv"))]
 # Tables of such shipped data: their texts are not "typed" (see untranslated).
-SHIPPED_DATA_TABLES = {"maturity_indicator", "maturity_level"}
+SHIPPED_DATA_TABLES = {"maturity_indicator", "maturity_level", "maturity_set_level", "maturity_indicator_set"}
 MIN_WHOLE = 4
 MIN_PIECE = 12
 MIN_WORDS = 2

@@ -181,17 +181,17 @@ def test_an_indicator_an_admin_renamed_is_shown_as_typed(app, make):
 def test_every_shipped_indicator_has_its_english():
     import csv
 
-    from app.maturity.services import (
-        INDICATORS_EN_FILE,
-        INDICATORS_FILE,
-        TRANSLATED_COLUMNS,
-    )
+    from app.maturity.indicator_sets import shipped_indicators, shipped_sets
 
-    with INDICATORS_FILE.open(encoding="utf-8") as a, INDICATORS_EN_FILE.open(encoding="utf-8") as b:
-        indonesian, english = list(csv.DictReader(a)), {row["code"]: row for row in csv.DictReader(b)}
-    for row in indonesian:
-        assert all(english[row["code"]][column] for column in TRANSLATED_COLUMNS), row["code"]
-        assert english[row["code"]]["name"] != row["name"], row["code"]
+    assert {(s.year, s.aspect) for s in shipped_sets()} == {(2023, "innovation"), (2023, "region")}
+    for shipped in shipped_sets():
+        with shipped.english_path.open(encoding="utf-8") as handle:
+            english = {row["code"]: row for row in csv.DictReader(handle)}
+        for row in shipped_indicators(shipped.year, shipped.aspect):
+            translated = english[row.code]
+            assert translated["name"] and translated["name"] != row.name, row.code
+            assert translated["evidence"], row.code
+            assert all(translated[f"level_{n}"] for n in range(1, len(row.levels) + 1)), row.code
 
 
 # --- the checker itself must be able to fail ------------------------------------------

@@ -201,5 +201,7 @@ def test_an_htmx_claim_with_a_new_file_answers_with_the_row_and_the_new_summary(
 
 def test_load_indicators_command_is_idempotent(app, make):
     runner = app.test_cli_runner()
-    assert "20 indicators added" in runner.invoke(args=["maturity", "load-indicators"]).output
+    unknown_year = runner.invoke(args=["maturity", "load-indicators", "--year", "2019"])
+    assert unknown_year.exit_code == 1 and "2019" in unknown_year.output
+    assert "35 indicators added" in runner.invoke(args=["maturity", "load-indicators", "--year", "2023"]).output
     assert "0 indicators added" in runner.invoke(args=["maturity", "load-indicators"]).output

@@ -41,6 +41,8 @@ EXPECTED = {
     ("/admin/maturity/indicators/new", "GET"): (LOGIN, 403, 403, 403, 200),
     ("/admin/maturity/indicators/new", "POST"): (LOGIN, 403, 403, 403, 422),
     ("/admin/maturity/levels", "GET"): (LOGIN, 403, 403, 403, 302),  # to the current cycle's year
+    ("/admin/maturity/sets/import", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/maturity/sets/import", "POST"): (LOGIN, 403, 403, 403, 422),
     ("/admin/maturity/levels/<int:year>", "GET"): (LOGIN, 403, 403, 403, 200),
     ("/admin/maturity/levels/<int:year>/<int:indicator_id>", "GET"): (LOGIN, 403, 403, 403, 200),
     ("/admin/maturity/levels/<int:year>/<int:indicator_id>", "POST"): (LOGIN, 403, 403, 403, 422),

@@ -34,6 +34,8 @@ def _one_row_of_each(w):
                                        reason="Pernah mendampingi."))
     # An innovation's years after approval (issue 17): an indicator and a yearly report.
     factories.yearly_report(w["earlier"], values={factories.result_indicator(w["earlier"]): 5})
+    # The region's evidence for the national index (issue 18).
+    factories.region_claim(w["cycle"], factories.indicator(aspect="region"), 1, w["users"]["admin"])
     db.session.commit()
 
 

@@ -92,6 +92,10 @@ ACTION_LABELS = {
     "maturity_claimed": _l("Klaim kematangan"),
     "maturity_verified": _l("Verifikasi kematangan"),
     "maturity_claim_public": _l("Klaim kematangan publik"),
+    "maturity_set_imported": _l("Set indikator diimpor"),
+    "region_claimed": _l("Klaim indikator daerah"),
+    "region_verified": _l("Verifikasi indikator daerah"),
+    "index_exported": _l("Paket indeks diunduh"),
     "yearly_report_created": _l("Laporan tahunan"),
     "yearly_report_updated": _l("Laporan tahunan diubah"),
     "result_indicator_added": _l("Indikator hasil ditambahkan"),
@@ -140,6 +144,10 @@ SENTENCES = {
     "maturity_levels_changed": _l("%(actor)s mengubah tingkat indikator %(name)s"),
     "maturity_claimed": _l("%(actor)s mengklaim tingkat %(level)s pada indikator %(indicator)s"),
     "maturity_verified": _l("%(actor)s memverifikasi klaim indikator %(indicator)s: %(decision)s"),
+    "maturity_set_imported": _l("%(actor)s mengimpor set indikator %(year)s (%(aspect)s): %(count)s indikator"),
+    "region_claimed": _l("%(actor)s mengklaim tingkat %(level)s pada indikator daerah %(indicator)s"),
+    "region_verified": _l("%(actor)s memverifikasi klaim indikator daerah %(indicator)s: %(decision)s"),
+    "index_exported": _l("%(actor)s mengunduh %(file)s paket Indeks Inovasi Daerah %(year)s"),
     "yearly_report_created": _l("%(actor)s melaporkan inovasi “%(name)s” tahun %(year)s: %(status)s"),
     "yearly_report_updated": _l("%(actor)s mengubah laporan tahun %(year)s inovasi “%(name)s”: %(status)s"),
     "result_indicator_added": _l("%(actor)s menambahkan indikator hasil “%(indicator)s” pada inovasi “%(name)s”"),
@@ -200,6 +208,10 @@ def action_label(action: str) -> str:
     return gettext(text) if text is not None else action
 
 
+# The index's aspects as a sentence names them (the maturity package owns the indicator sets).
+ASPECT_WORDS = {"innovation": _l("satuan inovasi"), "region": _l("satuan pemerintah daerah")}
+
+
 def _indicator(details: dict) -> str:
     """A maturity indicator by the name it had (entries before the name was kept: its code)."""
     return details.get("indicator_name") or details.get("indicator", "")
@@ -250,13 +262,18 @@ def describe(entry: AuditEntry) -> str:
         words["score"] = "–" if score is None else format_decimal(score, format="#,##0.0")
     elif action == "maturity_indicators_loaded":
         words["added"] = format_decimal(details.get("added", 0))
-    elif action == "maturity_claimed":
+    elif action in ("maturity_claimed", "region_claimed"):
         words.update(level=details.get("level", ""), indicator=_indicator(details))
+    elif action == "maturity_set_imported":
+        words.update(year=details.get("year", ""), count=format_decimal(details.get("indicators", 0)),
+                     aspect=str(ASPECT_WORDS.get(details.get("aspect"), "")))
+    elif action == "index_exported":
+        words.update(file=details.get("file", ""), year=details.get("year", ""))
     elif action.startswith("result_indicator_"):
         words["indicator"] = details.get("indicator_name", "")
     elif action in ("yearly_report_created", "yearly_report_updated"):
         words.update(year=details.get("year", ""), status=label("report_status", details.get("status")))
-    elif action == "maturity_verified":
+    elif action in ("maturity_verified", "region_verified"):
         words.update(indicator=_indicator(details), decision=label("claim_status", details.get("decision")))
     sentence = SENTENCES.get(action)
     if sentence is None:

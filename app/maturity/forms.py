@@ -1,7 +1,7 @@
 """Forms for claiming evidence, verifying it, publishing it, and for admins' indicators and levels."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     FieldList,
@@ -19,10 +19,11 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    ValidationError,
 )
 
-from app.models import Claim, Indicator, IndicatorLevel
-from app.web.inputs import INT_MAX, text_limit
+from app.models import Claim, Indicator, IndicatorLevel, IndicatorSet, RegionClaim
+from app.web.inputs import INT_MAX, LocaleDecimalField, text_limit
 
 DECISION_LABELS = {
     "accept": _l("Terima level yang diklaim"),
@@ -84,3 +85,37 @@ class LevelsForm(FlaskForm):
     """Up to five levels of one indicator in one cycle; empty rows at the end mean fewer levels."""
 
     levels = FieldList(FormField(LevelRow), min_entries=5, max_entries=5)
+
+
+class SetImportForm(FlaskForm):
+    """A year's indicator set of one aspect from a CSV (checked line by line by indicator_sets)."""
+
+    year = IntegerField(_l("Tahun pedoman"), validators=[InputRequired(_l("Isi tahun pedoman.")),
+                                                       NumberRange(2000, 2100, _l("Tahun antara 2000 dan 2100."))])
+    aspect = RadioField(_l("Aspek"), choices=[("innovation", _l("Indikator satuan inovasi")),
+                                             ("region", _l("Indikator satuan pemerintah daerah"))],
+                        validators=[InputRequired(_l("Pilih aspek indikator."))])
+    weight = LocaleDecimalField(_l("Bobot aspek dalam indeks (%)"), limit=100, places=2,
+                                validators=[InputRequired(_l("Isi bobot aspek, misalnya 74,8."))],
+                                description=_l("Pada pedoman 2023: 74,8 untuk satuan inovasi, 25,2 untuk satuan "
+                                               "pemerintah daerah."))
+    source = StringField(_l("Sumber"), validators=[Optional(), text_limit(IndicatorSet.source)],
+                         description=_l("Misalnya judul dan nomor pedoman."))
+    file = FileField(_l("Berkas CSV"), validators=[FileRequired(_l("Pilih berkas CSV yang akan diimpor."))],
+                     render_kw={"accept": ".csv,text/csv"})
+    replace = BooleanField(_l("Ganti set tahun dan aspek yang sama bila sudah ada (hanya bila belum dipakai klaim)"))
+
+    def validate_weight(self, field):
+        if field.data is not None and field.data < 0:
+            raise ValidationError(_l("Bobot tidak boleh negatif."))
+
+
+class RegionClaimForm(FlaskForm):
+    """Bappeda's claimed level on one region indicator, with its evidence file."""
+
+    level = RadioField(_l("Level yang diklaim"), coerce=int,
+                       invalid_choice_message=_l("Pilih salah satu level yang tersedia."),
+                       validators=[InputRequired(_l("Pilih level yang diklaim."))])
+    file = FileField(_l("Dokumen bukti"), description=_l("PDF, PNG, JPEG, DOCX atau XLSX."))
+    note = TextAreaField(_l("Catatan untuk verifikator"), validators=[Optional(), text_limit(RegionClaim.note)],
+                         description=_l("Misalnya halaman dokumen yang memuat buktinya."))

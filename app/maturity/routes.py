@@ -3,6 +3,7 @@ per indicator (claim, verify, publish; the forms swap their panel with HTMX),
 the admins' indicators, per-cycle levels and export, and the dashboard panel."""
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 
 import click
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
@@ -12,23 +13,24 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from jinja2 import pass_context
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.permissions import admin_only
 from app.core import signals
-from app.core.cycles import current_cycle, cycle_of_year
+from app.core.cycles import city_today, current_cycle, cycle_of_year
 from app.core.extensions import db
 from app.core.labels import label
-from app.maturity import bp, permissions, report, services
+from app.maturity import bp, indicator_sets, permissions, report, services
 from app.maturity.forms import (
     ClaimForm,
     IndicatorForm,
     LevelsForm,
     PublicForm,
+    SetImportForm,
     VerifyForm,
 )
 from app.maturity.profile import ProfileClaim, ProfileData, profile_pdf
-from app.models import Claim, Cycle, Indicator, Proposal
+from app.models import Claim, Cycle, Indicator, IndicatorSet, Proposal
 from app.proposals.permissions import load_with_evidence
 from app.proposals.visibility import hides_identity, shown_agency, shown_author
 from app.results.permissions import has_results
@@ -323,11 +325,12 @@ def _admin_pages():
 @bp.route("/admin/maturity/indicators")
 def indicators():
     """Every indicator in order, active or not, with what proves it."""
-    rows = db.session.scalars(select(Indicator).order_by(Indicator.order, Indicator.id)).all()
     cycle = current_cycle()
-    shipped = {row["code"] for row in services.shipped_indicators()}
-    missing = len(shipped - {row.code for row in rows})
-    return render_template("maturity/indicators.html", indicators=rows, cycle=cycle, missing=missing)
+    missing = indicator_sets.missing_shipped()
+    sets = db.session.scalars(select(IndicatorSet).order_by(IndicatorSet.year.desc(), IndicatorSet.aspect)
+                              .options(selectinload(IndicatorSet.indicators))).all()
+    return render_template("maturity/indicators.html", sets=sets, cycle=cycle, missing=missing,
+                           aspect_names=indicator_sets.ASPECT_NAMES)
 
 
 @bp.route("/admin/maturity/indicators/load", methods=["POST"])
@@ -337,6 +340,39 @@ def load_indicators():
     db.session.commit()
     flash(_("%(n)d indikator ditambahkan.", n=added), "success")
     return redirect(url_for("maturity.indicators"))
+
+
+@bp.route("/admin/maturity/sets/import", methods=["GET", "POST"])
+def set_import():
+    """Import a year's indicator set of one aspect from a CSV, all or nothing."""
+    form = SetImportForm()
+    if request.method == "GET":
+        form.year.data = form.year.data or city_today().year
+    if form.validate_on_submit():
+        try:
+            text = indicator_sets.read_upload(form.file.data.stream)
+            exists = db.session.scalar(select(IndicatorSet.id).where(
+                IndicatorSet.year == form.year.data, IndicatorSet.aspect == form.aspect.data))
+            if exists is not None and not form.replace.data:
+                raise services.ServiceError(_("Set %(year)d untuk aspek ini sudah ada. Centang \"Ganti\" untuk "
+                                              "menggantinya.", year=form.year.data))
+            imported = indicator_sets.import_set(
+                form.year.data, form.aspect.data, Decimal(str(form.weight.data)) / 100,
+                text, current_user, source=form.source.data or "")
+        except indicator_sets.SetFileError as error:
+            db.session.rollback()
+            form.file.errors = list(error.problems)
+        except services.ServiceError as error:
+            db.session.rollback()
+            form.file.errors = [str(error)]
+        else:
+            count = len(imported.indicators)
+            db.session.commit()
+            flash(ngettext("Set %(year)d diimpor: %(num)d indikator.", "Set %(year)d diimpor: %(num)d indikator.",
+                           count, year=imported.year), "success")
+            return redirect(url_for("maturity.indicators", _anchor=f"set-{imported.id}"))
+    return render_template("maturity/set_import.html", form=form, columns=indicator_sets.KNOWN_COLUMNS,
+                           example=indicator_sets.example_csv(services.indicator_text)), form_status(form)
 
 
 @bp.route("/admin/maturity/indicators/new", methods=["GET", "POST"])
@@ -499,8 +535,13 @@ def maturity_city_summary(cycle: Cycle | None):
 
 
 @bp.cli.command("load-indicators")
-def load_indicators_command():
-    """Add the 20 shipped national index indicators that are missing."""
-    added = services.load_indicators()
+@click.option("--year", type=click.IntRange(2000, 2100), default=None,
+              help="Only the shipped sets of this year (default: every shipped set).")
+def load_indicators_command(year: int | None):
+    """Add the shipped national index indicator sets and indicators that are missing."""
+    try:
+        added = services.load_indicators(year=year)
+    except services.ServiceError as error:
+        raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"{added} indicators added.")

@@ -1,17 +1,15 @@
 """Indicators, per-cycle levels, evidence claims, verification and scores.
 
-Levels belong to a cycle. A cycle without stored levels uses the levels of the
-newest earlier cycle that has some (or the shipped defaults); the first change
+Indicators and their levels come from the year's indicator set (indicator_sets). A cycle
+without stored levels uses the levels of the newest earlier cycle that has some for the
+indicators of its set (or the set's own); the first change
 in the cycle (a claim, a verification, an admin edit) stores that copy, so a
 later edit of another cycle never moves them. Verified points are copied onto
 the claim when it is verified, so no level edit ever rewrites a verified score.
 
 Services validate, change, flush and audit; they never commit (the view does).
 """
-import csv
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
@@ -20,7 +18,8 @@ from sqlalchemy.orm import joinedload
 
 from app.core import audit, signals
 from app.core.extensions import db
-from app.core.i18n import DEFAULT_LANGUAGE, N_, current_language, gettext
+from app.core.cycles import city_today
+from app.core.i18n import DEFAULT_LANGUAGE, current_language, gettext
 from app.core.messages import register_data
 from app.models import (
     APPROVED_STATUSES,
@@ -33,19 +32,12 @@ from app.models import (
     Proposal,
     User,
 )
+from app.maturity import indicator_sets
 from app.models._types import utcnow
 from app.proposals.services import ServiceError, add_attachment
 
-INDICATORS_FILE = Path(__file__).resolve().parent.parent / "data" / "indicators.csv"
-# The same indicators in English, by code: shown when English is chosen (indicator_text).
-INDICATORS_EN_FILE = INDICATORS_FILE.with_name("indicators.en.csv")
-TRANSLATED_COLUMNS = ("name", "evidence", "level_1", "level_2", "level_3")
-DEFAULT_POINTS = (1, 2, 3)
-# Levels of an indicator an admin added that is not in the shipped list (translated in the catalogue).
-GENERIC_LEVELS = (N_("Bukti awal tersedia"), N_("Bukti memadai"), N_("Bukti lengkap dan berkelanjutan"))
 DECISIONS = ("accept", "downgrade", "needs_evidence")
-MAX_LEVELS = 5
-
+MAX_LEVELS = indicator_sets.MAX_LEVELS
 
 
 class FieldError(ServiceError):
@@ -58,57 +50,24 @@ class FieldError(ServiceError):
 
 # --- indicators ----------------------------------------------------------------
 
-def shipped_indicators() -> list[dict]:
-    """The 20 indicators of the national index as shipped in app/data/indicators.csv."""
-    with INDICATORS_FILE.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
-@cache
-def _english_texts() -> dict[str, str]:
-    """Each shipped Indonesian text (name, evidence, level) and its English, joined by code."""
-    with INDICATORS_EN_FILE.open(newline="", encoding="utf-8") as handle:
-        english = {row["code"]: row for row in csv.DictReader(handle)}
-    texts = {}
-    for row in shipped_indicators():
-        translated = english.get(row["code"], {})
-        texts.update({row[column]: translated[column] for column in TRANSLATED_COLUMNS if translated.get(column)})
-    return texts
-
-
 def indicator_text(text: str) -> str:
     """An indicator's name, evidence or level text in the current language.
 
-    The shipped texts are data in two languages (app/data/indicators*.csv), so
+    The shipped texts are data in two languages (app/data/indicators/), so
     English shows the English row of the same indicator; a text an admin typed
     or changed has no English and is shown as written. Generic levels come from
     the catalogue."""
     if not text or current_language() == DEFAULT_LANGUAGE:
         return text
-    return _english_texts().get(text) or gettext(text)
+    return indicator_sets.english_texts().get(text) or gettext(text)
 
 
 register_data("indicator", indicator_text)  # notifications name indicators in the reader's language
 
 
-def _shipped_levels() -> dict[str, tuple[str, ...]]:
-    return {row["code"]: (row["level_1"], row["level_2"], row["level_3"]) for row in shipped_indicators()}
-
-
-def load_indicators(actor: User | None = None) -> int:
-    """Add the shipped indicators that are missing (by code); returns how many were added."""
-    existing = set(db.session.scalars(select(Indicator.code)))
-    added = 0
-    for row in shipped_indicators():
-        if row["code"] in existing:
-            continue
-        db.session.add(Indicator(code=row["code"], name=row["name"], evidence=row["evidence"],
-                                 order=int(row["order"]), active=True))
-        added += 1
-    db.session.flush()
-    if added:
-        audit.record("maturity_indicators_loaded", actor=actor, summary=str(added), added=added)
-    return added
+def load_indicators(actor: User | None = None, year: int | None = None) -> int:
+    """Add the shipped indicator sets and indicators that are missing; returns how many were added."""
+    return indicator_sets.load_shipped(year, actor)
 
 
 def save_indicator(indicator: Indicator | None, actor: User, *, code: str, name: str, evidence: str,
@@ -116,9 +75,15 @@ def save_indicator(indicator: Indicator | None, actor: User, *, code: str, name:
     """Create an indicator or change its name, evidence text, order and active flag."""
     code = (code or "").strip().lower()
     if indicator is None:
-        if db.session.scalar(select(Indicator.id).where(Indicator.code == code)) is not None:
+        # A new indicator joins the innovation set the current year uses.
+        indicator_set = indicator_sets.set_for(city_today().year, "innovation")
+        if indicator_set is None:
+            raise ServiceError(_("Muat set indikator nasional terlebih dahulu."))
+        if db.session.scalar(select(Indicator.id).where(Indicator.set_id == indicator_set.id,
+                                                        Indicator.code == code)) is not None:
             raise ServiceError(_("Kode indikator \"%(code)s\" sudah dipakai.", code=code))
-        indicator = Indicator(code=code)
+        indicator = Indicator(code=code, set=indicator_set)
+        indicator_sets.add_generic_levels(indicator)
         db.session.add(indicator)
     indicator.name = name.strip()
     indicator.evidence = (evidence or "").replace("\r\n", "\n").strip()
@@ -165,11 +130,10 @@ class Scale:
         return any(indicator.id == indicator_id for indicator in self.indicators)
 
 
-def default_levels(indicator: Indicator) -> list[LevelValue]:
-    """Three levels: the shipped descriptions for a national indicator, generic ones otherwise."""
-    descriptions = _shipped_levels().get(indicator.code, GENERIC_LEVELS)
-    return [LevelValue(number, text, points)
-            for number, (text, points) in enumerate(zip(descriptions, DEFAULT_POINTS), start=1)]
+def _set_of_stored_levels(cycle_id: int) -> int | None:
+    """The set whose indicators the cycle's stored levels belong to: the cycle keeps it."""
+    return db.session.scalar(select(Indicator.set_id).join(IndicatorLevel, IndicatorLevel.indicator_id == Indicator.id)
+                             .where(IndicatorLevel.cycle_id == cycle_id).limit(1))
 
 
 def _level_rows(cycle_id: int):
@@ -181,9 +145,13 @@ def _level_rows(cycle_id: int):
 
 
 def scale_for(cycle: Cycle) -> Scale:
-    """The cycle's indicators and levels in at most four queries (nothing is written)."""
+    """The cycle's indicators and levels in at most six queries (nothing is written)."""
     rows = _level_rows(cycle.id)
     stored = bool(rows)
+    set_id = _set_of_stored_levels(cycle.id) if stored else None
+    if set_id is None:
+        chosen = indicator_sets.set_for(cycle.year, "innovation")
+        set_id = chosen.id if chosen else None
     if not stored:
         source_id = db.session.scalar(
             select(IndicatorLevel.cycle_id).join(Cycle, Cycle.id == IndicatorLevel.cycle_id)
@@ -193,15 +161,17 @@ def scale_for(cycle: Cycle) -> Scale:
     levels: dict[int, list[LevelValue]] = {}
     for row in rows:
         levels.setdefault(row.indicator_id, []).append(LevelValue(row.level, row.description, row.points))
-    indicators = list(db.session.scalars(select(Indicator).order_by(Indicator.order, Indicator.id)))
+    indicators = list(db.session.scalars(select(Indicator).where(Indicator.set_id == set_id)
+                                         .order_by(Indicator.order, Indicator.id)))
     if cycle.closed and stored:
         # A closed cycle keeps exactly the indicators it was scored on.
         indicators = [indicator for indicator in indicators if indicator.id in levels]
     else:
         indicators = [indicator for indicator in indicators if indicator.active]
+        defaults = indicator_sets.set_levels(set_id) if set_id is not None else {}
         for indicator in indicators:
             if indicator.id not in levels:
-                levels[indicator.id] = default_levels(indicator)
+                levels[indicator.id] = [LevelValue(*value) for value in defaults.get(indicator.id, [])]
     return Scale(cycle=cycle, indicators=indicators, levels=levels, stored=stored)
 
 

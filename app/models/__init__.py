@@ -4,7 +4,17 @@ from app.models.events import (
     ACTIVE_REGISTRATION_STATUSES, EVENT_KINDS, PENDING_REGISTRATION_STATUSES, REGISTRATION_STATUSES, SEAT_STATUSES,
     Event, Registration, Signature,
 )
-from app.models.maturity import CLAIM_STATUSES, VERIFIED_STATUSES, Claim, Indicator, IndicatorLevel
+from app.models.maturity import (
+    ASPECTS,
+    CLAIM_STATUSES,
+    VERIFIED_STATUSES,
+    Claim,
+    Indicator,
+    IndicatorLevel,
+    IndicatorSet,
+    RegionClaim,
+    SetLevel,
+)
 from app.models.notifications import Notification
 from app.models.proposals import (
     FORMS,

@@ -134,8 +134,9 @@ def register(app: Flask) -> None:
         "score": score_text,
         # Any other number shown to people, in the reader's locale (1.234,5 in Indonesian).
         "decimal": lambda value, fmt="#,##0.##": "" if value is None else format_decimal(value, format=fmt),
-        # A share (0.5) as the reader's locale writes a percentage (50%), whole percents.
-        "percent": lambda value: "–" if value is None else format_percent(value),
+        # A share (0.5) as the reader's locale writes a percentage (50%), whole percents unless
+        # a format asks for decimals ("#,##0.#%": 74,8%).
+        "percent": lambda value, fmt=None: "–" if value is None else format_percent(value, format=fmt),
     }
     for name, function in filters.items():
         app.add_template_filter(function, name)

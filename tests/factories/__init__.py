@@ -7,7 +7,7 @@ Every person a factory makes has the fast password hash (core.FAST_HASH_METHOD) 
 """
 from tests.factories.core import FAST_HASH_METHOD, PASSWORD, agency, cycle, password_hash, user
 from tests.factories.events import event, registration, signature
-from tests.factories.maturity import claim, indicator, levels, upload_routes
+from tests.factories.maturity import claim, indicator, indicator_set, levels, region_claim, upload_routes
 from tests.factories.proposals import (
     DESIGN_TEXT, EXE_BYTES, PATHS, PDF_BYTES, PNG_BYTES, attachment, office_file, proposal, proposal_in,
 )
@@ -20,7 +20,8 @@ from tests.factories.showcase import published
 
 __all__ = [
     "DESIGN_TEXT", "EXE_BYTES", "FAST_HASH_METHOD", "PASSWORD", "PATHS", "PDF_BYTES", "PNG_BYTES", "PROPOSAL_FOR",
-    "ROLES", "agency", "attachment", "claim", "comment", "cycle", "decision_form", "event", "indicator", "levels",
+    "ROLES", "agency", "attachment", "claim", "comment", "cycle", "decision_form", "event", "indicator",
+    "indicator_set", "levels", "region_claim",
     "office_file", "password_hash", "proposal", "proposal_in", "published", "registration", "review",
     "review_form", "signature", "status_change", "submitted", "upload_routes", "url_for_rule", "user", "vote",
     "votes", "world", "cycle_of", "earlier_innovation", "result_indicator", "yearly_report",

@@ -1,10 +1,13 @@
-"""Maturity: indicators, per-cycle levels and claims in any state."""
+"""Maturity: indicator sets, indicators, per-cycle levels and claims in any state."""
 import io
 import itertools
+from decimal import Decimal
+
+from sqlalchemy import select
 
 from app.core.extensions import db
 from app.maturity import services as maturity_services
-from app.models import Claim, IndicatorLevel
+from app.models import Claim, IndicatorLevel, IndicatorSet, RegionClaim, SetLevel
 from app.models import Indicator as IndicatorModel
 from app.models._types import utcnow
 from tests.factories import proposals
@@ -14,11 +17,29 @@ from tests.factories.proposals import PDF_BYTES
 _counter = itertools.count(1)
 
 
-def indicator(name: str | None = None, order: int | None = None, **fields) -> IndicatorModel:
+SHIPPED_YEAR = 2023  # the year of the shipped sets: a factory's indicator joins the same set
+
+
+def indicator_set(year: int = SHIPPED_YEAR, aspect: str = "innovation", weight: str | None = None) -> IndicatorSet:
+    """The set of that year and aspect, created when missing (the 2023 guide's weights by default)."""
+    found = db.session.scalar(select(IndicatorSet).where(IndicatorSet.year == year, IndicatorSet.aspect == aspect))
+    if found is None:
+        found = IndicatorSet(year=year, aspect=aspect,
+                             weight=Decimal(weight or ("0.748" if aspect == "innovation" else "0.252")))
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
+def indicator(name: str | None = None, order: int | None = None, set_points=(1, 2, 3), **fields) -> IndicatorModel:
+    """An indicator of a set (the 2023 innovation set unless `set` is given) with its set levels."""
     n = next(_counter)
+    chosen = fields.pop("set", None) or indicator_set(aspect=fields.pop("aspect", "innovation"))
     obj = IndicatorModel(code=fields.pop("code", f"ind{n}"), name=name or f"Indikator Uji {n}",
                          evidence=fields.pop("evidence", "Dokumen penetapan."), order=order if order is not None else n,
-                         **fields)
+                         set=chosen, **fields)
+    obj.set_levels = [SetLevel(level=number, description=f"Level {number} indikator {n}", points=value)
+                      for number, value in enumerate(set_points, start=1)]
     db.session.add(obj)
     db.session.flush()
     return obj
@@ -41,6 +62,21 @@ def claim(proposal, indicator_, level: int, status: str = "pending", verified_le
                 attachment_id=attachment.id, claimant_id=proposal.author_id, status=status,
                 verified_level=verified_level, verified_points=verified_points, public=public, reason=reason,
                 verifier_id=verifier.id if verifier else None, verified_at=utcnow() if status != "pending" else None)
+    db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
+def region_claim(cycle, indicator_, level: int, claimant, status: str = "pending", verified_level: int | None = None,
+                 verified_points: int | None = None, verifier=None, note: str = "",
+                 name: str = "bukti-daerah.pdf") -> RegionClaim:
+    n = next(_counter)
+    obj = RegionClaim(cycle_id=cycle.id, indicator_id=indicator_.id, claimed_level=level, note=note,
+                      original_name=name, stored_name=f"region{n:032d}.pdf", content_type="application/pdf",
+                      size=len(PDF_BYTES), sha256="0" * 64, claimant_id=claimant.id, status=status,
+                      verified_level=verified_level, verified_points=verified_points,
+                      verifier_id=verifier.id if verifier else None,
+                      verified_at=utcnow() if status != "pending" else None)
     db.session.add(obj)
     db.session.flush()
     return obj
