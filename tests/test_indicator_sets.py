@@ -156,7 +156,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read_whole():
     assert too_big.tell() == indicator_sets.MAX_FILE_BYTES + 1
 
 
-def test_the_migration_puts_existing_indicators_in_the_2023_set_with_levels(empty_database_url, tmp_path):  # noqa: F811
+def test_the_migration_puts_existing_indicators_in_the_2023_set_with_levels(empty_database_url, tmp_path):  # noqa: F811 (the fixture)
     application = _migrated_app(empty_database_url, tmp_path)
     with application.app_context():
         upgrade(revision="8b4f2e6a1c93")

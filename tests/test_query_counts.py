@@ -101,13 +101,15 @@ def _pages(target: Proposal, event_id: int) -> dict:
         "reports page": (f"/proposals/{target.id}/reports", {}, ADMIN),
         "city reports": ("/reports", {}, ADMIN),
         "indicators page": (f"/proposals/{target.id}/indicators", {}, ADMIN),
+        # The national index simulator (issue 18): every innovation of the cycle, its claims, the region's.
+        "index simulator": ("/admin/index", {}, ADMIN),
     }
 
 
 PAGES = ["showcase", "showcase filtered", "innovation page", "proposal list", "proposal list unfiltered",
          "proposal page", "leaderboard", "leaderboard fragment", "trend", "trend fragment", "events list", "event page",
          "admin dashboard", "reviewer dashboard", "open data results", "open data innovations", "reports page",
-         "city reports", "indicators page"]
+         "city reports", "indicators page", "index simulator"]
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -42,6 +42,11 @@ EXPECTED = {
     ("/admin/maturity/indicators/new", "POST"): (LOGIN, 403, 403, 403, 422),
     ("/admin/maturity/levels", "GET"): (LOGIN, 403, 403, 403, 302),  # to the current cycle's year
     ("/admin/maturity/sets/import", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/index", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/index/<int:year>/region/<int:indicator_id>/claim", "POST"): (LOGIN, 403, 403, 403, 422),
+    # An empty verdict: 422 with the message beside the decision.
+    ("/admin/index/<int:year>/region/<int:indicator_id>/verify", "POST"): (LOGIN, 403, 403, 403, 422),
+    ("/admin/index/<int:year>/region/<int:indicator_id>/evidence", "GET"): (LOGIN, 403, 403, 403, 200),
     ("/admin/maturity/sets/import", "POST"): (LOGIN, 403, 403, 403, 422),
     ("/admin/maturity/levels/<int:year>", "GET"): (LOGIN, 403, 403, 403, 200),
     ("/admin/maturity/levels/<int:year>/<int:indicator_id>", "GET"): (LOGIN, 403, 403, 403, 200),

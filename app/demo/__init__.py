@@ -17,6 +17,8 @@ AGENCIES_FILE = Path(__file__).resolve().parent.parent / "data" / "agencies.csv"
 # Shown by `make run`; demo accounts exist only where demo-data was loaded.
 DEMO_USERS = [
     ("admin", "admin@demo.apusida.id", "Rina Lestari", "BAPPEDALITBANG", "admin-demo-2026"),
+    # A second admin: the region's index evidence is verified by an admin other than its claimant.
+    ("admin", "admin2@demo.apusida.id", "Hendra Wijaya", "BAPPEDALITBANG", "admin-demo-2026"),
     ("reviewer", "penilai@demo.apusida.id", "Dr. Bambang Susilo", "BAPPEDALITBANG", "penilai-demo-2026"),
     ("innovator", "inovator@demo.apusida.id", "Agus Prasetyo", "DISKOMINFO", "inovator-demo-2026"),
     ("innovator", "inovator.dinkes@demo.apusida.id", "Siti Rahmawati", "DINKES", "inovator-demo-2026"),

@@ -82,6 +82,9 @@ class Estimate:
     divisor: int  # MAX(10, n)
     contributions: dict[int, float] = field(default_factory=dict)  # index points per innovation
     gains: list[Gain] = field(default_factory=list)  # largest first
+    # What one point of a region indicator, and one point of one innovation's indicator, adds to the index.
+    region_point: float = 0.0
+    innovation_point: float = 0.0
 
 
 def category_of(score: float, anything_verified: bool = True) -> str:
@@ -115,4 +118,5 @@ def estimate(region: list[IndicatorPoints], innovations: list[InnovationPoints],
         i.verified for innovation in innovations for i in innovation.indicators)
     score = round(region_part + innovation_part, 2)
     return Estimate(score=score, category=category_of(score, anything_verified), region_part=region_part,
-                    innovation_part=innovation_part, divisor=divisor, contributions=contributions, gains=gains)
+                    innovation_part=innovation_part, divisor=divisor, contributions=contributions, gains=gains,
+                    region_point=region_scale, innovation_point=innovation_scale)

@@ -31,6 +31,7 @@ from app.models import (
     IndicatorLevel,
     Proposal,
     User,
+    VerifiedClaim,
 )
 from app.maturity import indicator_sets
 from app.models._types import utcnow
@@ -104,14 +105,11 @@ class LevelValue:
     points: int
 
 
-@dataclass
-class Scale:
-    """The indicators that count in a cycle and the levels of each."""
+class LevelLookup:
+    """Reading an indicator's levels from `levels` (by indicator id), for any scale of indicators."""
 
-    cycle: Cycle
     indicators: list[Indicator]
     levels: dict[int, list[LevelValue]]
-    stored: bool  # the cycle has its own level rows
 
     def levels_of(self, indicator_id: int) -> list[LevelValue]:
         return self.levels.get(indicator_id, [])
@@ -128,6 +126,16 @@ class Scale:
 
     def includes(self, indicator_id: int) -> bool:
         return any(indicator.id == indicator_id for indicator in self.indicators)
+
+
+@dataclass
+class Scale(LevelLookup):
+    """The indicators that count in a cycle and the levels of each."""
+
+    cycle: Cycle
+    indicators: list[Indicator]
+    levels: dict[int, list[LevelValue]]
+    stored: bool  # the cycle has its own level rows
 
 
 def _set_of_stored_levels(cycle_id: int) -> int | None:
@@ -295,18 +303,17 @@ def claim_level(proposal: Proposal, indicator: Indicator, claimant: User, *, lev
     return claim
 
 
-def verify_claim(claim: Claim, verifier: User, decision: str, *, level: int | None = None, reason: str = "") -> Claim:
-    """Accept the claimed level, set a lower one (reason required) or ask for better evidence
-    (reason required). The points of the verified level are copied onto the claim."""
-    proposal = claim.proposal
-    if proposal.cycle.closed:
-        raise ServiceError(_("Siklus %(year)d sudah ditutup; verifikasi tidak dapat diubah.", year=proposal.cycle.year))
+def apply_verdict(claim: VerifiedClaim, verifier: User, decision: str, level_of, *, level: int | None,
+                  reason: str) -> LevelValue | None:
+    """The one rule of a verification, for an innovation's claim and the region's alike: accept
+    the claimed level, set a lower one (reason required) or ask for better evidence (reason
+    required). `level_of(number)` is the level as the claim's scale holds it. The verified
+    level's points are copied onto the claim; returns that level (None when evidence is asked for)."""
     if decision not in DECISIONS:
         raise FieldError(_("Pilih hasil verifikasi."), "decision")
     reason = (reason or "").replace("\r\n", "\n").strip()
-    scale = store_levels(proposal.cycle)
     if decision == "accept":
-        verified = scale.level(claim.indicator_id, claim.claimed_level)
+        verified = level_of(claim.claimed_level)
         if verified is None:
             raise FieldError(_("Level yang diklaim tidak ada lagi pada siklus ini; minta pengusul mengklaim ulang."),
                              "decision")
@@ -314,7 +321,7 @@ def verify_claim(claim: Claim, verifier: User, decision: str, *, level: int | No
     elif decision == "downgrade":
         if not reason:
             raise FieldError(_("Tuliskan alasan menurunkan level."), "reason")
-        verified = scale.level(claim.indicator_id, level)
+        verified = level_of(level)
         if verified is None or verified.level >= claim.claimed_level:
             raise FieldError(_("Pilih level yang lebih rendah dari level yang diklaim."), "level")
         status = "downgraded"
@@ -329,14 +336,27 @@ def verify_claim(claim: Claim, verifier: User, decision: str, *, level: int | No
     claim.verifier_id = verifier.id
     claim.reason = reason
     claim.verified_at = utcnow()
+    return verified
+
+
+def verify_claim(claim: Claim, verifier: User, decision: str, *, level: int | None = None, reason: str = "") -> Claim:
+    """Verify an innovation's claim (apply_verdict) against its cycle's levels."""
+    proposal = claim.proposal
+    if proposal.cycle.closed:
+        raise ServiceError(_("Siklus %(year)d sudah ditutup; verifikasi tidak dapat diubah.", year=proposal.cycle.year))
+    if decision not in DECISIONS:
+        raise FieldError(_("Pilih hasil verifikasi."), "decision")
+    scale = store_levels(proposal.cycle)
+    verified = apply_verdict(claim, verifier, decision, lambda number: scale.level(claim.indicator_id, number),
+                             level=level, reason=reason)
     if verified is None:
         claim.public = False
     db.session.flush()
     audit.record("maturity_verified", target=proposal, actor=verifier,
-                 summary=f"{claim.indicator.name}: {status}", indicator=claim.indicator.code,
+                 summary=f"{claim.indicator.name}: {claim.status}", indicator=claim.indicator.code,
                  indicator_name=claim.indicator.name, claim_id=claim.id,
-                 decision=status, claimed_level=claim.claimed_level, verified_level=claim.verified_level,
-                 verified_points=claim.verified_points, reason=reason)
+                 decision=claim.status, claimed_level=claim.claimed_level, verified_level=claim.verified_level,
+                 verified_points=claim.verified_points, reason=claim.reason)
     signals.claim_verified.send(proposal, claim=claim, actor=verifier)
     return claim
 

@@ -14,6 +14,7 @@ from app.models.maturity import (
     IndicatorSet,
     RegionClaim,
     SetLevel,
+    VerifiedClaim,
 )
 from app.models.notifications import Notification
 from app.models.proposals import (

@@ -310,12 +310,22 @@ def safe_display_name(filename: str | None, extension: str) -> str:
     return name
 
 
-def add_attachment(proposal: Proposal, uploader: User, filename: str | None, stream) -> Attachment:
-    """Store an evidence file under a generated name, after checking its size and real type.
+@dataclass(frozen=True)
+class StoredFile:
+    """An uploaded file that passed the checks, stored under a generated name."""
 
-    The file takes that name when the caller's transaction commits and is gone if it does not
-    (app.proposals.storage).
-    """
+    original_name: str
+    stored_name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def store_checked_file(filename: str | None, stream) -> StoredFile:
+    """Check an uploaded file's size and real type (by its content, not its name) and store it
+    under a generated name. The file takes that name when the caller's transaction commits and
+    is gone if it does not (app.proposals.storage). The one upload rule: evidence files of
+    proposals and the region's evidence (app.maturity) both come through here."""
     limit = current_app.config["MAX_UPLOAD_MB"] * 1024 * 1024
     data = stream.read(limit + 1)
     if not data:
@@ -334,9 +344,16 @@ def add_attachment(proposal: Proposal, uploader: User, filename: str | None, str
                              "dengan jenis yang benar lalu unggah lagi.", kind=KIND_NAMES[kind], ext=extension or "—"))
     stored_name = f"{uuid.uuid4().hex}{extensions[0]}"
     storage.store_after_commit(data, stored_name)  # named stored_name once the row is committed
+    return StoredFile(original_name=safe_display_name(filename, extensions[0]), stored_name=stored_name,
+                      content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest())
+
+
+def add_attachment(proposal: Proposal, uploader: User, filename: str | None, stream) -> Attachment:
+    """Store an evidence file of a proposal (store_checked_file) and its row."""
+    stored = store_checked_file(filename, stream)
     attachment = Attachment(
-        proposal=proposal, uploaded_by_id=uploader.id, original_name=safe_display_name(filename, extensions[0]),
-        stored_name=stored_name, content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+        proposal=proposal, uploaded_by_id=uploader.id, original_name=stored.original_name,
+        stored_name=stored.stored_name, content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
     )
     db.session.add(attachment)
     db.session.flush()

@@ -18,7 +18,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from app.core.extensions import db
-from app.models import Attachment
+from app.models import Attachment, RegionClaim
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ def stale_temporary_files(now: float | None = None) -> list[Path]:
 
 
 def unreferenced_files() -> list[Path]:
-    """Stored files that no Attachment row names."""
+    """Stored files that no row names (an attachment of a proposal, or the region's evidence)."""
     folder = upload_dir()
     if not folder.is_dir():
         return []
@@ -138,4 +138,5 @@ def unreferenced_files() -> list[Path]:
     # row is committed, so a file listed here has its row visible to the query that follows.
     files = [path for path in folder.iterdir() if path.is_file() and not path.name.startswith(TEMP_PREFIX)]
     named = set(db.session.scalars(select(Attachment.stored_name)))
+    named |= set(db.session.scalars(select(RegionClaim.stored_name)))
     return sorted(path for path in files if path.name not in named)

@@ -2,6 +2,7 @@
 import io
 import itertools
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -10,6 +11,7 @@ from app.maturity import services as maturity_services
 from app.models import Claim, IndicatorLevel, IndicatorSet, RegionClaim, SetLevel
 from app.models import Indicator as IndicatorModel
 from app.models._types import utcnow
+from app.proposals import storage
 from tests.factories import proposals
 from tests.factories.core import user
 from tests.factories.proposals import PDF_BYTES
@@ -71,8 +73,11 @@ def region_claim(cycle, indicator_, level: int, claimant, status: str = "pending
                  verified_points: int | None = None, verifier=None, note: str = "",
                  name: str = "bukti-daerah.pdf") -> RegionClaim:
     n = next(_counter)
+    stored_name = f"region{n:026d}.pdf"
+    Path(storage.upload_path(stored_name)).parent.mkdir(parents=True, exist_ok=True)
+    Path(storage.upload_path(stored_name)).write_bytes(PDF_BYTES)  # the file a download sends
     obj = RegionClaim(cycle_id=cycle.id, indicator_id=indicator_.id, claimed_level=level, note=note,
-                      original_name=name, stored_name=f"region{n:032d}.pdf", content_type="application/pdf",
+                      original_name=name, stored_name=stored_name, content_type="application/pdf",
                       size=len(PDF_BYTES), sha256="0" * 64, claimant_id=claimant.id, status=status,
                       verified_level=verified_level, verified_points=verified_points,
                       verifier_id=verifier.id if verifier else None,

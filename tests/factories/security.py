@@ -32,12 +32,15 @@ def world() -> dict:
     indicator = maturity.indicator(name="Regulasi inovasi daerah")
     maturity.levels(cycle, indicator)
     maturity.claim(approved, indicator, level=2)
+    # The region's own evidence for the national index, claimed by the admin (so another admin verifies it).
+    region_indicator = maturity.indicator(name="Tim inovasi daerah", aspect="region")
+    maturity.region_claim(cycle, region_indicator, 2, users["admin"])
     note = Notification(user_id=users["innovator_a"].id, message="Usulan Anda dinilai.", link=f"/proposals/{submitted.id}")
     db.session.add(note)
     db.session.commit()
     return dict(cycle=cycle, agency_a=agency_a, agency_b=agency_b, users=users, draft=draft, submitted=submitted,
                 approved=approved, public=public, earlier=earlier, attachment=evidence, event=event, notification=note,
-                indicator=indicator, result_indicator=result_indicator)
+                indicator=indicator, result_indicator=result_indicator, region_indicator=region_indicator)
 
 
 # Which object each URL argument names, per endpoint (default: the submitted proposal of agency A).
@@ -60,7 +63,7 @@ def url_for_rule(rule, w: dict) -> str:
         "notification_id": w["notification"].id,
         "user_id": w["users"]["innovator_a"].id,
         "agency_id": w["agency_a"].id,
-        "indicator_id": w["indicator"].id,
+        "indicator_id": w["region_indicator" if rule.endpoint.startswith("maturity.region_") else "indicator"].id,
         "result_indicator_id": w["result_indicator"].id,
         "cycle_id": w["cycle"].id,
         "year": w["cycle"].year,
