@@ -7,6 +7,7 @@ from openpyxl.utils import get_column_letter
 
 CITY_TIMEZONE = ZoneInfo("Asia/Jakarta")
 # Day first, as Indonesians write dates; the spreadsheet shows its own decimal mark for numbers.
+DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 DECIMAL_FORMAT = "#,##0.00"
 
@@ -34,6 +35,11 @@ def append_row(sheet, values) -> None:
             cell.number_format = DECIMAL_FORMAT
 
 
+def header_width(title: str) -> float:
+    """The width of a column for its title: the title and a margin, between 12 and 48 characters."""
+    return max(12, min(48, len(title) + 4))
+
+
 def header_row(sheet, titles) -> None:
     """A bold, frozen first row with columns wide enough for their titles."""
     sheet.append(titles)
@@ -41,4 +47,4 @@ def header_row(sheet, titles) -> None:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     for index, title in enumerate(titles, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(48, len(title) + 4))
+        sheet.column_dimensions[get_column_letter(index)].width = header_width(title)
