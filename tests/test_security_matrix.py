@@ -43,6 +43,8 @@ EXPECTED = {
     ("/admin/maturity/levels", "GET"): (LOGIN, 403, 403, 403, 302),  # to the current cycle's year
     ("/admin/maturity/sets/import", "GET"): (LOGIN, 403, 403, 403, 200),
     ("/admin/index", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/index/export.xlsx", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/index/evidence.zip", "GET"): (LOGIN, 403, 403, 403, 200),
     ("/admin/index/<int:year>/region/<int:indicator_id>/claim", "POST"): (LOGIN, 403, 403, 403, 422),
     # An empty verdict: 422 with the message beside the decision.
     ("/admin/index/<int:year>/region/<int:indicator_id>/verify", "POST"): (LOGIN, 403, 403, 403, 422),

@@ -6,14 +6,15 @@ A claim or a verification is a plain form: the answer is the whole page again, s
 number it changed (the score, the category, the lists) is shown at once; a refused form
 answers 422 with the message beside its field, in its indicator's row.
 """
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import Response, abort, flash, redirect, render_template, send_file, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from app.core import audit
 from app.core.cycles import current_cycle, cycle_of_year
 from app.core.extensions import db
-from app.maturity import bp, region, services, simulator
+from app.maturity import bp, index_export, region, services, simulator
 from app.maturity.forms import RegionClaimForm, VerifyForm
 from app.models import Cycle, Indicator
 from app.proposals import storage
@@ -142,3 +143,36 @@ def region_evidence(year: int, indicator_id: int):
         abort(404)
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def _download(chunks, name: str, mimetype: str) -> Response:
+    """A streamed download: the body is produced while it is sent, never whole in memory."""
+    response = Response(stream_with_context(chunks), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _audited(cycle: Cycle, file: str) -> None:
+    """Who took the package, and when: committed before the first byte goes out."""
+    audit.record("index_exported", actor=current_user, summary=f"{file} {cycle.year}", file=file, year=cycle.year)
+    db.session.commit()
+
+
+@bp.route("/admin/index/export.xlsx")
+def index_export_xlsx():
+    """The innovations' profiles and levels, the region's indicators and the estimate, as XLSX."""
+    cycle = _cycle()
+    chunks = index_export.workbook(simulator.simulate(cycle, url_for), current_user)
+    _audited(cycle, "export.xlsx")
+    return _download(chunks, f"indeks-inovasi-daerah-{cycle.year}.xlsx",
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/admin/index/evidence.zip")
+def index_evidence_zip():
+    """Every evidence file of the cycle's innovations and of the region, with a manifest, as ZIP."""
+    cycle = _cycle()
+    chunks = index_export.evidence_archive(cycle)
+    _audited(cycle, "evidence.zip")
+    return _download(chunks, f"bukti-indeks-inovasi-daerah-{cycle.year}.zip", "application/zip")
