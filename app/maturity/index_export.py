@@ -1,8 +1,8 @@
 """The national index package as files (DESIGN §9): a workbook of the innovations' profiles
 and levels and of the region's indicators, and every evidence file in a ZIP with a manifest.
 
-Both are streamed (app.web.streaming): the rows are read from the database once (a constant
-number of queries), and each evidence file flows from the disk in chunks, so an evidence set
+Both are streamed (app.web.streaming): the rows are read from the database once, before the
+response starts (a constant number of queries), and each evidence file flows from the disk in chunks, so an evidence set
 of gigabytes never sits in memory. The workbook follows the reader's language, as every other
 report does; the ZIP's folder names are the innovations' ids and the indicators' codes.
 """
@@ -104,9 +104,12 @@ def workbook(simulation: Simulation, viewer: User):
         [_("Jumlah inovasi"), len(proposals)],
         [_("Pembagi inovasi"), estimate.divisor],
     ]
+    # The rows are read now, inside the request's database session: the body streams after the
+    # view returned, when the session's objects can no longer load what they lack. A row is a
+    # few short values per innovation; the workbook's XML is what streams.
     return stream_xlsx([
-        Sheet(_("Profil inovasi"), profile_header, innovation_rows(), profile_widths),
-        Sheet(_("Indikator daerah"), region_header, region_rows(), [16, 40, 8, 12, 12, 20, 14, 14, 30, 24, 24, 18]),
+        Sheet(_("Profil inovasi"), profile_header, list(innovation_rows()), profile_widths),
+        Sheet(_("Indikator daerah"), region_header, list(region_rows()), [16, 40, 8, 12, 12, 20, 14, 14, 30, 24, 24, 18]),
         Sheet(_("Ringkasan"), [_("Ukuran"), _("Nilai")], summary_rows, [30, 30]),
     ])
 
