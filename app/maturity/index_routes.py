@@ -6,7 +6,7 @@ A claim or a verification is a plain form: the answer is the whole page again, s
 number it changed (the score, the category, the lists) is shown at once; a refused form
 answers 422 with the message beside its field, in its indicator's row.
 """
-from flask import Response, abort, flash, redirect, render_template, send_file, stream_with_context, url_for
+from flask import Response, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -146,8 +146,10 @@ def region_evidence(year: int, indicator_id: int):
 
 
 def _download(chunks, name: str, mimetype: str) -> Response:
-    """A streamed download: the body is produced while it is sent, never whole in memory."""
-    response = Response(stream_with_context(chunks), mimetype=mimetype)
+    """A streamed download: the body is produced while it is sent, never whole in memory. The
+    database was read before (index_export), so the body needs no request context: an answer
+    abandoned before its end leaves no context behind to be torn down out of turn."""
+    response = Response(chunks, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -17,10 +17,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.core import audit, signals
-from app.core.extensions import db
 from app.core.cycles import city_today
+from app.core.extensions import db
 from app.core.i18n import DEFAULT_LANGUAGE, current_language, gettext
 from app.core.messages import register_data
+from app.maturity import indicator_sets
 from app.models import (
     APPROVED_STATUSES,
     VERIFIED_STATUSES,
@@ -33,7 +34,6 @@ from app.models import (
     User,
     VerifiedClaim,
 )
-from app.maturity import indicator_sets
 from app.models._types import utcnow
 from app.proposals.services import ServiceError, add_attachment
 
