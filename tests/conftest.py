@@ -86,6 +86,18 @@ def reset_schema(application) -> None:
         db.create_all()
         with db.engine.begin() as conn:
             MigrationContext.configure(conn).stamp(script_directory(), "heads")
+    seed_reference_data(application)
+
+
+def seed_reference_data(application) -> None:
+    """What the migrations store besides the schema (the shipped rubrics), so a schema built
+    from the models holds it too; every test starts with it."""
+    from app.reviews import rubrics
+
+    with application.app_context():
+        rubrics.load_shipped()
+        db.session.commit()
+        db.session.remove()
 
 
 @pytest.fixture(scope="session")
@@ -154,6 +166,7 @@ def wipe_tables(application) -> None:
             else:
                 for table in tables:
                     conn.execute(table.delete())
+    seed_reference_data(application)
 
 
 def bind_sessions(application, connection, join_transaction_mode: str) -> None:

@@ -23,7 +23,7 @@ from app.core.cycles import city_today
 from app.core.extensions import db
 from app.events import services as event_services
 from app.maturity import services as maturity_services
-from app.models import RUBRIC, Agency, Comment, Notification, Registration, User, Vote
+from app.models import Agency, Comment, Notification, Registration, User, Vote
 from app.models._types import utcnow
 from app.proposals import services as proposal_services
 from app.proposals.status import change_status
@@ -145,7 +145,7 @@ def review_on_the_leaderboard(app, make):
     reviewer = factories.user("reviewer")
     factories.review(proposal, reviewer, score=3)
     return Case("/leaderboard", *_anonymous(app), lambda: review_services.save_review(
-        proposal, reviewer, {name: 5 for name in RUBRIC}, "approve", "Sangat baik."),
+        proposal, reviewer, {name: 5 for name in factories.KIPP_CRITERIA}, "approve", "Sangat baik."),
         lambda html: "100" in _board_cells(html, "Dinas Dinilai")[4])
 
 
@@ -378,7 +378,7 @@ def test_many_writes_in_one_transaction_renew_once(make, count_queries):
     with count_queries() as counter:
         review_services.toggle_vote(proposal, voter)
         # A first review is written in a savepoint (a double click may have made it): not a commit.
-        review_services.save_review(reviewed, reviewer, {name: 4 for name in RUBRIC}, "approve", "Baik.")
+        review_services.save_review(reviewed, reviewer, {name: 4 for name in factories.KIPP_CRITERIA}, "approve", "Baik.")
         admin_services.save_agency(agency, code=agency.code, name="Dinas Sekali", kind="opd", parent=None, active=True)
         admin_services.save_cycle(cycle, year=cycle.year, target_per_agency=2)
         db.session.commit()

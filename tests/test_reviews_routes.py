@@ -47,7 +47,7 @@ def test_htmx_review_saves_and_answers_with_the_scores(client, login_as, proposa
     assert "announce" in response.headers["HX-Trigger"]
     db.session.expire_all()
     review = db.session.scalar(select(Review))
-    assert review.reviewer_id == reviewer.id and review.score_significance == 5 and review.recommendation == "approve"
+    assert review.reviewer_id == reviewer.id and review.scores["significance"] == 5 and review.recommendation == "approve"
     # The first review moves the proposal into review, with the reviewer as actor.
     assert db.session.get(Proposal, proposal.id).status == "in_review"
     change = db.session.scalar(select(StatusChange).where(StatusChange.to_status == "in_review"))

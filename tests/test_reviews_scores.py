@@ -3,48 +3,83 @@ import random
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app.core.extensions import db
-from app.models import RUBRIC, Review, rubric_score
-from app.reviews import services
+from app.models import Review, Rubric, RubricCriterion
+from app.reviews import rubrics, services
 from tests import factories
 
 
-def test_rubric_weights_add_up_to_one_hundred():
-    assert sum(RUBRIC.values()) == 100
+KIPP = factories.KIPP_CRITERIA
+
+
+def test_the_default_rubric_is_kipp_2023_with_weights_adding_up_to_one_hundred(app_ctx):
+    rubric = rubrics.default_rubric()
+    assert (rubric.code, rubric.version) == ("kipp-2023", 1)
+    assert rubric.weights == {"background": 10, "novelty": 15, "implementation": 5, "significance": 30,
+                              "adaptability": 20, "resources": 5, "sustainability": 15}
 
 
 @pytest.mark.parametrize("scores, expected", [
-    ({name: 1 for name in RUBRIC}, 20.0),
-    ({name: 5 for name in RUBRIC}, 100.0),
-    ({name: 3 for name in RUBRIC}, 60.0),
+    ({name: 1 for name in KIPP}, 20.0),
+    ({name: 5 for name in KIPP}, 100.0),
+    ({name: 3 for name in KIPP}, 60.0),
     # significance (weight 30) at 5, the rest at 1: (10+15+5+150+20+5+15) / 5
-    ({**{name: 1 for name in RUBRIC}, "significance": 5}, 44.0),
+    ({**{name: 1 for name in KIPP}, "significance": 5}, 44.0),
     # novelty 4 (60), adaptability 2 (40), sustainability 5 (75), rest 3: (30+60+15+90+40+15+75) / 5
-    ({name: 3 for name in RUBRIC} | {"novelty": 4, "adaptability": 2, "sustainability": 5}, 65.0),
+    ({name: 3 for name in KIPP} | {"novelty": 4, "adaptability": 2, "sustainability": 5}, 65.0),
 ])
-def test_rubric_score(scores, expected):
-    assert rubric_score(scores) == pytest.approx(expected)
+def test_kipp_weighted_score(app_ctx, scores, expected):
+    assert rubrics.default_rubric().weighted(scores) == pytest.approx(expected)
 
 
-def test_model_weighted_score_matches_rubric_score(make):
+def test_the_award_rubric_scores_by_its_own_weights(app_ctx):
+    award = rubrics.latest("penghargaan-presentasi")
+    assert award.weights == {"novelty": 30, "benefit": 25, "collaboration": 15, "replicability": 20, "mastery": 10}
+    # novelty 5 (150), benefit 1 (25), the rest 3 (45 + 60 + 30): 310 / 5
+    assert award.weighted({"novelty": 5, "benefit": 1, "collaboration": 3, "replicability": 3, "mastery": 3}) == 62.0
+
+
+def test_a_rubric_whose_weights_do_not_add_up_to_one_hundred_still_spans_20_to_100(app_ctx):
+    rubric = Rubric(code="uji", name="Uji", criteria=[
+        RubricCriterion(code="a", label="A", weight=1), RubricCriterion(code="b", label="B", weight=3)])
+    assert rubric.weighted({"a": 1, "b": 1}) == 20.0 and rubric.weighted({"a": 5, "b": 5}) == 100.0
+    assert rubric.weighted({"a": 5, "b": 1}) == pytest.approx((5 + 3) * 100 / 20)
+
+
+def test_a_review_stores_the_weighted_score_of_its_rubric(make):
     proposal = factories.submitted()
     review = factories.review(proposal, make.user(role="reviewer"), score=1, significance=5)
-    assert review.weighted_score == 44.0
+    db.session.expire_all()
+    stored = db.session.get(Review, review.id)
+    assert stored.weighted_score == 44.0 and stored.rubric.code == "kipp-2023"
+    assert stored.scores == {name: (5 if name == "significance" else 1) for name in KIPP}
 
 
-def test_weighted_score_in_sql_equals_weighted_score_in_python(make):
-    # Review.weighted_score is one hybrid: the database computes the same number, to the
-    # last digit, as Python does from the loaded review (random scores, this engine).
+def test_every_stored_score_equals_its_rubric_formula_and_sql_averages_them(make):
+    # The stored column is what boards average: it equals the rubric's formula over the
+    # review's own criterion rows, on this engine, under two rubrics at once.
     rng = random.Random(15)
     reviewer = make.user(role="reviewer")
-    reviews = [factories.review(factories.submitted(), reviewer, **{name: rng.randint(1, 5) for name in RUBRIC})
-               for _ in range(40)]
+    award = rubrics.latest("penghargaan-presentasi")
+    reviews = [factories.review(factories.submitted(), reviewer, rubric=award if i % 2 else None,
+                                **{name: rng.randint(1, 5) for name in (award.weights if i % 2 else KIPP)})
+               for i in range(40)]
+    db.session.expire_all()
+    for review in db.session.scalars(select(Review)):
+        assert review.weighted_score == review.rubric.weighted(review.scores)
     in_sql = dict(db.session.execute(select(Review.id, Review.weighted_score)).all())
-    assert in_sql == {review.id: review.weighted_score for review in reviews}
     assert all(type(value) is float for value in in_sql.values())
     mean = db.session.scalar(select(func.avg(Review.weighted_score)))
     assert mean == pytest.approx(sum(review.weighted_score for review in reviews) / len(reviews), abs=1e-9)
+
+
+def test_a_weighted_score_outside_20_to_100_is_refused_by_the_database(make):
+    review = factories.review(factories.submitted(), make.user(role="reviewer"))
+    review.weighted_score = 101
+    with pytest.raises(IntegrityError):
+        db.session.flush()
 
 
 def test_calibration_hand_computed():

@@ -6,12 +6,12 @@ from sqlalchemy import func, select
 
 from app.core import signals
 from app.core.extensions import db
-from app.models import RUBRIC, Review, StatusChange, Vote
+from app.models import Review, StatusChange, Vote
 from app.proposals import services as proposal_services
 from app.reviews import services
 from tests import factories
 
-SCORES = {name: 4 for name in RUBRIC}
+SCORES = {name: 4 for name in factories.KIPP_CRITERIA}
 
 
 @contextmanager
@@ -72,7 +72,7 @@ def test_saving_a_review_sends_review_saved_new_then_edited(make):
         first, _ = services.save_review(proposal, reviewer, SCORES, "approve", "Bagus.")
         again, _ = services.save_review(proposal, reviewer, {**SCORES, "novelty": 5}, "revise", "Perlu data.")
     assert calls == [(proposal, {"review": first, "created": True}), (proposal, {"review": again, "created": False})]
-    assert first is again and again.score_novelty == 5  # the receiver saw the flushed row
+    assert first is again and again.scores["novelty"] == 5  # the receiver saw the flushed row
     assert count(select(Review).where(Review.proposal_id == proposal.id)) == 1
 
 

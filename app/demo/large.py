@@ -32,7 +32,6 @@ from app.models import (
     INNOVATION_TYPES,
     LAB_STAGES,
     MATURITIES,
-    RUBRIC,
     VOTABLE_STATUSES,
     Agency,
     Comment,
@@ -41,12 +40,14 @@ from app.models import (
     Proposal,
     Registration,
     Review,
+    ReviewScore,
     StatusChange,
     User,
     Vote,
 )
 from app.models.events import SEAT_STATUSES
 from app.proposals.demo import closed_cycle
+from app.reviews import rubrics
 
 # Every voter and reviewer of the large set shares this password (hashed once),
 # so load tests can log in as any of them.
@@ -225,6 +226,9 @@ def load_large(proposals: int, votes: int, seed: int | None = None, echo=lambda 
 
     # --- status changes, reviews, comments -------------------------------------------
     changes, reviews, comments = [], [], []
+    review_scores: list[dict[str, int]] = []  # the criteria of each review, in order
+    rubrics.load_shipped()
+    rubric = rubrics.default_rubric()
     for proposal_id, row in zip(ids, rows):
         if row["submitted_at"] is None:
             continue
@@ -243,8 +247,10 @@ def load_large(proposals: int, votes: int, seed: int | None = None, echo=lambda 
                                 created_at=row["submitted_at"] + timedelta(days=10)))
         if row["status"] in REVIEWED_STATUSES:
             for reviewer_id in rng.sample(reviewers, min(len(reviewers), rng.randint(1, 3))):
-                scores = {f"score_{name}": rng.randint(2, 5) for name in RUBRIC}
-                reviews.append(dict(proposal_id=proposal_id, reviewer_id=reviewer_id, **scores,
+                scores = {c.code: rng.randint(2, 5) for c in rubric.criteria}
+                review_scores.append(scores)
+                reviews.append(dict(proposal_id=proposal_id, reviewer_id=reviewer_id, rubric_id=rubric.id,
+                                    weighted_score=rubric.weighted(scores),
                                     recommendation=rng.choice(("approve", "revise", "reject")),
                                     comment=rng.choice(COMMENTS), created_at=row["submitted_at"] + timedelta(days=5),
                                     updated_at=row["submitted_at"] + timedelta(days=5)))
@@ -252,7 +258,10 @@ def load_large(proposals: int, votes: int, seed: int | None = None, echo=lambda 
             comments.append(dict(proposal_id=proposal_id, author_id=row["author_id"], body=rng.choice(COMMENTS),
                                  created_at=row["submitted_at"] + timedelta(days=2)))
     _insert(StatusChange, changes)
-    _insert(Review, reviews)
+    review_ids = _insert_returning_ids(Review, reviews)
+    criterion_ids = {c.code: c.id for c in rubric.criteria}
+    _insert(ReviewScore, [dict(review_id=review_id, criterion_id=criterion_ids[code], score=score)
+                          for review_id, scores in zip(review_ids, review_scores) for code, score in scores.items()])
     _insert(Comment, comments)
     result.status_changes, result.reviews, result.comments = len(changes), len(reviews), len(comments)
     echo(f"  status changes: {len(changes)}, reviews: {len(reviews)}, comments: {len(comments)}")

@@ -43,6 +43,8 @@ from app.models.results import (
     DIRECTIONS, IN_USE_REPORT_STATUSES, MAX_RESULT_INDICATORS, MAX_RESULT_VALUE, REASON_REQUIRED_REPORT_STATUSES,
     REPORT_STATUSES, ReportValue, ResultIndicator, YearlyReport,
 )
-from app.models.reviews import RECOMMENDATIONS, RUBRIC, ConflictDeclaration, Review, Vote, rubric_score, vote_count_query, vote_counts
+from app.models.reviews import (
+    RECOMMENDATIONS, ConflictDeclaration, Review, ReviewScore, Rubric, RubricCriterion, Vote, vote_count_query, vote_counts,
+)
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -1,4 +1,4 @@
-"""Rubric reviews, declared conflicts and votes (dukungan)."""
+"""Rubrics (versioned data), reviews scored on them, declared conflicts and votes (dukungan)."""
 from datetime import datetime
 from typing import Optional
 
@@ -6,14 +6,13 @@ from sqlalchemy import (
     CheckConstraint,
     Float,
     ForeignKey,
+    Integer,
     SmallInteger,
     String,
     UniqueConstraint,
-    cast,
     func,
     select,
 )
-from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.extensions import db
@@ -21,50 +20,105 @@ from app.models._types import UTCDateTime, enum_check, typed_text, utcnow
 from app.models.core import User
 from app.models.proposals import Proposal
 
-# KIPP 2023 rubric: criterion code -> weight. Weighted score = sum(w * s) / 5.
-RUBRIC = {
-    "background": 10,
-    "novelty": 15,
-    "implementation": 5,
-    "significance": 30,
-    "adaptability": 20,
-    "resources": 5,
-    "sustainability": 15,
-}
 RECOMMENDATIONS = ("approve", "revise", "reject")
+SCORE_MIN, SCORE_MAX = 1, 5  # every criterion of every rubric is scored on this scale
 
 
-def rubric_score(scores):
-    """DESIGN §2's weighted score of {criterion: score}: Σ weight × score / 5, from 20 (every
-    score 1) to 100 (every score 5). The one formula: Review.weighted_score applies it to a
-    review's numbers in Python and to its columns in SQL."""
-    return sum(weight * scores[name] for name, weight in RUBRIC.items()) / 5
+def _locale_is_english() -> bool:
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return bool(locale and locale.language == "en")
 
 
-def _score_check(name: str) -> CheckConstraint:
-    return CheckConstraint(f"score_{name} BETWEEN 1 AND 5", name=f"score_{name}_range")
+class Rubric(db.Model):
+    """One version of a scoring rubric (DESIGN §10). A version that scored a review is never
+    changed: a new weighting is a new version, so a score once given stays what it was."""
+
+    __tablename__ = "rubric"
+    __table_args__ = (
+        UniqueConstraint("code", "version", name="one_rubric_per_code_and_version"),
+        CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = typed_text(40)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    name: Mapped[str] = typed_text(200)
+    name_en: Mapped[str] = typed_text(200, default="")
+    source: Mapped[str] = typed_text(300, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    criteria: Mapped[list["RubricCriterion"]] = relationship(
+        back_populates="rubric", order_by="RubricCriterion.position", cascade="all, delete-orphan",
+        lazy="selectin")
+
+    @property
+    def title(self) -> str:
+        """The name in the reader's language (English when chosen and given)."""
+        return self.name_en if self.name_en and _locale_is_english() else self.name
+
+    @property
+    def weights(self) -> dict[str, int]:
+        return {criterion.code: criterion.weight for criterion in self.criteria}
+
+    def weighted(self, scores: dict[str, int]) -> float:
+        """DESIGN §10's score of {criterion code: 1–5}: Σ weight × score / 5, scaled so that
+        every score 1 gives 20 and every score 5 gives 100 (with weights summing to 100, as
+        KIPP's do, exactly Σ weight × score / 5). The one formula of every review score."""
+        weights = self.weights
+        return sum(weight * scores[code] for code, weight in weights.items()) * 100 / (SCORE_MAX * sum(weights.values()))
+
+
+class RubricCriterion(db.Model):
+    """A criterion of a rubric version: code, label, weight and guidance for the reviewer."""
+
+    __tablename__ = "rubric_criterion"
+    __table_args__ = (
+        UniqueConstraint("rubric_id", "code", name="one_code_per_rubric"),
+        CheckConstraint("weight > 0", name="weight_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rubric_id: Mapped[int] = mapped_column(ForeignKey("rubric.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    code: Mapped[str] = typed_text(40)
+    label: Mapped[str] = typed_text(200)
+    label_en: Mapped[str] = typed_text(200, default="")
+    weight: Mapped[int] = mapped_column(Integer)
+    guidance: Mapped[str] = typed_text(1000, default="")
+    guidance_en: Mapped[str] = typed_text(1000, default="")
+
+    rubric: Mapped[Rubric] = relationship(back_populates="criteria")
+
+    @property
+    def text(self) -> str:
+        return self.label_en if self.label_en and _locale_is_english() else self.label
+
+    @property
+    def hint(self) -> str:
+        return self.guidance_en if self.guidance_en and _locale_is_english() else self.guidance
 
 
 class Review(db.Model):
-    """One reviewer's rubric scores for one proposal."""
+    """One reviewer's scores for one proposal, on the rubric version it was scored with.
+
+    `weighted_score` is stored when the scores are saved, by that version's formula
+    (Rubric.weighted): the version never changes once used, so neither does the score, and
+    a board averages a column instead of recomputing every review's criteria."""
 
     __tablename__ = "review"
     __table_args__ = (
         UniqueConstraint("proposal_id", "reviewer_id"),
         enum_check("recommendation", RECOMMENDATIONS, "recommendation"),
-        *(_score_check(name) for name in RUBRIC),
+        CheckConstraint("weighted_score BETWEEN 20 AND 100", name="weighted_score_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
-    score_background: Mapped[int] = mapped_column(SmallInteger)
-    score_novelty: Mapped[int] = mapped_column(SmallInteger)
-    score_implementation: Mapped[int] = mapped_column(SmallInteger)
-    score_significance: Mapped[int] = mapped_column(SmallInteger)
-    score_adaptability: Mapped[int] = mapped_column(SmallInteger)
-    score_resources: Mapped[int] = mapped_column(SmallInteger)
-    score_sustainability: Mapped[int] = mapped_column(SmallInteger)
+    rubric_id: Mapped[int] = mapped_column(ForeignKey("rubric.id"), index=True)
+    weighted_score: Mapped[float] = mapped_column(Float)
     recommendation: Mapped[str] = mapped_column(String(10))
     comment: Mapped[str] = typed_text(5000, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -72,18 +126,41 @@ class Review(db.Model):
 
     proposal: Mapped[Proposal] = relationship()
     reviewer: Mapped[User] = relationship()
+    rubric: Mapped[Rubric] = relationship()
+    criterion_scores: Mapped[list["ReviewScore"]] = relationship(
+        back_populates="review", cascade="all, delete-orphan", lazy="selectin")
 
-    @hybrid_property
-    def weighted_score(self) -> float:
-        """The rubric score of this review, from 20 (all ones) to 100 (all fives); in a query,
-        the same as a SQL expression (`func.avg(Review.weighted_score)`)."""
-        return rubric_score({name: getattr(self, f"score_{name}") for name in RUBRIC})
+    @property
+    def scores(self) -> dict[str, int]:
+        """{criterion code: 1–5} of this review."""
+        return {item.criterion.code: item.score for item in self.criterion_scores}
 
-    @weighted_score.inplace.expression
-    @classmethod
-    def _weighted_score_expression(cls):
-        # Floats, as Python's "/" gives: an integer division would floor on SQLite and PostgreSQL.
-        return rubric_score({name: cast(getattr(cls, f"score_{name}"), Float) for name in RUBRIC})
+    def set_scores(self, rubric: Rubric, scores: dict[str, int]) -> None:
+        """Score on `rubric` (every criterion, 1–5: the caller validated) and store the
+        weighted score by its formula; the rubric is the review's from now on."""
+        self.rubric = rubric
+        by_code = {item.criterion.code: item for item in self.criterion_scores
+                   if item.criterion.rubric_id == rubric.id}
+        self.criterion_scores = [
+            by_code[c.code] if c.code in by_code else ReviewScore(criterion=c, score=scores[c.code])
+            for c in rubric.criteria]
+        for item in self.criterion_scores:
+            item.score = scores[item.criterion.code]
+        self.weighted_score = rubric.weighted(scores)
+
+
+class ReviewScore(db.Model):
+    """A review's score on one criterion of its rubric."""
+
+    __tablename__ = "review_score"
+    __table_args__ = (CheckConstraint(f"score BETWEEN {SCORE_MIN} AND {SCORE_MAX}", name="score_range"),)
+
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), primary_key=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("rubric_criterion.id"), primary_key=True, index=True)
+    score: Mapped[int] = mapped_column(SmallInteger)
+
+    review: Mapped[Review] = relationship(back_populates="criterion_scores")
+    criterion: Mapped[RubricCriterion] = relationship(lazy="joined")
 
 
 class ConflictDeclaration(db.Model):

@@ -7,23 +7,13 @@ from wtforms.validators import AnyOf, InputRequired, Optional
 from app.core.labels import choices
 from app.models import (
     NOTE_REQUIRED_STATUSES,
-    RUBRIC,
     ConflictDeclaration,
     Review,
+    Rubric,
     StatusChange,
 )
 from app.web.inputs import text_limit
 
-# Criteria of the KIPP 2023 rubric, in DESIGN order, with a hint on what to judge.
-CRITERIA = {
-    "background": (_l("Latar belakang dan tujuan"), _l("Masalah jelas dan tujuan terukur.")),
-    "novelty": (_l("Kebaruan"), _l("Cara baru dibanding layanan sebelumnya atau di daerah lain.")),
-    "implementation": (_l("Implementasi"), _l("Sudah dijalankan, dengan langkah yang jelas.")),
-    "significance": (_l("Signifikansi"), _l("Dampak nyata bagi warga dan layanan publik.")),
-    "adaptability": (_l("Adaptabilitas"), _l("Dapat direplikasi oleh perangkat daerah atau daerah lain.")),
-    "resources": (_l("Sumber daya"), _l("Anggaran, SDM dan sarana yang dipakai tepat guna.")),
-    "sustainability": (_l("Keberlanjutan"), _l("Ada dasar hukum, anggaran dan tim yang menjamin keberlanjutan.")),
-}
 SCORE_CHOICES = [(1, "1"), (2, "2"), (3, "3"), (4, "4"), (5, "5")]
 DECISION_LABELS = {
     "approved": _l("Setujui"),
@@ -56,36 +46,35 @@ class CriterionField(RadioField):
             self.errors = [self.wrong_message if given else self.missing_message]
 
 
-def _score_field(name: str) -> CriterionField:
-    text, hint = CRITERIA[name]
-    return CriterionField(text, RUBRIC[name], hint)
-
-
 class ReviewForm(FlaskForm):
-    """The rubric: seven criteria scored 1–5, a recommendation and a comment.
+    """A rubric review: each criterion of the rubric scored 1–5 (fields added per rubric by
+    `review_form_class`), a recommendation and a comment.
 
     Built with prefix "r<proposal id>" so several forms can be open on one page
     (the review queue) with unique field ids.
     """
 
-    score_background = _score_field("background")
-    score_novelty = _score_field("novelty")
-    score_implementation = _score_field("implementation")
-    score_significance = _score_field("significance")
-    score_adaptability = _score_field("adaptability")
-    score_resources = _score_field("resources")
-    score_sustainability = _score_field("sustainability")
-    recommendation = RadioField(_l("Rekomendasi"), choices=choices("recommendation"),
-                                validators=[InputRequired(_l("Pilih rekomendasi."))])
-    comment = TextAreaField(_l("Komentar untuk tim lab"), description=_l(
-        "Alasan penilaian Anda: kekuatan, kelemahan, dan saran perbaikan."),
-        validators=[InputRequired(_l("Tuliskan komentar untuk penilaian Anda.")), text_limit(Review.comment)])
+    criterion_codes: tuple[str, ...] = ()
 
     def score_fields(self):
-        return [getattr(self, f"score_{name}") for name in RUBRIC]
+        return [getattr(self, f"score_{code}") for code in self.criterion_codes]
 
     def scores(self) -> dict[str, int]:
-        return {name: getattr(self, f"score_{name}").data for name in RUBRIC}
+        return {code: getattr(self, f"score_{code}").data for code in self.criterion_codes}
+
+
+def review_form_class(rubric: Rubric) -> type[ReviewForm]:
+    """The review form of one rubric version: a field score_<code> per criterion, in the
+    rubric's order, labelled in the reader's language (built per request, as labels are)."""
+    fields = {f"score_{c.code}": CriterionField(c.text, c.weight, c.hint) for c in rubric.criteria}
+    # Made after the criteria: WTForms orders fields (and the error summary) by creation.
+    fields["recommendation"] = RadioField(_l("Rekomendasi"), choices=choices("recommendation"),
+                                          validators=[InputRequired(_l("Pilih rekomendasi."))])
+    fields["comment"] = TextAreaField(_l("Komentar untuk tim lab"), description=_l(
+        "Alasan penilaian Anda: kekuatan, kelemahan, dan saran perbaikan."),
+        validators=[InputRequired(_l("Tuliskan komentar untuk penilaian Anda.")), text_limit(Review.comment)])
+    return type("RubricReviewForm", (ReviewForm,), {
+        "criterion_codes": tuple(c.code for c in rubric.criteria), **fields})
 
 
 class DecisionForm(FlaskForm):

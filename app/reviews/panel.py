@@ -12,20 +12,20 @@ from app.core.extensions import db
 from app.models import (
     APPROVED_STATUSES,
     IN_REVIEW_STATUSES,
-    RUBRIC,
     Proposal,
     Review,
+    Rubric,
     User,
 )
 from app.proposals import permissions
 from app.proposals.status import allowed_moves
-from app.reviews import services
+from app.reviews import rubrics, services
 from app.reviews.forms import (
-    CRITERIA,
     DECISION_LABELS,
     ConflictForm,
     DecisionForm,
     ReviewForm,
+    review_form_class,
 )
 
 
@@ -67,9 +67,14 @@ class ReviewPanel:
         return bool(self.user.is_authenticated and self.user.is_reviewer)
 
     @property
-    def criteria(self) -> list[tuple[str, str, int]]:
-        """(code, label, weight) of each rubric criterion, for the table headings."""
-        return [(code, str(CRITERIA[code][0]), weight) for code, weight in RUBRIC.items()]
+    def score_tables(self) -> list[tuple["Rubric", list[Review]]]:
+        """The reviews grouped by the rubric version they were scored on, in order of first
+        review: one table of criteria each (a proposal entered in a competition after a
+        first review has reviews on two rubrics)."""
+        groups: dict[int, tuple[Rubric, list[Review]]] = {}
+        for review in self.reviews:
+            groups.setdefault(review.rubric_id, (review.rubric, []))[1].append(review)
+        return list(groups.values())
 
 
 def vote_state(proposal: Proposal, user: User) -> VoteState:
@@ -85,11 +90,16 @@ def vote_state(proposal: Proposal, user: User) -> VoteState:
 
 
 def review_form_for(proposal: Proposal, review: Review | None, formdata=None) -> ReviewForm:
-    """The rubric form, prefixed per proposal so several can be open on one page."""
-    kwargs = {"prefix": f"r{proposal.id}", "obj": review}
+    """The rubric form of the review's rubric (a new review: the proposal's), prefixed per
+    proposal so several can be open on one page."""
+    form_class = review_form_class(rubrics.rubric_for(proposal, review))
+    kwargs = {"prefix": f"r{proposal.id}"}
+    if review is not None:
+        kwargs["data"] = {f"score_{code}": score for code, score in review.scores.items()} | {
+            "recommendation": review.recommendation, "comment": review.comment}
     if formdata is not None:
         kwargs["formdata"] = formdata
-    return ReviewForm(**kwargs)
+    return form_class(**kwargs)
 
 
 def decision_form_for(proposal: Proposal, user: User, form: DecisionForm | None = None) -> tuple[DecisionForm, list[str]]:
@@ -115,7 +125,7 @@ def build_panel(proposal: Proposal, user: User, *, review_form: ReviewForm | Non
     my_review = None
     if show_reviews:
         reviews = list(db.session.scalars(
-            select(Review).options(joinedload(Review.reviewer))
+            select(Review).options(joinedload(Review.reviewer), joinedload(Review.rubric))
             .where(Review.proposal_id == proposal.id).order_by(Review.created_at, Review.id)))
         my_review = next((review for review in reviews if review.reviewer_id == user.id), None)
     summary = services.cycle_scores(proposal.cycle_id).get(proposal.id) if reviews else None

@@ -23,7 +23,6 @@ from app.models import (
     DECIDED_STATUSES,
     IN_REVIEW_STATUSES,
     RECOMMENDATIONS,
-    RUBRIC,
     ConflictDeclaration,
     Proposal,
     Review,
@@ -34,10 +33,12 @@ from app.models import (
     vote_counts,
 )
 from app.models._types import utcnow
+from app.models.reviews import SCORE_MAX, SCORE_MIN
 from app.proposals import permissions
 from app.proposals.status import change_status, set_published
+from app.reviews import rubrics
 
-SCORE_MIN, SCORE_MAX = 20.0, 100.0
+WEIGHTED_MIN, WEIGHTED_MAX = 20.0, 100.0
 
 
 class ReviewError(ValueError):
@@ -111,7 +112,7 @@ def calibrate(entries: list[tuple[int, int, float]]) -> dict[int, ScoreSummary]:
         proposal_id: ScoreSummary(
             count=len(scores),
             mean=fmean(scores),
-            calibrated=min(SCORE_MAX, max(SCORE_MIN, overall_mean + fmean(zs[proposal_id]) * overall_sd)),
+            calibrated=min(WEIGHTED_MAX, max(WEIGHTED_MIN, overall_mean + fmean(zs[proposal_id]) * overall_sd)),
         )
         for proposal_id, scores in raw.items()
     }
@@ -184,7 +185,11 @@ def save_review(proposal: Proposal, reviewer: User, scores: dict[str, int], reco
         raise NotAllowed(_("Anda tidak dapat menilai usulan ini."))
     if declared_conflict(reviewer, proposal):
         raise NotAllowed(_("Anda sudah menyatakan konflik kepentingan untuk usulan ini."))
-    if set(scores) != set(RUBRIC) or any(not isinstance(v, int) or not 1 <= v <= 5 for v in scores.values()):
+    review = db.session.scalar(select(Review).where(
+        Review.proposal_id == proposal.id, Review.reviewer_id == reviewer.id))
+    rubric = rubrics.rubric_for(proposal, review)
+    if set(scores) != set(rubric.weights) or any(
+            not isinstance(v, int) or not SCORE_MIN <= v <= SCORE_MAX for v in scores.values()):
         raise ReviewError(_("Setiap kriteria diberi nilai 1 sampai 5."))
     if recommendation not in RECOMMENDATIONS:
         raise ReviewError(_("Pilih rekomendasi."))
@@ -192,15 +197,13 @@ def save_review(proposal: Proposal, reviewer: User, scores: dict[str, int], reco
     if not comment:
         raise ReviewError(_("Tuliskan komentar untuk penilaian Anda."))
 
-    values = {f"score_{name}": score for name, score in scores.items()}
-    values.update(recommendation=recommendation, comment=comment)
-    review = db.session.scalar(select(Review).where(
-        Review.proposal_id == proposal.id, Review.reviewer_id == reviewer.id))
+    values = {"recommendation": recommendation, "comment": comment}
     created = review is None
     if created:
         try:
             with db.session.begin_nested():
                 review = Review(proposal_id=proposal.id, reviewer_id=reviewer.id, **values)
+                review.set_scores(rubric, scores)
                 db.session.add(review)
         except IntegrityError:
             # The same reviewer saved twice at once (a double click): the other
@@ -211,6 +214,7 @@ def save_review(proposal: Proposal, reviewer: User, scores: dict[str, int], reco
     if not created:
         for key, value in values.items():
             setattr(review, key, value)
+        review.set_scores(rubrics.rubric_for(proposal, review), scores)
     db.session.flush()
 
     if proposal.status == "submitted":

@@ -13,13 +13,13 @@ from tests.factories.proposals import (
 )
 from tests.factories.results import cycle_of, earlier_innovation, result_indicator, yearly_report
 from tests.factories.reviews import (
-    comment, decision_form, review, review_form, status_change, submitted, vote, votes,
+    KIPP_CRITERIA, comment, decision_form, review, review_form, status_change, submitted, vote, votes,
 )
 from tests.factories.security import PROPOSAL_FOR, ROLES, url_for_rule, world
 from tests.factories.showcase import published
 
 __all__ = [
-    "DESIGN_TEXT", "EXE_BYTES", "FAST_HASH_METHOD", "PASSWORD", "PATHS", "PDF_BYTES", "PNG_BYTES", "PROPOSAL_FOR",
+    "DESIGN_TEXT", "EXE_BYTES", "KIPP_CRITERIA", "FAST_HASH_METHOD", "PASSWORD", "PATHS", "PDF_BYTES", "PNG_BYTES", "PROPOSAL_FOR",
     "ROLES", "agency", "attachment", "claim", "comment", "cycle", "decision_form", "event", "indicator",
     "indicator_set", "levels", "region_claim",
     "office_file", "password_hash", "proposal", "proposal_in", "published", "registration", "review",

@@ -2,10 +2,16 @@
 from datetime import datetime
 
 from app.core.extensions import db
-from app.models import RUBRIC, Comment, Review, StatusChange, User, Vote
+from app.models import Comment, Review, Rubric, StatusChange, User, Vote
+from app.reviews import rubrics
 from app.models._types import utcnow
 from tests.factories.core import user
 from tests.factories.proposals import proposal
+
+
+# The criteria of the default rubric, KIPP 2023 (app/data/rubrics/criteria.csv).
+KIPP_CRITERIA = ("background", "novelty", "implementation", "significance", "adaptability", "resources",
+                 "sustainability")
 
 
 def submitted(status: str = "submitted", **fields):
@@ -14,13 +20,15 @@ def submitted(status: str = "submitted", **fields):
 
 
 def review(proposal_, reviewer: User | None = None, score: int = 3, recommendation: str = "approve",
-           comment: str = "Cukup baik.", **scores) -> Review:
-    """A review with every criterion at `score` unless given (background=5, ...); by default
-    from a new reviewer."""
+           comment: str = "Cukup baik.", rubric: Rubric | None = None, **scores) -> Review:
+    """A review on `rubric` (default KIPP 2023) with every criterion at `score` unless given
+    (background=5, ...); by default from a new reviewer."""
     reviewer = reviewer or user(role="reviewer")
-    values = {f"score_{name}": scores.get(name, score) for name in RUBRIC}
-    obj = Review(proposal_id=proposal_.id, reviewer_id=reviewer.id, recommendation=recommendation,
-                 comment=comment, **values)
+    rubric = rubric or rubrics.default_rubric()
+    unknown = set(scores) - set(rubric.weights)
+    assert not unknown, f"not criteria of {rubric.code}: {unknown}"
+    obj = Review(proposal_id=proposal_.id, reviewer_id=reviewer.id, recommendation=recommendation, comment=comment)
+    obj.set_scores(rubric, {code: scores.get(code, score) for code in rubric.weights})
     db.session.add(obj)
     db.session.flush()
     return obj
@@ -59,9 +67,11 @@ def comment(proposal_, body: str, author: User | None = None) -> Comment:
 
 
 def review_form(proposal_id: int, score: int = 4, recommendation: str = "approve",
-                comment: str = "Manfaat jelas bagi warga.", **scores) -> dict:
-    """POST data of the rubric form (fields carry the prefix r<proposal id>)."""
-    data = {f"r{proposal_id}-score_{name}": str(scores.get(name, score)) for name in RUBRIC}
+                comment: str = "Manfaat jelas bagi warga.", rubric: Rubric | None = None, **scores) -> dict:
+    """POST data of the rubric form of `rubric` (default KIPP 2023); fields carry the prefix
+    r<proposal id>."""
+    rubric = rubric or rubrics.default_rubric()
+    data = {f"r{proposal_id}-score_{code}": str(scores.get(code, score)) for code in rubric.weights}
     data[f"r{proposal_id}-recommendation"] = recommendation
     data[f"r{proposal_id}-comment"] = comment
     return data
