@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from app.core.extensions import db
-from app.models import RUBRIC
+from tests.factories import KIPP_CRITERIA
 from app.proposals.status import word_count
 from tests import factories
 from tests.e2e.conftest import log_in, mark_page, page_was_not_reloaded, screenshot, settled
@@ -189,7 +189,7 @@ def test_a_button_is_disabled_and_its_form_marked_working_while_the_request_runs
 # --- the main in-page actions, without an error, the numbers following -------------------
 
 def fill_rubric(tab, proposal_id):
-    for name in RUBRIC:
+    for name in KIPP_CRITERIA:
         tab.locator(f"#r{proposal_id}-score_{name}-3").check()
     tab.locator(f"#r{proposal_id}-recommendation-0").check()
     tab.get_by_label("Komentar untuk tim lab").fill("Jelas manfaatnya bagi warga.")

@@ -3,7 +3,7 @@ the arrow keys (radio groups), and focus kept on the same control after each HTM
 import pytest
 
 from app.core.extensions import db
-from app.models import RUBRIC
+from tests.factories import KIPP_CRITERIA
 from tests import factories
 from tests.e2e.conftest import log_in, settled
 from tests.factories import PASSWORD
@@ -66,7 +66,7 @@ def test_review_by_keyboard(page, base_url, world, javascript):
     pid = world["proposal"].id
     log_in(page, base_url, world["reviewer"].email, PASSWORD)
     page.goto(f"{base_url}/proposals/{pid}")
-    for name in RUBRIC:
+    for name in KIPP_CRITERIA:
         tab_to(page, f"input[name='r{pid}-score_{name}']")  # Tab enters the radio group
         page.keyboard.press("Space")  # picks 1
         for _ in range(3):

@@ -2,7 +2,7 @@
 real form, scored inline by a reviewer, sent back for revision, resubmitted, approved and
 published by an admin, then seen by the public on the showcase."""
 from app.core.extensions import db
-from app.models import RUBRIC
+from tests.factories import KIPP_CRITERIA
 from tests.e2e.conftest import log_in, mark_page, page_was_not_reloaded, screenshot
 from tests.factories import PASSWORD
 
@@ -40,7 +40,7 @@ def score_inline(tab, proposal_id, javascript):
     if javascript:
         mark_page(tab)
     tab.locator(f"#review-{proposal_id}").scroll_into_view_if_needed()
-    for index, name in enumerate(RUBRIC):
+    for index, name in enumerate(KIPP_CRITERIA):
         tab.locator(f"#r{proposal_id}-score_{name}-{3 + index % 2}").check()  # scores 4 and 5
     tab.locator(f"#r{proposal_id}-recommendation-1").check()  # revise
     tab.get_by_label("Komentar untuk tim lab").fill("Kuat, tetapi tambahkan data antrean sebelum inovasi.")
