@@ -22,6 +22,8 @@ from app.models.proposals import Proposal
 
 RECOMMENDATIONS = ("approve", "revise", "reject")
 SCORE_MIN, SCORE_MAX = 1, 5  # every criterion of every rubric is scored on this scale
+# A weighted score runs from 20 (every criterion 1) to 100 (every criterion 5), on any rubric.
+WEIGHTED_MIN, WEIGHTED_MAX = 20, 100
 
 
 def _locale_is_english() -> bool:
@@ -67,7 +69,7 @@ class Rubric(db.Model):
         every score 1 gives 20 and every score 5 gives 100 (with weights summing to 100, as
         KIPP's do, exactly Σ weight × score / 5). The one formula of every review score."""
         weights = self.weights
-        return sum(weight * scores[code] for code, weight in weights.items()) * 100 / (SCORE_MAX * sum(weights.values()))
+        return sum(weight * scores[code] for code, weight in weights.items()) * WEIGHTED_MAX / (SCORE_MAX * sum(weights.values()))
 
 
 class RubricCriterion(db.Model):
@@ -111,7 +113,7 @@ class Review(db.Model):
     __table_args__ = (
         UniqueConstraint("proposal_id", "reviewer_id"),
         enum_check("recommendation", RECOMMENDATIONS, "recommendation"),
-        CheckConstraint("weighted_score BETWEEN 20 AND 100", name="weighted_score_range"),
+        CheckConstraint(f"weighted_score BETWEEN {WEIGHTED_MIN} AND {WEIGHTED_MAX}", name="weighted_score_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -33,12 +33,10 @@ from app.models import (
     vote_counts,
 )
 from app.models._types import utcnow
-from app.models.reviews import SCORE_MAX, SCORE_MIN
+from app.models.reviews import SCORE_MAX, SCORE_MIN, WEIGHTED_MAX, WEIGHTED_MIN
 from app.proposals import permissions
 from app.proposals.status import change_status, set_published
 from app.reviews import rubrics
-
-WEIGHTED_MIN, WEIGHTED_MAX = 20.0, 100.0
 
 
 class ReviewError(ValueError):
@@ -212,9 +210,13 @@ def save_review(proposal: Proposal, reviewer: User, scores: dict[str, int], reco
             review = db.session.scalar(select(Review).where(
                 Review.proposal_id == proposal.id, Review.reviewer_id == reviewer.id))
     if not created:
+        kept = rubrics.rubric_for(proposal, review)
+        if set(scores) != set(kept.weights):
+            # Only after a double click raced a rubric change: the review keeps its own version.
+            raise ReviewError(_("Setiap kriteria diberi nilai 1 sampai 5."))
         for key, value in values.items():
             setattr(review, key, value)
-        review.set_scores(rubrics.rubric_for(proposal, review), scores)
+        review.set_scores(kept, scores)
     db.session.flush()
 
     if proposal.status == "submitted":
