@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.admin import services as admin_services
+from app.competitions import services as competition_services
 from app.core import live
 from app.core.cycles import city_today
 from app.core.extensions import db
@@ -198,6 +199,39 @@ def indicator_on_the_innovation_page(app, make):
         order=indicator.order, active=True), lambda html: "Indikator Baru" in html)
 
 
+def _winner(make, published=False):
+    """A published innovation judged the winner of a competition's first track."""
+    innovation = make.published()
+    contest = factories.competition(results_published=published)
+    entry = factories.entry(contest, innovation)
+    entry.final_rank, entry.winner = 1, True
+    return contest, entry, innovation, factories.user("admin")
+
+
+def competition_on_the_innovation_page(app, make):
+    contest, _entry, innovation, admin = _winner(make)
+    return Case(f"/innovations/{innovation.id}", *_anonymous(app),
+                lambda: competition_services.publish_results(contest, True, admin),
+                lambda html: "tag--winner" in html)
+
+
+def competition_entry_on_the_innovation_page(app, make):
+    contest, entry, innovation, admin = _winner(make, published=True)
+    entry.final_rank = 2
+    return Case(f"/innovations/{innovation.id}", *_anonymous(app),
+                lambda: competition_services.judge_track(entry.track, [competition_services.Judgement(
+                    entry, 1, True, "")], admin), lambda html: "Peringkat 1 " in html)
+
+
+def competition_track_on_the_innovation_page(app, make):
+    contest, _entry, innovation, admin = _winner(make, published=True)
+    return Case(f"/innovations/{innovation.id}", *_anonymous(app), lambda: competition_services.save_competition(
+        contest, cycle=contest.cycle, name=contest.name, description="", rubric=contest.rubric,
+        entry_deadline=contest.entry_deadline, review_deadline=contest.review_deadline, blind_review=False,
+        tracks=[("opd", "Perangkat Daerah Terbaik"), ("sekolah", "Sekolah")], actor=admin),
+        lambda html: "Perangkat Daerah Terbaik" in html)
+
+
 def indicator_level_on_the_innovation_page(app, make):
     cycle, indicator, innovation = _matured(make)
     factories.claim(innovation, indicator, 3, status="accepted", verified_level=3, verified_points=3, public=True)
@@ -251,6 +285,8 @@ CASES = [
     agency_on_the_leaderboard, cycle_on_the_leaderboard, user_on_the_proposal_page,
     claim_on_the_innovation_page, indicator_on_the_innovation_page, indicator_level_on_the_innovation_page,
     yearly_report_on_open_data, report_value_on_open_data, result_indicator_on_open_data,
+    competition_on_the_innovation_page, competition_entry_on_the_innovation_page,
+    competition_track_on_the_innovation_page,
 ]
 
 
@@ -286,7 +322,8 @@ def test_a_status_change_row_alone_renews_the_timeline(app, make):
 
 def test_every_shown_model_has_a_case():
     covered = {"Proposal", "StatusChange", "Attachment", "Vote", "Review", "Agency", "Cycle", "User", "Claim",
-               "Indicator", "IndicatorLevel", "YearlyReport", "ReportValue", "ResultIndicator"}
+               "Indicator", "IndicatorLevel", "YearlyReport", "ReportValue", "ResultIndicator", "Competition",
+               "CompetitionEntry", "CompetitionTrack"}
     assert {model.__name__ for model in live.SHOWN_MODELS} == covered
 
 

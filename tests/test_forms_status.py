@@ -105,6 +105,22 @@ FORM_ROUTES = {
                                lambda w: f"/admin/index/{w['cycle'].year}/region/{w['region_indicator'].id}/verify",
                                lambda w: {}, lambda w: f"rv{w['region_indicator'].id}-decision",
                                "Pilih hasil verifikasi."),
+    "competitions.competition_form": ("admin", lambda w: "/admin/competitions/new",
+                                      lambda w: {"cycle_id": w["cycle"].id, "tracks": "opd"},
+                                      lambda w: "name", "Isi nama lomba."),
+    "competitions.competition_form (edit)": ("admin", lambda w: f"/admin/competitions/{w['competition'].id}/edit",
+                                             lambda w: {"name": w["competition"].name, "tracks": "opd\nSD Negeri!"},
+                                             lambda w: "tracks", "Baris 2"),
+    "competitions.assign_bulk": ("admin", lambda w: f"/admin/competitions/{w['competition'].id}/assign",
+                                 lambda w: {"per_entry": "9"}, lambda w: "per_entry",
+                                 "Antara 2 dan 5 penilai per peserta."),
+    "competitions.judge": ("admin",
+                           lambda w: f"/admin/competitions/{w['competition'].id}/tracks/{w['competition'].tracks[0].id}/judge",
+                           lambda w: {f"t{w['competition'].tracks[0].id}-rank_{w['entry'].id}": "9"},
+                           lambda w: f"t{w['competition'].tracks[0].id}-rank_{w['entry'].id}", "Peringkat antara 1 dan 1."),
+    # A proposal sent back for revision may still enter the contest (the submitted one is entered).
+    "competitions.entry": ("innovator_a", lambda w: f"/proposals/{w['revision'].id}/competition", lambda w: {},
+                           lambda w: "track_id", "Pilih lomba dan kategorinya."),
     "maturity.level_form": ("admin", lambda w: f"/admin/maturity/levels/{w['cycle'].year}/{w['indicator'].id}",
                             lambda w: {"levels-0-description": "Ada", "levels-0-points": "5000"},
                             lambda w: "levels-0-points", "1000"),
@@ -117,6 +133,7 @@ NOT_FILLED_IN = {
     "events.cancel_event", "events.sign", "events.unlink_proposal", "events.advance_stage", "events.attendance",
     "reviews.vote", "reviews.publish", "reviews.notification_read", "reviews.notifications_read_all",
     "maturity.publish", "maturity.load_indicators", "admin.user_invite", "results.indicator_delete",
+    "competitions.assign_one", "competitions.unassign", "competitions.publish", "competitions.withdraw",
 }
 
 

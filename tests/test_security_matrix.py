@@ -32,6 +32,25 @@ EXPECTED = {
     ("/admin/cycles/<int:cycle_id>/edit", "POST"): (LOGIN, 403, 403, 403, 422),
     ("/admin/cycles/new", "GET"): (LOGIN, 403, 403, 403, 200),
     ("/admin/cycles/new", "POST"): (LOGIN, 403, 403, 403, 422),
+    # Competitions (issue 19): admins only; an empty POST reaches its validation.
+    ("/admin/competitions", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/competitions/new", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/competitions/new", "POST"): (LOGIN, 403, 403, 403, 422),
+    ("/admin/competitions/<int:competition_id>", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/competitions/<int:competition_id>/edit", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/competitions/<int:competition_id>/edit", "POST"): (LOGIN, 403, 403, 403, 422),
+    ("/admin/competitions/<int:competition_id>/assign", "POST"): (LOGIN, 403, 403, 403, 302),  # no number: the default 2
+    ("/admin/competitions/<int:competition_id>/entries/<int:entry_id>/assign", "POST"): (LOGIN, 403, 403, 403, 302),  # no reviewer: the message
+    ("/admin/competitions/<int:competition_id>/assignments/<int:assignment_id>/remove", "POST"): (LOGIN, 403, 403, 403, 302),
+    ("/admin/competitions/<int:competition_id>/results", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/competitions/<int:competition_id>/tracks/<int:track_id>/judge", "POST"): (LOGIN, 403, 403, 403, 302),  # nothing ranked
+    ("/admin/competitions/<int:competition_id>/publish", "POST"): (LOGIN, 403, 403, 403, 302),
+    ("/admin/competitions/<int:competition_id>/reviews.xlsx", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/competitions/<int:competition_id>/reviewers", "GET"): (LOGIN, 403, 403, 403, 200),
+    # A's submitted proposal is entered: its agency and admins see the entry and may withdraw it.
+    ("/proposals/<int:proposal_id>/competition", "GET"): (LOGIN, 403, 403, 200, 200),
+    ("/proposals/<int:proposal_id>/competition", "POST"): (LOGIN, 403, 403, 422, 422),
+    ("/proposals/<int:proposal_id>/competition/withdraw", "POST"): (LOGIN, 403, 403, 302, 302),
     ("/admin/maturity", "GET"): (LOGIN, 403, 403, 403, 200),
     ("/admin/maturity/<int:year>.xlsx", "GET"): (LOGIN, 403, 403, 403, 200),
     ("/admin/maturity/indicators", "GET"): (LOGIN, 403, 403, 403, 200),

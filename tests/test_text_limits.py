@@ -1,7 +1,7 @@
 """Text has limits: every free-text column has a maximum length, held by the form (422,
 the message beside the field, the limit said under the label) and by the database."""
 import pytest
-from sqlalchemy import String, Text, func, select
+from sqlalchemy import Column, String, Text, func, select
 from sqlalchemy.exc import DataError, IntegrityError
 
 from app.core.extensions import db
@@ -13,9 +13,10 @@ from tests.factories import world
 
 
 def typed_columns():
-    """(model, column) of every column that declares a maximum length."""
+    """(model, column) of every table column that declares a maximum length (a computed
+    column_property, such as Proposal.in_blind_competition, is no table column)."""
     return [(mapper.class_, column) for mapper in db.Model.registry.mappers
-            for column in mapper.columns if MAX_LENGTH in column.info]
+            for column in mapper.columns if isinstance(column, Column) and MAX_LENGTH in column.info]
 
 
 def test_the_free_text_columns_have_limits():

@@ -101,6 +101,17 @@ ACTION_LABELS = {
     "result_indicator_added": _l("Indikator hasil ditambahkan"),
     "result_indicator_updated": _l("Indikator hasil diubah"),
     "result_indicator_deleted": _l("Indikator hasil dihapus"),
+    "competition_created": _l("Lomba dibuat"),
+    "competition_updated": _l("Lomba diubah"),
+    "competition_entered": _l("Usulan diikutkan lomba"),
+    "competition_withdrawn": _l("Usulan ditarik dari lomba"),
+    "reviewer_assigned": _l("Penilai ditugaskan"),
+    "reviewer_unassigned": _l("Tugas penilai dicabut"),
+    "reviewers_assigned_in_bulk": _l("Penilai ditugaskan sekaligus"),
+    "competition_judged": _l("Hasil lomba dicatat"),
+    "competition_results_published": _l("Pemenang lomba diumumkan"),
+    "competition_results_withdrawn": _l("Pengumuman pemenang ditarik"),
+    "competition_exported": _l("Penilaian lomba diunduh"),
 }
 
 # One sentence per action; %(actor)s is the person, %(name)s what the entry
@@ -153,6 +164,17 @@ SENTENCES = {
     "result_indicator_added": _l("%(actor)s menambahkan indikator hasil “%(indicator)s” pada inovasi “%(name)s”"),
     "result_indicator_updated": _l("%(actor)s mengubah indikator hasil “%(indicator)s” pada inovasi “%(name)s”"),
     "result_indicator_deleted": _l("%(actor)s menghapus indikator hasil “%(indicator)s” dari inovasi “%(name)s”"),
+    "competition_created": _l("%(actor)s membuat lomba “%(name)s”"),
+    "competition_updated": _l("%(actor)s mengubah lomba “%(name)s”"),
+    "competition_entered": _l("%(actor)s mengikutkan usulan “%(name)s” ke lomba %(competition)s, kategori %(track)s"),
+    "competition_withdrawn": _l("%(actor)s menarik usulan “%(name)s” dari lomba %(competition)s"),
+    "reviewer_assigned": _l("%(actor)s menugaskan %(reviewer)s menilai usulan “%(name)s”"),
+    "reviewer_unassigned": _l("%(actor)s mencabut tugas %(reviewer)s menilai usulan “%(name)s”"),
+    "reviewers_assigned_in_bulk": _l("%(actor)s menugaskan penilai sekaligus pada lomba “%(name)s”: %(added)s tugas baru"),
+    "competition_judged": _l("%(actor)s mencatat peringkat akhir dan pemenang lomba “%(name)s”"),
+    "competition_results_published": _l("%(actor)s mengumumkan pemenang lomba “%(name)s”"),
+    "competition_results_withdrawn": _l("%(actor)s menarik pengumuman pemenang lomba “%(name)s”"),
+    "competition_exported": _l("%(actor)s mengunduh penilaian lomba “%(name)s”"),
     # entries from before the counts were kept in the details: the summary recorded then
     "agencies_imported": _l("%(actor)s mengimpor perangkat daerah (%(name)s)"),
 }
@@ -260,8 +282,12 @@ def describe(entry: AuditEntry) -> str:
     elif action in ("review_created", "review_updated"):
         score = details.get("weighted_score")
         words["score"] = "–" if score is None else format_decimal(score, format="#,##0.0")
-    elif action == "maturity_indicators_loaded":
+    elif action in ("maturity_indicators_loaded", "reviewers_assigned_in_bulk"):
         words["added"] = format_decimal(details.get("added", 0))
+    elif action in ("competition_entered", "competition_withdrawn"):
+        words.update(competition=details.get("competition", ""), track=details.get("track", ""))
+    elif action in ("reviewer_assigned", "reviewer_unassigned"):
+        words["reviewer"] = details.get("reviewer", "")
     elif action in ("maturity_claimed", "region_claimed"):
         words.update(level=details.get("level", ""), indicator=_indicator(details))
     elif action == "maturity_set_imported":

@@ -25,6 +25,9 @@ from app.models import (
     Attachment,
     ChangeCounter,
     Claim,
+    Competition,
+    CompetitionEntry,
+    CompetitionTrack,
     Cycle,
     Indicator,
     IndicatorLevel,
@@ -58,6 +61,9 @@ SHOWN_MODELS = (
     ResultIndicator,  # the charts on the proposal and showcase pages; open data's results
     YearlyReport,  # the timelines, the latest status in the showcase and open data, the board's points, the trend
     ReportValue,  # the actual values on the charts and in open data's results
+    Competition,  # blind review per contest; whether its winners are announced (showcase marks)
+    CompetitionEntry,  # the showcase's winner marks; blind review of an entry
+    CompetitionTrack,  # the track named beside a winner
 )
 # Attributes of a shown model that no shared page shows and that change often (every
 # login, every comment): a change of these alone keeps the version.

@@ -1,5 +1,8 @@
 """All models, importable from one place: `from app.models import Proposal`."""
 from app.models.core import AGENCY_KINDS, ROLES, Agency, AuditEntry, ChangeCounter, Cycle, RoleChecks, User
+from app.models.competitions import (
+    MAX_TRACKS, Competition, CompetitionEntry, CompetitionTrack, ReviewAssignment,
+)
 from app.models.events import (
     ACTIVE_REGISTRATION_STATUSES, EVENT_KINDS, PENDING_REGISTRATION_STATUSES, REGISTRATION_STATUSES, SEAT_STATUSES,
     Event, Registration, Signature,

@@ -5,7 +5,7 @@ here and every feature (reviews, events, maturity, the leaderboard report,
 notifications) imports it from here; this module imports no other feature.
 """
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, false, literal
+from sqlalchemy import and_, case, false, literal, or_
 
 from app.models import (  # blind review lifts once decided
     DECIDED_STATUSES,
@@ -20,13 +20,14 @@ from app.proposals import permissions
 def hides_identity(user: User, proposal: Proposal) -> bool:
     """Blind review: must the agency and author of `proposal` be hidden from `user`?
 
-    In a cycle with blind review, reviewers who are neither admins nor members
-    of the proposal's agency do not learn who proposed it until the decision.
-    Innovators and the public see no reviews, so the rule is about reviewers.
+    In a cycle with blind review, or for an entry of a competition with blind review,
+    reviewers who are neither admins nor members of the proposal's agency do not learn
+    who proposed it until the decision. Innovators and the public see no reviews, so the
+    rule is about reviewers.
     """
     if not getattr(user, "is_authenticated", False) or not user.is_reviewer or user.is_admin:
         return False
-    if permissions.is_member(user, proposal) or not proposal.cycle.blind_review:
+    if permissions.is_member(user, proposal) or not (proposal.cycle.blind_review or proposal.in_blind_competition):
         return False
     return proposal.status not in DECIDED_STATUSES
 
@@ -36,7 +37,8 @@ def identity_hidden_condition(user: User):
     that must not let a blind reviewer find out which proposals an agency made."""
     if not getattr(user, "is_authenticated", False) or not user.is_reviewer or user.is_admin:
         return false()
-    condition = and_(Cycle.blind_review.is_(True), Proposal.status.not_in(DECIDED_STATUSES))
+    condition = and_(or_(Cycle.blind_review.is_(True), Proposal.in_blind_competition),
+                     Proposal.status.not_in(DECIDED_STATUSES))
     if user.agency_id is not None:
         condition = and_(condition, Proposal.agency_id != user.agency_id)
     return condition

@@ -61,6 +61,8 @@ class ReviewPanel:
     publish_error: str = ""
     # What the admin's last decision or publication did, shown at the top of the decision panel.
     done: str = ""
+    # The competition this entry is in, when the reviewer is not assigned to it (they may not score it).
+    unassigned_competition: str = ""
 
     @property
     def is_reviewer(self) -> bool:
@@ -119,7 +121,8 @@ def build_panel(proposal: Proposal, user: User, *, review_form: ReviewForm | Non
     own_agency = permissions.is_member(user, proposal)
     show_reviews = services.may_see_reviews(user, proposal)
     conflict = is_reviewer and not own_agency and services.declared_conflict(user, proposal)
-    may_review = is_reviewer and permissions.can_review(user, proposal) and not conflict
+    unassigned = (services.unassigned_entry(user, proposal) or "") if is_reviewer and not own_agency else ""
+    may_review = is_reviewer and permissions.can_review(user, proposal) and not conflict and not unassigned
 
     reviews: list[Review] = []
     my_review = None
@@ -144,7 +147,7 @@ def build_panel(proposal: Proposal, user: User, *, review_form: ReviewForm | Non
         and proposal.status in IN_REVIEW_STATUSES,
         editing=bool(editing and may_review), review_form=review_form,
         conflict_form=conflict_form or ConflictForm(prefix=f"c{proposal.id}", formdata=None),
-        decision_form=None, publish_error=publish_error, done=done,
+        decision_form=None, publish_error=publish_error, done=done, unassigned_competition=unassigned,
     )
     if permissions.can_decide(user, proposal):
         panel.decision_form, panel.decisions = decision_form_for(proposal, user, decision_form)

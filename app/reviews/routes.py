@@ -5,6 +5,7 @@ announcement for the live region), and a plain request with a redirect back,
 so everything works without JavaScript.
 """
 import json
+from datetime import date
 from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -19,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.auth.permissions import admin_required
 from app.auth.services import safe_next_url
 from app.core import signals
-from app.core.cycles import current_cycle
+from app.core.cycles import city_today, current_cycle
 from app.core.extensions import db
 from app.core.labels import label
 from app.models import (
@@ -341,7 +342,8 @@ def publish(proposal_id: int):
 # --- review queue ----------------------------------------------------------------------
 
 def waiting_for(user):
-    """Proposals waiting for this reviewer: under review, not their agency, no conflict, not reviewed."""
+    """Proposals waiting for this reviewer: under review, not their agency, no conflict, not
+    reviewed, and no competition entry they were not assigned to (admins: every entry)."""
     stmt = (
         select(Proposal)
         .options(joinedload(Proposal.agency), joinedload(Proposal.author), joinedload(Proposal.cycle))
@@ -354,6 +356,8 @@ def waiting_for(user):
     )
     if user.agency_id is not None:
         stmt = stmt.where(Proposal.agency_id != user.agency_id)
+    if not user.is_admin:
+        stmt = stmt.where(~services.unassigned_entries_condition(user))
     return stmt
 
 
@@ -364,6 +368,10 @@ def queue():
     if not current_user.is_reviewer:
         abort(403)
     waiting = db.session.scalars(waiting_for(current_user)).unique().all()
+    # Competition entries assigned to me come first, the nearest review deadline first (DESIGN §10).
+    assigned = services.assignments_of(current_user)
+    waiting.sort(key=lambda p: (p.id not in assigned, assigned[p.id].review_deadline if p.id in assigned
+                                else date.max))
     reviewed = db.session.scalars(
         select(Proposal).join(Review, Review.proposal_id == Proposal.id)
         .options(joinedload(Proposal.agency), joinedload(Proposal.author), joinedload(Proposal.cycle))
@@ -380,7 +388,8 @@ def queue():
         if current_user.is_admin:
             stats, overall = services.reviewer_stats(cycle.id)
     return render_template("reviews/queue.html", waiting=waiting, reviewed=reviewed, cycle=cycle,
-                           done_in_cycle=done_in_cycle, stats=stats, overall=overall)
+                           done_in_cycle=done_in_cycle, stats=stats, overall=overall, assigned=assigned,
+                           today=city_today())
 
 
 @signals.dashboard_panels.connect

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.core.extensions import db
-from app.models import Proposal, Review, Rubric, RubricCriterion
+from app.models import Competition, CompetitionEntry, Proposal, Review, Rubric, RubricCriterion
 
 RUBRICS_DIR = Path(__file__).resolve().parents[1] / "data" / "rubrics"
 # The rubric of a review outside any competition: KIPP 2023, DESIGN §2's table.
@@ -75,7 +75,12 @@ def default_rubric() -> Rubric:
 
 def rubric_for(proposal: Proposal, review: Review | None = None) -> Rubric:
     """The rubric a review of `proposal` is scored on: an existing review keeps its own
-    version (a changed rubric never changes a score given); a new one takes the default."""
+    version (a changed rubric never changes a score given); a new one takes the rubric of
+    the competition the proposal entered, else the default."""
     if review is not None and review.rubric_id is not None:
         return review.rubric
-    return default_rubric()
+    entered = db.session.scalar(
+        select(Rubric).join(Competition, Competition.rubric_id == Rubric.id)
+        .join(CompetitionEntry, CompetitionEntry.competition_id == Competition.id)
+        .where(CompetitionEntry.proposal_id == proposal.id))
+    return entered or default_rubric()

@@ -7,6 +7,7 @@ app.core.signals once flushed: notifications, dashboards and boards subscribe th
 """
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from statistics import fmean, pstdev
 
 from flask_babel import gettext as _
@@ -23,9 +24,13 @@ from app.models import (
     DECIDED_STATUSES,
     IN_REVIEW_STATUSES,
     RECOMMENDATIONS,
+    Competition,
+    CompetitionEntry,
+    CompetitionTrack,
     ConflictDeclaration,
     Proposal,
     Review,
+    ReviewAssignment,
     StatusChange,
     User,
     Vote,
@@ -54,15 +59,64 @@ def declared_conflict(user: User, proposal: Proposal) -> bool:
         ConflictDeclaration.proposal_id == proposal.id, ConflictDeclaration.reviewer_id == user.id))))
 
 
+def unassigned_entry(user: User, proposal: Proposal) -> str | None:
+    """The name of the competition `proposal` is entered in, when `user` is not one of the
+    reviewers the admin assigned to it: only they score an entry (DESIGN §10), admins
+    excepted. None when the proposal is in no competition or `user` may score it. One query."""
+    if not getattr(user, "is_authenticated", False) or user.is_admin:
+        return None
+    row = db.session.execute(
+        select(Competition.name, exists().where(ReviewAssignment.entry_id == CompetitionEntry.id,
+                                                ReviewAssignment.reviewer_id == user.id))
+        .select_from(CompetitionEntry).join(Competition, Competition.id == CompetitionEntry.competition_id)
+        .where(CompetitionEntry.proposal_id == proposal.id)).first()
+    if row is None or row[1]:
+        return None
+    return row[0]
+
+
+def unassigned_entries_condition(user: User):
+    """unassigned_entry as a SQL condition over Proposal: entries `user` was not assigned to."""
+    return exists().where(CompetitionEntry.proposal_id == Proposal.id, ~exists().where(
+        ReviewAssignment.entry_id == CompetitionEntry.id, ReviewAssignment.reviewer_id == user.id))
+
+
 def may_review(user: User, proposal: Proposal) -> bool:
-    """Reviewer or admin, not of the proposal's agency, no declared conflict, before the decision."""
-    return permissions.can_review(user, proposal) and not declared_conflict(user, proposal)
+    """Reviewer or admin, not of the proposal's agency, no declared conflict, before the
+    decision, and assigned to it when it is a competition entry."""
+    return (permissions.can_review(user, proposal) and not declared_conflict(user, proposal)
+            and unassigned_entry(user, proposal) is None)
+
+
+@dataclass
+class Assignment:
+    """A competition entry assigned to a reviewer, as their queue shows it."""
+
+    competition: str
+    track: str
+    review_deadline: date
+
+
+def assignments_of(user: User) -> dict[int, Assignment]:
+    """{proposal id: its assignment} for every entry assigned to `user`, in one query."""
+    rows = db.session.execute(
+        select(CompetitionEntry.proposal_id, Competition.name, CompetitionTrack.name, Competition.review_deadline)
+        .select_from(CompetitionEntry).join(ReviewAssignment, ReviewAssignment.entry_id == CompetitionEntry.id)
+        .join(Competition, Competition.id == CompetitionEntry.competition_id)
+        .join(CompetitionTrack, CompetitionTrack.id == CompetitionEntry.track_id)
+        .where(ReviewAssignment.reviewer_id == user.id))
+    return {proposal_id: Assignment(name, track, deadline) for proposal_id, name, track, deadline in rows}
 
 
 def may_see_reviews(user: User, proposal: Proposal) -> bool:
     """Scores are for the review team: admins, and reviewers outside the proposal's agency."""
     return bool(getattr(user, "is_authenticated", False) and (
         user.is_admin or (user.is_reviewer and not permissions.is_member(user, proposal))))
+
+
+def not_assigned_message(competition: str) -> str:
+    return _("Usulan ini peserta lomba %(name)s: hanya penilai yang ditugaskan admin yang menilainya.",
+             name=competition)
 
 
 # --- rubric arithmetic ----------------------------------------------------------
@@ -183,6 +237,9 @@ def save_review(proposal: Proposal, reviewer: User, scores: dict[str, int], reco
         raise NotAllowed(_("Anda tidak dapat menilai usulan ini."))
     if declared_conflict(reviewer, proposal):
         raise NotAllowed(_("Anda sudah menyatakan konflik kepentingan untuk usulan ini."))
+    competition = unassigned_entry(reviewer, proposal)
+    if competition is not None:
+        raise NotAllowed(not_assigned_message(competition))
     review = db.session.scalar(select(Review).where(
         Review.proposal_id == proposal.id, Review.reviewer_id == reviewer.id))
     rubric = rubrics.rubric_for(proposal, review)

@@ -4,7 +4,7 @@ import re
 
 from app.core.extensions import db
 from app.models import Notification
-from tests.factories import core, events, maturity, proposals, results, showcase
+from tests.factories import competitions, core, events, maturity, proposals, results, showcase
 
 ROLES = ("anonymous", "innovator_b", "reviewer", "innovator_a", "admin")
 
@@ -35,12 +35,17 @@ def world() -> dict:
     # The region's own evidence for the national index, claimed by the admin (so another admin verifies it).
     region_indicator = maturity.indicator(name="Tim inovasi daerah", aspect="region")
     maturity.region_claim(cycle, region_indicator, 2, users["admin"])
+    # The city contest: the submitted proposal of A entered, a reviewer assigned to it.
+    contest = competitions.competition(cycle_=cycle)
+    contest_entry = competitions.entry(contest, submitted)
+    assignment = competitions.assignment(contest_entry, users["reviewer"])
     note = Notification(user_id=users["innovator_a"].id, message="Usulan Anda dinilai.", link=f"/proposals/{submitted.id}")
     db.session.add(note)
     db.session.commit()
     return dict(cycle=cycle, agency_a=agency_a, agency_b=agency_b, users=users, draft=draft, submitted=submitted,
                 approved=approved, public=public, earlier=earlier, attachment=evidence, event=event, notification=note,
-                indicator=indicator, result_indicator=result_indicator, region_indicator=region_indicator)
+                indicator=indicator, result_indicator=result_indicator, region_indicator=region_indicator,
+                competition=contest, entry=contest_entry, assignment=assignment)
 
 
 # Which object each URL argument names, per endpoint (default: the submitted proposal of agency A).
@@ -66,6 +71,10 @@ def url_for_rule(rule, w: dict) -> str:
         "indicator_id": w["region_indicator" if rule.endpoint.startswith("maturity.region_") else "indicator"].id,
         "result_indicator_id": w["result_indicator"].id,
         "cycle_id": w["cycle"].id,
+        "competition_id": w["competition"].id,
+        "entry_id": w["entry"].id,
+        "assignment_id": w["assignment"].id,
+        "track_id": w["competition"].tracks[0].id,
         "year": w["cycle"].year,
         "filename": "css/apusida.css",
         "token": "not-a-token",

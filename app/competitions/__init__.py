@@ -1,0 +1,7 @@
+"""Competitions (lomba) and their rubrics (DESIGN §10): admin pages under /admin/competitions,
+an agency's entry at /proposals/<id>/competition."""
+from flask import Blueprint
+
+bp = Blueprint("competitions", __name__)
+
+from app.competitions import routes  # noqa: E402,F401
