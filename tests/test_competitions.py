@@ -125,7 +125,7 @@ def test_the_agency_enters_its_proposal_before_the_deadline(client, make):
     entry = db.session.scalar(select(CompetitionEntry))
     assert (entry.proposal_id, entry.track_id) == (proposal.id, comp.tracks[1].id)
     # The proposal page says so.
-    assert f"Peserta lomba {comp.name}, kategori Sekolah" in client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert f"Peserta {comp.name}, kategori Sekolah" in client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
 
 
 def test_after_the_entry_deadline_no_entry_is_taken(client, make):
@@ -278,7 +278,7 @@ def test_the_queue_shows_assigned_entries_first_with_their_deadline(client, make
     assert page.index("Rapor Digital") < page.index("Usulan Biasa Lebih Dulu")
     deadline = contest["competition"].review_deadline
     assert "Ditugaskan kepada Anda" in page
-    assert f"Lomba {contest['competition'].name}, kategori Sekolah" in page
+    assert f"{contest['competition'].name}, kategori Sekolah" in page
     assert str(deadline.year) in page
 
 
@@ -472,3 +472,16 @@ def test_competition_pages_ask_the_same_number_of_queries_for_few_and_many_entri
     with count_queries() as large:
         assert client.get(url).status_code == 200
     assert large.count == small.count, large.statements
+
+
+def test_the_demo_has_this_years_contest_open_and_two_eligible_reviewers(app_ctx):
+    from app import demo
+
+    logins = demo.load()
+    contest = db.session.scalar(select(Competition))
+    assert contest.accepts_entries(city_today()) and contest.rubric.code == "penghargaan-presentasi"
+    assert [t.code for t in contest.tracks] == ["opd", "kelurahan"]
+    assert ("reviewer", "penilai.tamu@demo.apusida.id", "penilai-demo-2026") in logins
+    assert len([u for u in services.reviewer_pool() if u.role == "reviewer"]) >= 2
+    demo.load()  # a second load adds nothing
+    assert db.session.scalar(select(func.count(Competition.id))) == 1

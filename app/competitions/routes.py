@@ -98,7 +98,7 @@ def competition_form(competition_id: int | None = None):
             getattr(form, error.field or "name").errors.append(str(error))
         else:
             db.session.commit()
-            flash(_("Lomba %(name)s disimpan.", name=saved.name), "success")
+            flash(_("%(name)s disimpan.", name=saved.name), "success")
             return redirect(url_for("competitions.detail", competition_id=saved.id))
     return render_template("competitions/form.html", form=form, competition=competition), form_status(form)
 
@@ -276,8 +276,8 @@ def publish(competition_id: int):
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash(_("Pemenang lomba %(name)s diumumkan di etalase.", name=competition.name) if wanted
-              else _("Pengumuman pemenang lomba %(name)s ditarik dari etalase.", name=competition.name), "success")
+        flash(_("Pemenang %(name)s diumumkan di etalase.", name=competition.name) if wanted
+              else _("Pengumuman pemenang %(name)s ditarik dari etalase.", name=competition.name), "success")
     return redirect(url_for("competitions.results", competition_id=competition.id))
 
 
@@ -345,7 +345,7 @@ def entry(proposal_id: int):
         form.track_id.errors.append(str(error))
         return _entry_page(proposal, form, 422)
     db.session.commit()
-    flash(_("“%(title)s” diikutkan ke lomba %(name)s, kategori %(track)s.", title=proposal.title,
+    flash(_("“%(title)s” diikutkan ke %(name)s, kategori %(track)s.", title=proposal.title,
             name=track.competition.name, track=track.name), "success")
     return redirect(url_for("competitions.entry", proposal_id=proposal.id))
 
@@ -370,7 +370,7 @@ def withdraw(proposal_id: int):
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash(_("“%(title)s” ditarik dari lomba %(name)s.", title=proposal.title, name=name), "success")
+        flash(_("“%(title)s” ditarik dari %(name)s.", title=proposal.title, name=name), "success")
     return redirect(url_for("competitions.entry", proposal_id=proposal.id))
 
 

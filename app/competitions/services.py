@@ -171,7 +171,7 @@ def enter(proposal: Proposal, track: CompetitionTrack, actor: User, today: date)
     if competition.cycle_id != proposal.cycle_id:
         raise CompetitionError(_("Lomba ini untuk siklus lain."))
     if not competition.accepts_entries(today):
-        raise CompetitionError(_("Pendaftaran lomba %(name)s sudah ditutup.", name=competition.name))
+        raise CompetitionError(_("Pendaftaran %(name)s sudah ditutup.", name=competition.name))
     if entry_of(proposal) is not None:
         raise CompetitionError(_("Usulan ini sudah diikutkan ke lomba. Satu usulan mengikuti satu lomba."))
     entry = CompetitionEntry(competition=competition, track=track, proposal=proposal, entered_by_id=actor.id)

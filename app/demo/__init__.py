@@ -70,9 +70,11 @@ def load_cycle(today: date | None = None) -> Cycle:
 
 def load(if_empty: bool = False):
     """Load the demo set; returns (role, email, password) of the demo logins."""
+    from app.competitions.demo import GUEST_REVIEWER
+
     logins = [(role, email, password) for role, email, _name, _agency, password in DEMO_USERS]
     if if_empty and db.session.scalar(select(func.count(User.id))):
-        return logins
+        return logins + [(GUEST_REVIEWER[0], GUEST_REVIEWER[1], GUEST_REVIEWER[3])]
     agencies = load_agencies()
     load_users(agencies)
     cycle = load_cycle()
@@ -89,4 +91,6 @@ def load(if_empty: bool = False):
     from app.maturity import demo as maturity_demo
 
     maturity_demo.load()  # evidence on the approved and implemented demo innovations
-    return logins
+    from app.competitions import demo as competitions_demo
+
+    return logins + competitions_demo.load(cycle)  # this year's city contest, and a guest reviewer

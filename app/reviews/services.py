@@ -115,7 +115,7 @@ def may_see_reviews(user: User, proposal: Proposal) -> bool:
 
 
 def not_assigned_message(competition: str) -> str:
-    return _("Usulan ini peserta lomba %(name)s: hanya penilai yang ditugaskan admin yang menilainya.",
+    return _("Usulan ini peserta %(name)s: hanya penilai yang ditugaskan admin yang menilainya.",
              name=competition)
 
 
