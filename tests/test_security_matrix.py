@@ -39,7 +39,7 @@ EXPECTED = {
     ("/admin/competitions/<int:competition_id>", "GET"): (LOGIN, 403, 403, 403, 200),
     ("/admin/competitions/<int:competition_id>/edit", "GET"): (LOGIN, 403, 403, 403, 200),
     ("/admin/competitions/<int:competition_id>/edit", "POST"): (LOGIN, 403, 403, 403, 422),
-    ("/admin/competitions/<int:competition_id>/assign", "POST"): (LOGIN, 403, 403, 403, 302),  # no number: the default 2
+    ("/admin/competitions/<int:competition_id>/assign", "POST"): (LOGIN, 403, 403, 403, 422),  # no number: the message beside it
     ("/admin/competitions/<int:competition_id>/entries/<int:entry_id>/assign", "POST"): (LOGIN, 403, 403, 403, 302),  # no reviewer: the message
     ("/admin/competitions/<int:competition_id>/assignments/<int:assignment_id>/remove", "POST"): (LOGIN, 403, 403, 403, 302),
     ("/admin/competitions/<int:competition_id>/results", "GET"): (LOGIN, 403, 403, 403, 200),

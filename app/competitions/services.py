@@ -19,7 +19,7 @@ from app.core.extensions import db
 from app.core.labels import label
 from app.models import (
     MAX_TRACKS,
-    SUBMITTED_STATUSES,
+    COMPETING_STATUSES,
     Competition,
     CompetitionEntry,
     CompetitionTrack,
@@ -151,7 +151,7 @@ def may_enter(user: User, proposal: Proposal) -> bool:
     """The proposal's agency (or an admin) enters it once it is submitted, and not after it ended."""
     return bool(getattr(user, "is_authenticated", False)
                 and (permissions.is_member(user, proposal) or user.is_admin)
-                and proposal.status in SUBMITTED_STATUSES and proposal.status not in ("withdrawn", "rejected"))
+                and proposal.status in COMPETING_STATUSES)
 
 
 def open_competitions(proposal: Proposal, today: date) -> list[Competition]:

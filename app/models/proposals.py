@@ -49,6 +49,8 @@ EDITABLE_STATUSES = ("draft", "revision_requested")
 ENDED_STATUSES = ("rejected", "withdrawn")
 # What another agency may copy: any submitted proposal that has not ended.
 REPLICABLE_STATUSES = tuple(status for status in SUBMITTED_STATUSES if status not in ENDED_STATUSES)
+# What its agency may enter in a competition (DESIGN §10): likewise submitted and not ended.
+COMPETING_STATUSES = REPLICABLE_STATUSES
 # The moves of a published innovation that its public timeline shows.
 PUBLIC_MILESTONES = ("submitted", "approved", "implemented")
 
