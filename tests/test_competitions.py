@@ -485,3 +485,18 @@ def test_the_demo_has_this_years_contest_open_and_two_eligible_reviewers(app_ctx
     assert len([u for u in services.reviewer_pool() if u.role == "reviewer"]) >= 2
     demo.load()  # a second load adds nothing
     assert db.session.scalar(select(func.count(Competition.id))) == 1
+
+
+def test_assigned_reviewers_are_told_once_per_action(make, contest):
+    from app.models import Notification
+
+    entry, (one, two) = contest["first"], contest["reviewers"][:2]
+    services.assign(entry, one, contest["admin"])
+    note = db.session.scalar(select(Notification).where(Notification.user_id == one.id))
+    assert "Antrean Puskesmas Daring" in note.text and note.link == f"/proposals/{entry.proposal_id}"
+    services.assign_balanced(contest["competition"], contest["admin"], per_entry=2)
+    told = db.session.scalars(select(Notification).where(Notification.user_id.in_(
+        [r.id for r in contest["reviewers"]]))).all()
+    # Three more assignments (one for the first entry, two for the second): one message per reviewer.
+    assert len(told) == 1 + len({n.user_id for n in told[1:]})
+    assert contest["admin"].id not in {n.user_id for n in told}

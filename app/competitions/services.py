@@ -14,7 +14,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from app.core import audit
+from app.core import audit, signals
 from app.core.extensions import db
 from app.core.labels import label
 from app.models import (
@@ -240,6 +240,7 @@ def assign(entry: CompetitionEntry, reviewer: User, actor: User) -> ReviewAssign
     db.session.flush()
     audit.record("reviewer_assigned", target=entry.proposal, actor=actor, summary=entry.proposal.title,
                  reviewer=reviewer.name)
+    signals.reviewers_assigned.send(entry.competition, assignments=[(reviewer, entry.proposal)], actor=actor)
     return assignment
 
 
@@ -277,6 +278,7 @@ def assign_balanced(competition: Competition, actor: User, per_entry: int = REVI
     conflicts = conflicts_of(e.proposal_id for e in entries)
     load = Counter(a.reviewer_id for e in entries for a in e.assignments)
     result = BulkResult()
+    made: list[tuple[User, Proposal]] = []
     # Entries with the fewest eligible reviewers first, so the scarce ones are not used up.
     eligible = {e.id: [u for u in pool if refusal(e, u, conflicts) is None] for e in entries}
     for entry in sorted(entries, key=lambda e: (len(eligible[e.id]), e.id)):
@@ -286,6 +288,7 @@ def assign_balanced(competition: Competition, actor: User, per_entry: int = REVI
         missing = max(0, per_entry - len(have))
         for reviewer in candidates[:missing]:
             entry.assignments.append(ReviewAssignment(reviewer=reviewer, assigned_by_id=actor.id))
+            made.append((reviewer, entry.proposal))
             load[reviewer.id] += 1
             result.added += 1
         if len(candidates) < missing:
@@ -293,6 +296,8 @@ def assign_balanced(competition: Competition, actor: User, per_entry: int = REVI
     db.session.flush()
     audit.record("reviewers_assigned_in_bulk", target=competition, actor=actor, summary=competition.name,
                  added=result.added)
+    if made:
+        signals.reviewers_assigned.send(competition, assignments=made, actor=actor)
     return result
 
 

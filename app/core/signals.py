@@ -67,6 +67,16 @@ published: True when it is now on the showcase, False when it was taken off
 actor: the admin
 """)
 
+reviewers_assigned = _signals.signal("reviewers-assigned", doc="""
+An admin assigned reviewers to competition entries, by hand or in bulk
+(app.competitions.services.assign, assign_balanced); sent once per action, after
+the assignments were flushed, when at least one was made.
+
+sender: the Competition
+assignments: list of (reviewer User, Proposal) pairs made by this action
+actor: the admin
+""")
+
 claim_verified = _signals.signal("claim-verified", doc="""
 A reviewer or admin gave their verdict on a maturity evidence claim
 (app.maturity.services.verify_claim): accepted, downgraded (a lower level than

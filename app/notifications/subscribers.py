@@ -108,3 +108,21 @@ def notify_claim_verified(proposal: Proposal, claim, actor: User, **extra) -> No
         return
     recipients = [member for member in agency_members(proposal) if member.id != actor.id]
     notify(recipients, message, evidence_link(proposal.id, claim.indicator_id))
+
+
+@signals.reviewers_assigned.connect
+def notify_assigned(competition, assignments, **extra) -> None:
+    """Tell each reviewer what they were assigned: the entry itself when it is one, else how
+    many entries, with a link to their queue (one message per reviewer and action)."""
+    by_reviewer: dict[int, tuple[User, list[Proposal]]] = {}
+    for reviewer, proposal in assignments:
+        by_reviewer.setdefault(reviewer.id, (reviewer, []))[1].append(proposal)
+    for reviewer, proposals in by_reviewer.values():
+        if len(proposals) == 1:
+            notify([reviewer], stored(N_("Anda ditugaskan menilai \u201c%(title)s\u201d pada %(competition)s."),
+                                      title=proposals[0].title, competition=competition.name),
+                   proposal_link(proposals[0]))
+        else:
+            notify([reviewer], stored(N_("Anda ditugaskan menilai %(count)s usulan pada %(competition)s."),
+                                      count=len(proposals), competition=competition.name),
+                   "/proposals/review-queue")  # DESIGN §4's path of the review queue
