@@ -51,9 +51,12 @@ def world(make):
                             capacity=40, declaration_text="Kami berkomitmen berinovasi untuk pelayanan publik.")
     for person in (innovator, reviewer):
         factories.registration(event, person)
+    contest = factories.competition(cycle_=cycle, name="Lomba Inovasi Pelayanan Publik Kota Probolinggo",
+                                    tracks=("perangkat-daerah-dan-kecamatan", "sekolah"))
+    factories.assignment(factories.entry(contest, waiting), reviewer)
     db.session.commit()
     return dict(cycle=cycle, public=public, waiting=waiting, draft=draft, innovator=innovator, reviewer=reviewer,
-                admin=admin, event=event)
+                admin=admin, event=event, contest=contest)
 
 
 def pages_of(role: str, w: dict) -> list[str]:
@@ -64,13 +67,15 @@ def pages_of(role: str, w: dict) -> list[str]:
     common = ["/dashboard", "/proposals/", f"/proposals/{waiting}", f"/proposals/{public}", "/notifications",
               "/leaderboard", f"/events/{event}"]
     if role == "innovator":
-        return common + ["/proposals/new", f"/proposals/{draft}/edit", f"/proposals/{public}/maturity"]
+        return common + ["/proposals/new", f"/proposals/{draft}/edit", f"/proposals/{public}/maturity",
+                         f"/proposals/{waiting}/competition"]
     if role == "reviewer":
         return common + ["/proposals/review-queue", f"/proposals/{waiting}/review", f"/proposals/{public}/maturity"]
     return common + ["/proposals/new", f"/events/{event}/attendance", f"/events/{event}/edit", "/admin/",
                      "/admin/users", "/admin/agencies", "/admin/cycles", "/admin/audit", "/admin/maturity",
                      "/admin/maturity/indicators", "/admin/maturity/levels", f"/admin/maturity/levels/{w['cycle'].year}",
-                     f"/proposals/{public}/maturity"]
+                     f"/proposals/{public}/maturity", "/admin/competitions", "/admin/competitions/new",
+                     *(f"/admin/competitions/{w['contest'].id}{part}" for part in ("", "/results", "/reviewers"))]
 
 
 @pytest.fixture
