@@ -87,10 +87,13 @@ def load(if_empty: bool = False):
     results_demo.load(cycle)  # the two years before: innovations, result indicators, yearly reports
     reviews_demo.load()  # reviews and votes on the demo proposals
     results_demo.date_reviews()  # the earlier years' reviews in their own year
+    from app.competitions import demo as competitions_demo
+
+    # This year's city contest and a guest reviewer: after the demo reviews (the guest has none
+    # yet, to score the contest's entries), before the events (which the guest may attend).
+    logins += competitions_demo.load(cycle)
     events_demo.load()
     from app.maturity import demo as maturity_demo
 
     maturity_demo.load()  # evidence on the approved and implemented demo innovations
-    from app.competitions import demo as competitions_demo
-
-    return logins + competitions_demo.load(cycle)  # this year's city contest, and a guest reviewer
+    return logins
