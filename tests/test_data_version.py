@@ -23,7 +23,7 @@ from app.core.cycles import city_today
 from app.core.extensions import db
 from app.events import services as event_services
 from app.maturity import services as maturity_services
-from app.models import Agency, Comment, Notification, Registration, User, Vote
+from app.models import Agency, Comment, Notification, ProposalSdg, Registration, TeamMember, User, Vote
 from app.models._types import utcnow
 from app.proposals import services as proposal_services
 from app.proposals.status import change_status
@@ -244,6 +244,29 @@ def result_indicator_on_open_data(app, make):
     return Case("/open-data/results.csv", *_anonymous(app), rename, lambda text: "Hari sampai izin terbit" in text)
 
 
+def goal_row_on_the_showcase(app, make):
+    """A goal's row written alone (its service also touches the proposal) renews the cards."""
+    innovation = factories.published(title="Bank Sampah Iklim")
+
+    def add_goal():
+        db.session.add(ProposalSdg(proposal_id=innovation.id, goal=13))
+        db.session.flush()
+
+    return Case("/", *_anonymous(app), add_goal,
+                lambda html: '<span class="sdg-list__number">TPB 13</span> Penanganan Perubahan Iklim' in html)
+
+
+def team_member_row_on_the_innovation_page(app, make):
+    innovation = factories.published(title="Posyandu Keliling")
+
+    def add_member():
+        db.session.add(TeamMember(proposal_id=innovation.id, position=1, name="Wulan Sarasati", role="Ketua tim"))
+        db.session.flush()
+
+    return Case(f"/innovations/{innovation.id}", *_anonymous(app), add_member,
+                lambda html: "Wulan Sarasati" in html)
+
+
 CASES = [
     proposal_edit_on_the_showcase, proposal_new_draft_on_the_list, proposal_event_link_on_the_list,
     status_change_on_the_proposal_page, attachment_on_the_proposal_page,
@@ -251,6 +274,7 @@ CASES = [
     agency_on_the_leaderboard, cycle_on_the_leaderboard, user_on_the_proposal_page,
     claim_on_the_innovation_page, indicator_on_the_innovation_page, indicator_level_on_the_innovation_page,
     yearly_report_on_open_data, report_value_on_open_data, result_indicator_on_open_data,
+    goal_row_on_the_showcase, team_member_row_on_the_innovation_page,
 ]
 
 
@@ -286,7 +310,8 @@ def test_a_status_change_row_alone_renews_the_timeline(app, make):
 
 def test_every_shown_model_has_a_case():
     covered = {"Proposal", "StatusChange", "Attachment", "Vote", "Review", "Agency", "Cycle", "User", "Claim",
-               "Indicator", "IndicatorLevel", "YearlyReport", "ReportValue", "ResultIndicator"}
+               "Indicator", "IndicatorLevel", "YearlyReport", "ReportValue", "ResultIndicator", "ProposalSdg",
+               "TeamMember"}
     assert {model.__name__ for model in live.SHOWN_MODELS} == covered
 
 

@@ -29,10 +29,12 @@ from app.models import (
     Indicator,
     IndicatorLevel,
     Proposal,
+    ProposalSdg,
     ReportValue,
     ResultIndicator,
     Review,
     StatusChange,
+    TeamMember,
     User,
     Vote,
     YearlyReport,
@@ -58,6 +60,8 @@ SHOWN_MODELS = (
     ResultIndicator,  # the charts on the proposal and showcase pages; open data's results
     YearlyReport,  # the timelines, the latest status in the showcase and open data, the board's points, the trend
     ReportValue,  # the actual values on the charts and in open data's results
+    ProposalSdg,  # the goals on the proposal and showcase pages, the showcase's filter, open data
+    TeamMember,  # the team on the proposal and showcase pages and in open data
 )
 # Attributes of a shown model that no shared page shows and that change often (every
 # login, every comment): a change of these alone keeps the version.
