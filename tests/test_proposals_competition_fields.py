@@ -95,6 +95,17 @@ def test_the_service_and_the_database_refuse_a_goal_out_of_range(draft):
             db.session.add_all([ProposalSdg(proposal_id=draft.id, goal=5), ProposalSdg(proposal_id=draft.id, goal=5)])
 
 
+def test_the_goals_are_named_in_the_readers_language(client, draft):
+    draft.sdg_links.append(ProposalSdg(goal=6))
+    db.session.commit()
+    html = client.get(f"/proposals/{draft.id}").get_data(as_text=True)
+    assert "Air Bersih dan Sanitasi Layak" in html and "TPB 6" in html
+    client.post("/language", data={"lang": "en", "next": "/"})
+    html = client.get(f"/proposals/{draft.id}").get_data(as_text=True)
+    assert "Clean Water and Sanitation" in html and "SDG 6" in html
+    assert "Air Bersih dan Sanitasi Layak" not in html
+
+
 # --- the video -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("url, message", [
