@@ -9,6 +9,7 @@ walk proves the pages do show the name when allowed.
 
 A new page that shows proposals adds itself to PAGES.
 """
+import io
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -17,9 +18,9 @@ import pytest
 from sqlalchemy import select
 
 from app.core.extensions import db
-from app.models import Agency, Cycle, Proposal
+from app.models import Agency, Cycle, Proposal, TeamMember
 from app.notifications import services as notifications
-from app.proposals.services import add_comment
+from app.proposals.services import add_attachment, add_comment
 from app.proposals.status import change_status
 from app.proposals.visibility import shown_agency, shown_agency_sql, shown_author
 from tests import factories
@@ -123,6 +124,10 @@ def world(app, make, monkeypatch):
 
     hidden = make.proposal(agency_=secret, author=author, cycle_=cycle, title=HIDDEN_TITLE,
                            summary="Warga menabung sampah terpilah di kelurahan.")
+    # The team names the author and the agency, and so does the decree naming it (issue 19).
+    hidden.team_members = [TeamMember(position=1, name=AUTHOR_NAME, role="Ketua tim"),
+                           TeamMember(position=2, name="Wakil " + AUTHOR_NAME, role="Sekretaris " + AGENCY_NAME)]
+    add_attachment(hidden, author, f"SK tim {AGENCY_CODE}.pdf", io.BytesIO(factories.PDF_BYTES), kind="team_decree")
     change_status(hidden, "submitted", author)  # recorded, notified to the admins
     add_comment(hidden, author, "Tim kami siap mempresentasikan.")
     # The reviewer's own agency writes a similar idea (a draft not ready to submit).

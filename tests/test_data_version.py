@@ -24,7 +24,7 @@ from app.core.cycles import city_today
 from app.core.extensions import db
 from app.events import services as event_services
 from app.maturity import services as maturity_services
-from app.models import Agency, Comment, Notification, Registration, User, Vote
+from app.models import Agency, Comment, Notification, ProposalSdg, Registration, TeamMember, User, Vote
 from app.models._types import utcnow
 from app.proposals import services as proposal_services
 from app.proposals.status import change_status
@@ -278,6 +278,29 @@ def result_indicator_on_open_data(app, make):
     return Case("/open-data/results.csv", *_anonymous(app), rename, lambda text: "Hari sampai izin terbit" in text)
 
 
+def goal_row_on_the_showcase(app, make):
+    """A goal's row written alone (its service also touches the proposal) renews the cards."""
+    innovation = factories.published(title="Bank Sampah Iklim")
+
+    def add_goal():
+        db.session.add(ProposalSdg(proposal_id=innovation.id, goal=13))
+        db.session.flush()
+
+    return Case("/", *_anonymous(app), add_goal,
+                lambda html: '<span class="sdg-list__number">TPB 13</span> Penanganan Perubahan Iklim' in html)
+
+
+def team_member_row_on_the_innovation_page(app, make):
+    innovation = factories.published(title="Posyandu Keliling")
+
+    def add_member():
+        db.session.add(TeamMember(proposal_id=innovation.id, position=1, name="Wulan Sarasati", role="Ketua tim"))
+        db.session.flush()
+
+    return Case(f"/innovations/{innovation.id}", *_anonymous(app), add_member,
+                lambda html: "Wulan Sarasati" in html)
+
+
 CASES = [
     proposal_edit_on_the_showcase, proposal_new_draft_on_the_list, proposal_event_link_on_the_list,
     status_change_on_the_proposal_page, attachment_on_the_proposal_page,
@@ -287,6 +310,7 @@ CASES = [
     yearly_report_on_open_data, report_value_on_open_data, result_indicator_on_open_data,
     competition_on_the_innovation_page, competition_entry_on_the_innovation_page,
     competition_track_on_the_innovation_page,
+    goal_row_on_the_showcase, team_member_row_on_the_innovation_page,
 ]
 
 
@@ -323,7 +347,7 @@ def test_a_status_change_row_alone_renews_the_timeline(app, make):
 def test_every_shown_model_has_a_case():
     covered = {"Proposal", "StatusChange", "Attachment", "Vote", "Review", "Agency", "Cycle", "User", "Claim",
                "Indicator", "IndicatorLevel", "YearlyReport", "ReportValue", "ResultIndicator", "Competition",
-               "CompetitionEntry", "CompetitionTrack"}
+               "CompetitionEntry", "CompetitionTrack", "ProposalSdg", "TeamMember"}
     assert {model.__name__ for model in live.SHOWN_MODELS} == covered
 
 

@@ -129,7 +129,7 @@ def test_upgrade_refuses_texts_over_the_limits_and_changes_nothing(empty_databas
         draft_id = w["draft"].id
         db.session.remove()
         downgrade(revision="c41d7e2b9f10")
-        # Written as SQL: today's Proposal maps what this older schema lacks (the competitions).
+        # Written as SQL: today's Proposal maps what this older schema lacks (video_url, the competitions).
         db.session.execute(text("UPDATE proposal SET design = :design WHERE id = :id"),
                            {"design": "kata " * 7000, "id": draft_id})  # 35,000 characters
         db.session.commit()

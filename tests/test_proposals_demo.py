@@ -28,6 +28,9 @@ def test_demo_proposals_every_status_and_stage_idempotent(app_ctx):
         assert (path[-1] if path else "draft") == proposal.status
     assert any(p.on_showcase for p in proposals)
     assert any(p.replicates_id for p in proposals)
+    # A few carry what the national competitions ask (issue 19): on the showcase too.
+    entries = [p for p in proposals if p.sdg_goals and p.team and p.video_url and p.team_decree]
+    assert entries and any(p.on_showcase for p in entries)
     counts = [db.session.scalar(select(func.count()).select_from(model))
               for model in (Proposal, StatusChange, Attachment, AuditEntry)]
 

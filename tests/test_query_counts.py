@@ -5,7 +5,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from app import demo
 from app.core.extensions import db
@@ -16,9 +16,11 @@ from app.models import (
     Cycle,
     Event,
     Proposal,
+    ProposalSdg,
     ReportValue,
     ResultIndicator,
     StatusChange,
+    TeamMember,
     User,
     Vote,
     YearlyReport,
@@ -50,6 +52,18 @@ def _grow(target_id: int) -> None:
     voted = set(db.session.scalars(select(Vote.user_id).where(Vote.proposal_id == target_id)))
     db.session.execute(insert(Vote), [dict(proposal_id=target_id, user_id=u) for u in users if u not in voted])
     _grow_results(now)
+    _grow_competition_fields(target_id)
+
+
+def _grow_competition_fields(target_id: int) -> None:
+    """Goals and a team on every proposal without them (issue 19), the target's the largest allowed."""
+    without = db.session.scalars(select(Proposal.id).where(~Proposal.id.in_(select(ProposalSdg.proposal_id)))).all()
+    db.session.execute(insert(ProposalSdg), [dict(proposal_id=p, goal=goal) for p in without
+                                             for goal in ({1, 3, 6, 11, 16} if p == target_id else {3, 1 + p % 17})])
+    db.session.execute(delete(TeamMember).where(TeamMember.proposal_id == target_id))
+    unstaffed = db.session.scalars(select(Proposal.id).where(~Proposal.id.in_(select(TeamMember.proposal_id)))).all()
+    db.session.execute(insert(TeamMember), [dict(proposal_id=p, position=n, name=f"Anggota {p}-{n}", role="Anggota")
+                                            for p in unstaffed for n in range(1, (20 if p == target_id else 3) + 1)])
 
 
 def _grow_results(now) -> None:
@@ -80,6 +94,9 @@ def _pages(target: Proposal, event_id: int) -> dict:
     return {
         "showcase": ("/", {}, False),
         "showcase filtered": ("/?type=digital&q=layanan", {}, False),
+        # The competition fields (issue 19): by one goal, and a search that names goals.
+        "showcase by goal": ("/?sdg=3", {}, False),
+        "showcase goal search": ("/?q=kesehatan", {}, False),
         "innovation page": (f"/innovations/{target.id}", {}, False),
         "proposal list": ("/proposals/?q=layanan&status=approved&innovation_type=digital", {}, True),
         "proposal list unfiltered": ("/proposals/", {}, True),
@@ -97,6 +114,8 @@ def _pages(target: Proposal, event_id: int) -> dict:
         # Open data (issue 17): the results of every published innovation, the latest yearly status.
         "open data results": ("/open-data/results.csv", {}, False),
         "open data innovations": ("/open-data/innovations.json", {}, False),
+        "open data csv": ("/open-data/innovations.csv", {}, False),
+        "profile pdf": (f"/proposals/{target.id}/profile.pdf", {}, ADMIN),
         # Yearly reports (issue 17): one innovation's reports, and the city's list for admins.
         "reports page": (f"/proposals/{target.id}/reports", {}, ADMIN),
         "city reports": ("/reports", {}, ADMIN),
@@ -106,10 +125,11 @@ def _pages(target: Proposal, event_id: int) -> dict:
     }
 
 
-PAGES = ["showcase", "showcase filtered", "innovation page", "proposal list", "proposal list unfiltered",
+PAGES = ["showcase", "showcase filtered", "showcase by goal", "showcase goal search", "innovation page",
+         "proposal list", "proposal list unfiltered",
          "proposal page", "leaderboard", "leaderboard fragment", "trend", "trend fragment", "events list", "event page",
          "admin dashboard", "reviewer dashboard", "open data results", "open data innovations", "reports page",
-         "city reports", "indicators page", "index simulator"]
+         "city reports", "indicators page", "index simulator", "open data csv", "profile pdf"]
 
 
 @pytest.mark.parametrize("page", PAGES)

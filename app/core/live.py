@@ -32,10 +32,12 @@ from app.models import (
     Indicator,
     IndicatorLevel,
     Proposal,
+    ProposalSdg,
     ReportValue,
     ResultIndicator,
     Review,
     StatusChange,
+    TeamMember,
     User,
     Vote,
     YearlyReport,
@@ -64,6 +66,8 @@ SHOWN_MODELS = (
     Competition,  # blind review per contest; whether its winners are announced (showcase marks)
     CompetitionEntry,  # the showcase's winner marks; blind review of an entry
     CompetitionTrack,  # the track named beside a winner
+    ProposalSdg,  # the goals on the proposal and showcase pages, the showcase's filter, open data
+    TeamMember,  # the team on the proposal and showcase pages and in open data
 )
 # Attributes of a shown model that no shared page shows and that change often (every
 # login, every comment): a change of these alone keeps the version.

@@ -26,6 +26,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 from app.core.affairs import affair_name
 from app.core.cycles import city_today
 from app.core.labels import label
+from app.core.sdgs import goal_label
 
 FONT, FONT_BOLD = "ApusidaSans", "ApusidaSans-Bold"
 _FONTS = Path(reportlab.__file__).parent / "fonts"
@@ -58,7 +59,9 @@ class ProfileData:
     claims: list[ProfileClaim]
     results: list  # app.results.charts.Series
     public: bool
-    agency_hidden: bool = False  # blind review: the signature names no agency either
+    # Blind review: the signature names no agency either, and the team (names, roles, its
+    # decree) is left out, by the same rule (app.proposals.visibility.hides_team).
+    agency_hidden: bool = False
 
 
 def _register_fonts() -> None:
@@ -109,10 +112,36 @@ def _fields(data: ProfileData) -> list[tuple[str, str]]:
             ("Jenis inovasi", label("innovation_type", proposal.innovation_type) if proposal.innovation_type else ""),
             ("Bentuk inovasi", label("form", proposal.form) if proposal.form else ""),
             ("Urusan pemerintahan", _affair(proposal.affair)),
+            ("Tujuan Pembangunan Berkelanjutan (TPB)",
+             "\n".join(goal_label(goal, "id") for goal in proposal.sdg_goals)),
             ("Waktu uji coba", format_date(proposal.trial_date, "long") if proposal.trial_date else ""),
             ("Waktu penerapan", format_date(proposal.implementation_date, "long") if proposal.implementation_date else ""),
+            ("Video inovasi", proposal.video_url),
         ]
     return coded
+
+
+def _team(data: ProfileData) -> list:
+    """The team section: each member with their role, and the decree naming them (internal copy only)."""
+    proposal = data.proposal
+    story = [Paragraph("Tim inovasi", HEADING)]
+    if data.agency_hidden:
+        return story + [Paragraph("Nama dan peran anggota tim disembunyikan selama penilaian tertutup.", BODY)]
+    if proposal.team_members:
+        width = A4[0] - 32 * mm
+        story.append(_table([[Paragraph("No.", LABEL), Paragraph("Nama", LABEL), Paragraph("Peran dalam tim", LABEL)]]
+                            + [[Paragraph(str(member.position), BODY), Paragraph(_text(member.name), BODY),
+                                Paragraph(_text(member.role), BODY)] for member in proposal.team_members],
+                            [12 * mm, (width - 12 * mm) * 0.5, (width - 12 * mm) * 0.5]))
+    else:
+        story.append(Paragraph("Belum diisi.", BODY))
+    if not data.public:
+        decree = proposal.team_decree
+        with force_locale("id"):
+            text = (f"SK penetapan tim: {decree.original_name} (diunggah {format_date(decree.created_at, 'long')})"
+                    if decree else "SK penetapan tim: belum diunggah.")
+        story.append(Paragraph(_text(text), SMALL))
+    return story
 
 
 def _affair(code: str | None) -> str:
@@ -155,6 +184,7 @@ def profile_pdf(data: ProfileData) -> BytesIO:
     for name, text in _texts(proposal):
         if text:
             story += [Paragraph(_text(name), HEADING), Paragraph(_text(text), BODY)]
+    story += _team(data)
 
     story.append(Paragraph("Indikator satuan inovasi daerah", HEADING))
     if data.claims:

@@ -21,11 +21,14 @@ from app.models.maturity import (
 )
 from app.models.notifications import Notification
 from app.models.proposals import (
+    ATTACHMENT_KINDS,
     FORMS,
     INITIATORS,
     INNOVATION_TYPES,
     LAB_STAGES,
     MATURITIES,
+    MAX_TEAM_MEMBERS,
+    SDG_GOALS,
     APPROVED_STATUSES,
     DECIDED_STATUSES,
     EDITABLE_STATUSES,
@@ -41,7 +44,9 @@ from app.models.proposals import (
     Attachment,
     Comment,
     Proposal,
+    ProposalSdg,
     StatusChange,
+    TeamMember,
 )
 from app.models.results import (
     DIRECTIONS, IN_USE_REPORT_STATUSES, MAX_RESULT_INDICATORS, MAX_RESULT_VALUE, REASON_REQUIRED_REPORT_STATUSES,

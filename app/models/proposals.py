@@ -2,7 +2,9 @@
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import (
+    Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, SmallInteger, String, UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.extensions import db
@@ -54,6 +56,14 @@ COMPETING_STATUSES = REPLICABLE_STATUSES
 # The moves of a published innovation that its public timeline shows.
 PUBLIC_MILESTONES = ("submitted", "approved", "implemented")
 
+# The national competitions' fields (DESIGN §10). The 17 Sustainable Development Goals by
+# number; their names are data (app/data/sdg_goals.csv, read by app.core.sdgs).
+SDG_GOALS = tuple(range(1, 18))
+# The innovation team: a competition entry names a handful of people, twenty is plenty.
+MAX_TEAM_MEMBERS = 20
+# What an attachment is: evidence of the innovation, or the decree (SK) naming its team.
+ATTACHMENT_KINDS = ("evidence", "team_decree")
+
 
 class Proposal(db.Model):
     """One innovation, with the fields of the national innovation profile."""
@@ -66,6 +76,10 @@ class Proposal(db.Model):
         enum_check("initiator", INITIATORS, "initiator"),
         enum_check("innovation_type", INNOVATION_TYPES, "innovation_type"),
         enum_check("form", FORMS, "form"),
+        # A link people follow from the page: the web's own schemes only, never javascript: or data:
+        # (the forms and services say why; the check holds for whatever bypasses them).
+        CheckConstraint("video_url = '' OR substr(video_url, 1, 7) = 'http://' OR substr(video_url, 1, 8) = 'https://'",
+                        name="video_url_scheme"),
         # The showcase: public rows newest publication first, and its ETag's
         # count/max read from the index alone (no scan of the wide rows).
         Index("ix_proposal_showcase", "published", "published_at", "status", "updated_at"),
@@ -98,6 +112,8 @@ class Proposal(db.Model):
     trial_date: Mapped[Optional[date]] = mapped_column(Date)
     implementation_date: Mapped[Optional[date]] = mapped_column(Date)
     contact: Mapped[str] = typed_text(200, default="")
+    # A video of the innovation (at most 3 minutes, as the national competitions ask), linked, never embedded.
+    video_url: Mapped[str] = typed_text(500, default="", server_default="")
     lab_stage: Mapped[str] = mapped_column(String(20), default="drum_up", index=True)
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     # Optimistic lock: forms carry the version they were read at, and the
@@ -127,19 +143,42 @@ class Proposal(db.Model):
     comments: Mapped[list["Comment"]] = relationship(
         back_populates="proposal", order_by="Comment.created_at", cascade="all, delete-orphan"
     )
+    sdg_links: Mapped[list["ProposalSdg"]] = relationship(
+        back_populates="proposal", order_by="ProposalSdg.goal", cascade="all, delete-orphan"
+    )
+    team_members: Mapped[list["TeamMember"]] = relationship(
+        back_populates="proposal", order_by="TeamMember.position", cascade="all, delete-orphan"
+    )
 
     @property
     def on_showcase(self) -> bool:
         return self.published and self.status in APPROVED_STATUSES
+
+    @property
+    def sdg_goals(self) -> list[int]:
+        """The numbers of the Sustainable Development Goals this innovation serves, in order."""
+        return [link.goal for link in self.sdg_links]
+
+    @property
+    def team(self) -> list[tuple[str, str]]:
+        """The team as (name, role) pairs, in the order they were written."""
+        return [(member.name, member.role) for member in self.team_members]
+
+    @property
+    def team_decree(self) -> Optional["Attachment"]:
+        """The decree (SK) naming the team: the newest attachment of that kind, or None."""
+        decrees = [attachment for attachment in self.attachments if attachment.kind == "team_decree"]
+        return decrees[-1] if decrees else None
 
     def __repr__(self) -> str:
         return f"<Proposal {self.id} {self.status}>"
 
 
 class Attachment(db.Model):
-    """An evidence file; stored under UPLOAD_DIR by a generated name."""
+    """An evidence file, or the decree naming the team; stored under UPLOAD_DIR by a generated name."""
 
     __tablename__ = "attachment"
+    __table_args__ = (enum_check("kind", ATTACHMENT_KINDS, "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), index=True)
@@ -149,6 +188,8 @@ class Attachment(db.Model):
     content_type: Mapped[str] = mapped_column(String(120))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
+    # Checked and stored by the same rule whatever its kind (app.proposals.services.add_attachment).
+    kind: Mapped[str] = mapped_column(String(20), default="evidence", server_default="evidence")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     proposal: Mapped[Proposal] = relationship(back_populates="attachments")
@@ -185,3 +226,38 @@ class Comment(db.Model):
 
     proposal: Mapped[Proposal] = relationship(back_populates="comments")
     author: Mapped[User] = relationship()
+
+
+class ProposalSdg(db.Model):
+    """One Sustainable Development Goal a proposal serves (DESIGN §10): one row per goal, so
+    the showcase filters by goal with one indexed lookup."""
+
+    __tablename__ = "proposal_sdg"
+    __table_args__ = (
+        CheckConstraint(f"goal BETWEEN {SDG_GOALS[0]} AND {SDG_GOALS[-1]}", name="goal_range"),
+        # The showcase's filter: the proposals of one goal, read from the index alone.
+        Index("ix_proposal_sdg_goal", "goal", "proposal_id"),
+    )
+
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), primary_key=True)
+    goal: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="sdg_links")
+
+
+class TeamMember(db.Model):
+    """One person of the innovation's team, with their role in it (DESIGN §10)."""
+
+    __tablename__ = "team_member"
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "position", name="one_member_per_position"),
+        CheckConstraint(f"position BETWEEN 1 AND {MAX_TEAM_MEMBERS}", name="position_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(SmallInteger)
+    name: Mapped[str] = typed_text(120)
+    role: Mapped[str] = typed_text(120)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="team_members")

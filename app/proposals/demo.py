@@ -8,6 +8,7 @@ import io
 from datetime import date
 
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from app.core.extensions import db
 from app.core.cycles import cycle_of_year
@@ -129,6 +130,23 @@ PROPOSALS = [
 # A kelurahan copies a city-wide idea: replication is what the lab hopes for.
 REPLICATES = {"Kelurahan Tanggap Stunting": "Posyandu Digital Terintegrasi"}
 
+# What a few proposals bring for the national competitions (DESIGN §10): the goals they serve, a
+# video (an example address: the demo has no real videos), the team, and whether its decree is
+# attached. The demo author heads each team.
+COMPETITION = {
+    "Si Cepat Akta: Akta Kelahiran Terbit dari Puskesmas": (
+        [3, 10, 16], "https://video.example.org/si-cepat-akta",
+        [("dr. Arif Wicaksono", "Penanggung jawab layanan rujukan"), ("Ratna Dewi Puspitasari", "Bidan koordinator"),
+         ("Hendra Kurniawan", "Operator aplikasi Dispendukcapil"), ("Yuliani Safitri", "Admin data puskesmas")], True),
+    "Posyandu Digital Terintegrasi": (
+        [2, 3, 5], "https://video.example.org/posyandu-digital",
+        [("Nur Hidayah", "Ahli gizi puskesmas"), ("Rudi Hartono", "Pengembang aplikasi"),
+         ("Sri Wahyuni", "Kader posyandu")], True),
+    "Lapor Sampah Liar lewat WhatsApp": (
+        [6, 11, 12, 13], "",
+        [("Eko Prasetyo", "Ketua RW 03"), ("Lilis Suryani", "Koordinator petugas kebersihan")], False),
+}
+
 
 PATHS = {
     "draft": [],
@@ -209,7 +227,13 @@ def load(cycle=None) -> list[Proposal]:
         )
         if title in REPLICATES:
             values["replicates_id"] = db.session.scalar(select(Proposal.id).where(Proposal.title == REPLICATES[title]))
-        proposal = services.create_proposal(author, author.agency, cycle, values)
+        decree = None
+        if title in COMPETITION:
+            goals, video_url, team, with_decree = COMPETITION[title]
+            values.update(sdg_goals=goals, video_url=video_url, team=[(author.name, "Ketua tim"), *team])
+            if with_decree:
+                decree = FileStorage(io.BytesIO(DEMO_PDF), filename="SK Tim Inovasi.pdf")
+        proposal = services.create_proposal(author, author.agency, cycle, values, decree=decree)
         walk_to(proposal, status, author, reviewer, admin, published)
         made.append(proposal)
     db.session.flush()

@@ -1,18 +1,77 @@
 """Forms for writing a proposal, commenting, uploading evidence and status moves."""
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Optional
+from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Optional, StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.affairs import affair_choices
 from app.core.labels import choices
-from app.models import Comment, Proposal, StatusChange
-from app.web.inputs import DateInRange, text_limit
+from app.core.sdgs import goal_choices
+from app.models import MAX_TEAM_MEMBERS, SDG_GOALS, Comment, Proposal, StatusChange, TeamMember
+from app.proposals.team import SEPARATOR, parse_team, team_text
+from app.web.inputs import DateInRange, TextLimit, WebAddress, max_length, text_limit
+
+# The team box holds at most MAX_TEAM_MEMBERS lines of a name, the separator and a role;
+# twice that leaves room for list marks and spaces that are tidied away.
+TEAM_TEXT_LIMIT = 2 * MAX_TEAM_MEMBERS * (max_length(TeamMember.name) + len(SEPARATOR) + max_length(TeamMember.role))
 
 
 def _blank(kind_choices, blank=_l("— pilih —")):
     return [("", blank)] + list(kind_choices)
+
+
+class GoalsField(SelectMultipleField):
+    """The Sustainable Development Goals as checkboxes; `data` is the goals' numbers in order.
+
+    A number that is no goal (a tampered form) is refused with a message beside the field,
+    never stored and never a stack trace."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, coerce=int, **kwargs)
+        self.unknown = False
+
+    def process_formdata(self, valuelist):
+        self.unknown = False
+        numbers = set()
+        for value in valuelist[: len(SDG_GOALS) + 1]:
+            text = (value or "").strip()
+            if text.isdigit() and len(text) <= 2 and int(text) in SDG_GOALS:
+                numbers.add(int(text))
+            else:
+                self.unknown = True
+        if len(valuelist) > len(SDG_GOALS):
+            self.unknown = True
+        self.data = sorted(numbers)
+
+    def pre_validate(self, form):
+        if self.unknown:
+            raise ValidationError(_("Pilih tujuan dari daftar: TPB nomor %(first)d sampai %(last)d.",
+                                    first=SDG_GOALS[0], last=SDG_GOALS[-1]))
+
+
+class TeamField(TextAreaField):
+    """The team box ("Name — Role" a line, app.proposals.team); `members` holds what it read."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.type = "TextAreaField"  # rendered as the text area it is (macros/forms.html reads the type)
+        self.members: list[tuple[str, str]] | None = None
+
+    def pre_validate(self, form):
+        self.members = None
+        if self.data is None or len(self.data) > TEAM_TEXT_LIMIT:  # too long: the TextLimit says so
+            return
+        reading = parse_team(self.data)
+        if reading.errors:
+            self.errors.extend(reading.errors)  # one message per line, beside the box
+            raise StopValidation()
+        self.members = reading.members
 
 
 class ProposalForm(FlaskForm):
@@ -55,6 +114,19 @@ class ProposalForm(FlaskForm):
                                     description=_l("Wajib bila tahapan inovasi penerapan."))
     contact = StringField(_l("Kontak"), validators=[Optional(), text_limit(Proposal.contact)],
                           description=_l("Nama, telepon atau email yang dapat dihubungi."))
+    # For the national competitions (DESIGN §10): the goals served, a video, the team and its decree.
+    sdg_goals = GoalsField(_l("Tujuan Pembangunan Berkelanjutan (TPB/SDGs)"),
+                           description=_l("Pilih satu atau lebih tujuan yang didukung inovasi ini; lomba inovasi "
+                                          "nasional menanyakannya."))
+    video_url = StringField(_l("Tautan video inovasi"),
+                            validators=[Optional(), text_limit(Proposal.video_url), WebAddress()],
+                            description=_l("Video paling lama 3 menit, misalnya di YouTube atau Google Drive. "
+                                           "Alamatnya diawali https:// dan ditampilkan sebagai tautan."))
+    team = TeamField(_l("Tim inovasi"), validators=[Optional(), TextLimit(TEAM_TEXT_LIMIT)], render_kw={"rows": 6},
+                     description=_l("Satu anggota per baris: nama, tanda —, lalu perannya, misalnya “Budi Santoso — "
+                                    "Ketua tim”. Paling banyak 20 anggota."))
+    # Its hint (the file types and the size limit) is the template's, as on the evidence upload.
+    decree_file = FileField(_l("SK penetapan tim"))
     # Sent with "Simpan dan ajukan" after a revision request (shown only then).
     note = TextAreaField(_l("Apa yang sudah Anda perbaiki?"), validators=[Optional(), text_limit(StatusChange.note)],
                          description=_l("Dikirim bersama usulan saat Anda menekan “Simpan dan ajukan”."))
@@ -69,14 +141,26 @@ class ProposalForm(FlaskForm):
         self.form.choices = _blank(choices("form"))
         self.affair.choices = _blank(affair_choices())
         self.lab_stage.choices = choices("lab_stage")
+        self.sdg_goals.choices = goal_choices()
+        proposal = kwargs.get("obj")
+        if proposal is not None and not getattr(self.team, "raw_data", None):  # not sent: the team as stored
+            self.team.data = team_text(proposal.team)
 
     def values(self) -> dict:
-        """The model values from the form (codes, dates, the replicated proposal's id)."""
+        """The model values from the form (codes, dates, the replicated proposal's id, the goals'
+        numbers, the team as (name, role) pairs, or None for a team box that was not sent)."""
         names = ("title", "summary", "problem", "design", "goals", "benefits", "results", "maturity", "initiator",
-                 "innovation_type", "form", "affair", "trial_date", "implementation_date", "contact", "lab_stage")
+                 "innovation_type", "form", "affair", "trial_date", "implementation_date", "contact", "lab_stage",
+                 "sdg_goals", "video_url")
         values = {name: getattr(self, name).data for name in names}
         values["replicates_id"] = self.replicates.data or None
+        values["team"] = self.team.members if getattr(self.team, "raw_data", None) else None
         return values
+
+    def decree(self):
+        """The decree file chosen in this form, or None."""
+        upload = self.decree_file.data
+        return upload if upload is not None and getattr(upload, "filename", None) else None
 
 
 class CommentForm(FlaskForm):

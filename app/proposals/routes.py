@@ -67,11 +67,15 @@ from app.proposals.status import (
     submission_problems,
     window_refusal,
 )
+from app.proposals.team import team_text
 from app.proposals.visibility import (
     hides_identity,
+    hides_team,
     identity_hidden_condition,
+    may_open_attachment,
     shown_agency,
     shown_agency_sql,
+    shown_attachments,
     shown_author,
 )
 from app.web import caching, paging
@@ -117,6 +121,20 @@ def shown_agency_global(context, proposal: Proposal, code: bool = False) -> str:
 def shown_author_global(context, proposal: Proposal) -> str:
     """The proposal's author as the template's viewer may read it (visibility.shown_author)."""
     return shown_author(context["current_user"], proposal)
+
+
+@bp.app_template_global("hides_team")
+@pass_context
+def hides_team_global(context, proposal: Proposal) -> bool:
+    """Blind review: hide the team (names, roles, decree) of this proposal from the template's viewer?"""
+    return hides_team(context["current_user"], proposal)
+
+
+@bp.app_template_global("shown_attachments")
+@pass_context
+def shown_attachments_global(context, proposal: Proposal) -> list[Attachment]:
+    """The files of the proposal the template's viewer may see (visibility.shown_attachments)."""
+    return shown_attachments(context["current_user"], proposal)
 
 
 @bp.app_template_global("word_limits")
@@ -245,6 +263,25 @@ def _prepare_form(form: ProposalForm, agency_id: int | None, exclude_id: int | N
     ]
 
 
+def _apply_field_error(form: ProposalForm, error: services.ServiceError) -> None:
+    """Put a refused change's message beside its field (the replicated innovation unless it names one)."""
+    field = getattr(form, getattr(error, "field", "replicates"), None)
+    if field is not None:
+        field.errors = list(field.errors) + [str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
+def _typed_differently(form: ProposalForm, proposal: Proposal, name: str) -> bool:
+    """Does a stale form hold, for this field, something other than what is stored now (both filled)?"""
+    typed, stored = form[name].data, getattr(proposal, name)
+    if name == "team":
+        typed = team_text(form.team.members) if form.team.members is not None else (typed or "").strip()
+        stored = team_text(stored)
+    empty = (None, "", [])
+    return typed not in empty and stored not in empty and typed != stored
+
+
 def _apply_problems(form: ProposalForm, problems) -> None:
     """Put each submission problem beside its field."""
     for problem in problems:
@@ -275,9 +312,10 @@ def new():
         form.agency.errors = [_("Pilih perangkat daerah.")]
     elif form.validate_on_submit():
         try:
-            proposal = services.create_proposal(current_user, agency, cycle, form.values())
+            proposal = services.create_proposal(current_user, agency, cycle, form.values(), decree=form.decree())
         except services.ServiceError as error:
-            form.replicates.errors = [str(error)]
+            db.session.rollback()  # the draft goes with a refused decree: nothing is saved
+            _apply_field_error(form, error)
         else:
             if request.form.get("action") == "submit":
                 return _save_then_submit(proposal, form)
@@ -326,7 +364,8 @@ def edit(proposal_id: int):
     if form.validate_on_submit():
         base_version = int(form.version.data) if (form.version.data or "").isdigit() else -1
         try:
-            changed = services.update_proposal(proposal, current_user, form.values(), base_version)
+            changed = services.update_proposal(proposal, current_user, form.values(), base_version,
+                                               decree=form.decree())
         except services.StaleEdit as error:
             db.session.rollback()
             stale = error
@@ -338,7 +377,7 @@ def edit(proposal_id: int):
                                        services.changes_since(proposal, base_version), [])
         except services.ServiceError as error:
             db.session.rollback()
-            form.replicates.errors = [str(error)]
+            _apply_field_error(form, error)
         else:
             if request.form.get("action") == "submit":
                 return _save_then_submit(proposal, form)
@@ -349,8 +388,7 @@ def edit(proposal_id: int):
         proposal = db.session.get(Proposal, proposal_id)
         stale_fields = stale.fields or [
             name for name in services.EDITABLE_FIELDS
-            if name != "replicates_id" and getattr(form, name).data not in (getattr(proposal, name), None, "")
-            and getattr(proposal, name) not in (None, "")
+            if name != "replicates_id" and _typed_differently(form, proposal, name)
         ]
         return render_template("proposals/form.html", form=form, proposal=proposal, cycle=proposal.cycle,
                                stale=stale, stale_fields=stale_fields), 409
@@ -377,6 +415,7 @@ def _load_full(proposal_id: int) -> Proposal:
             selectinload(Proposal.attachments),
             selectinload(Proposal.status_changes).joinedload(StatusChange.actor),
             selectinload(Proposal.comments).joinedload(Comment.author),
+            selectinload(Proposal.sdg_links), selectinload(Proposal.team_members),
         )
     ))
 
@@ -545,9 +584,10 @@ def attachments(proposal_id: int):
 @bp.route("/<int:proposal_id>/attachments/<int:attachment_id>")
 def download(proposal_id: int, attachment_id: int):
     """Send an evidence file, only to those who may see the proposal, as a download."""
-    load_proposal(proposal_id)
+    proposal = load_proposal(proposal_id)
     attachment = db.get_or_404(Attachment, attachment_id)
-    if attachment.proposal_id != proposal_id:
+    # The team's decree under blind review is as if it were not there.
+    if attachment.proposal_id != proposal_id or not may_open_attachment(current_user, proposal, attachment):
         abort(404)
     path = storage.upload_path(attachment.stored_name)
     try:

@@ -22,16 +22,23 @@ from sqlalchemy import and_, select
 from app.core import audit
 from app.core.extensions import db
 from app.models import (
+    ATTACHMENT_KINDS,
+    MAX_TEAM_MEMBERS,
     REPLICABLE_STATUSES,
+    SDG_GOALS,
     Attachment,
     AuditEntry,
     Comment,
     Proposal,
+    ProposalSdg,
+    TeamMember,
     User,
 )
+from app.models._types import utcnow
 from app.proposals import search, storage
 from app.proposals.permissions import visible_to
 from app.proposals.status import REQUIRED_FIELDS, change_status
+from app.web.inputs import max_length, normalised_web_address, too_long, web_address_problem
 
 # The fields a person edits, in form order, with their names for messages.
 EDITABLE_FIELDS = {
@@ -41,11 +48,25 @@ EDITABLE_FIELDS = {
     "contact": REQUIRED_FIELDS["contact"],
     "lab_stage": _l("Tahap laboratorium"),
     "replicates_id": _l("Mereplikasi inovasi"),
+    # The national competitions' fields (DESIGN §10); the goals and the team are rows of their own.
+    "sdg_goals": _l("Tujuan Pembangunan Berkelanjutan (TPB/SDGs)"),
+    "video_url": _l("Tautan video inovasi"),
+    "team": _l("Tim inovasi"),
 }
+# Edited fields kept in rows of their own tables rather than in columns of the proposal.
+ROW_FIELDS = ("sdg_goals", "team")
 
 
 class ServiceError(ValueError):
     """A refused change; the message is for the person, and nothing changed."""
+
+
+class FieldError(ServiceError):
+    """A refused change because of one field of the form: the message goes beside it."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass
@@ -72,14 +93,92 @@ def _clean(values: dict) -> dict:
         if key not in values:
             continue
         value = values[key]
+        if key == "team" and value is None:
+            continue  # the team was not sent: it stays as it is
         if isinstance(value, str):
             value = value.replace("\r\n", "\n").strip()
             if key in ("maturity", "initiator", "innovation_type", "form", "affair") and not value:
                 value = None
         if key == "replicates_id" and not value:
             value = None
+        if key == "video_url":
+            value = _checked_video_url(value)
+        elif key == "sdg_goals":
+            value = _checked_goals(value)
+        elif key == "team":
+            value = check_team(value)
         cleaned[key] = value
     return cleaned
+
+
+def _checked_video_url(value: str | None) -> str:
+    """The video link as stored: "" for none, else a web address with its scheme in lower case."""
+    value = value or ""
+    if not value:
+        return ""
+    if too_long(Proposal.video_url, value):
+        raise FieldError(_("Tautan video paling banyak %(max)d karakter.", max=max_length(Proposal.video_url)),
+                         "video_url")
+    problem = web_address_problem(value)
+    if problem:
+        raise FieldError(problem, "video_url")
+    return normalised_web_address(value)
+
+
+def _checked_goals(goals) -> list[int]:
+    """The goals' numbers, each once and in order; a number that is no goal is refused."""
+    numbers = sorted(set(goals or []))
+    if any(not isinstance(number, int) or number not in SDG_GOALS for number in numbers):
+        raise FieldError(_("Pilih tujuan dari daftar: TPB nomor %(first)d sampai %(last)d.",
+                           first=SDG_GOALS[0], last=SDG_GOALS[-1]), "sdg_goals")
+    return numbers
+
+
+def check_team(members) -> list[tuple[str, str]]:
+    """The team as stored: (name, role) pairs with their spaces tidied, within the limits
+    (app.proposals.team reads the form's box and names the line of each problem; this is the
+    same rule for whatever else writes a team)."""
+    tidy = [(" ".join(str(name).split()), " ".join(str(role).split())) for name, role in members or []]
+    if len(tidy) > MAX_TEAM_MEMBERS:
+        raise FieldError(_("Paling banyak %(max)d anggota tim.", max=MAX_TEAM_MEMBERS), "team")
+    names = set()
+    for name, role in tidy:
+        if not name or not role or too_long(TeamMember.name, name) or too_long(TeamMember.role, role):
+            raise FieldError(_("Setiap anggota tim perlu nama dan peran, masing-masing paling banyak %(max)d "
+                               "karakter.", max=max_length(TeamMember.name)), "team")
+        if name.casefold() in names:
+            raise FieldError(_("%(name)s tertulis lebih dari sekali di tim.", name=name), "team")
+        names.add(name.casefold())
+    return tidy
+
+
+def _set_goals(proposal: Proposal, goals: list[int]) -> None:
+    """Keep the rows of the goals still chosen, add the new ones, remove the rest."""
+    keep = set(goals)
+    proposal.sdg_links[:] = [link for link in proposal.sdg_links if link.goal in keep]
+    have = set(proposal.sdg_goals)
+    proposal.sdg_links.extend(ProposalSdg(goal=goal) for goal in goals if goal not in have)
+    proposal.sdg_links.sort(key=lambda link: link.goal)
+
+
+def _set_team(proposal: Proposal, members: list[tuple[str, str]]) -> None:
+    """Write the team position by position: a row keeps its position, so replacing a team never
+    meets the unique (proposal, position) pair of a row about to go."""
+    rows = proposal.team_members
+    for position, (name, role) in enumerate(members, start=1):
+        if position <= len(rows):
+            rows[position - 1].name, rows[position - 1].role = name, role
+        else:
+            rows.append(TeamMember(position=position, name=name, role=role))
+    del rows[len(members):]
+
+
+def _add_decree(proposal: Proposal, uploader: User, upload) -> Attachment:
+    """Store the decree naming the team: an attachment of its kind, by the one upload rule."""
+    try:
+        return add_attachment(proposal, uploader, upload.filename, upload.stream, kind="team_decree")
+    except ServiceError as error:
+        raise FieldError(str(error), "decree_file") from error
 
 
 def replicable(user: User, exclude_agency_id: int | None):
@@ -98,13 +197,19 @@ def _check_replicates(user: User, agency_id: int, replicates_id: int | None, own
         raise ServiceError(_("Pilih inovasi perangkat daerah lain yang sudah diajukan."))
 
 
-def create_proposal(author: User, agency, cycle, values: dict) -> Proposal:
-    """A new draft of `agency` in `cycle`, written by `author`."""
+def create_proposal(author: User, agency, cycle, values: dict, decree=None) -> Proposal:
+    """A new draft of `agency` in `cycle`, written by `author`, with the decree naming its team
+    (an uploaded file) if one is given."""
     values = _clean(values)
     _check_replicates(author, agency.id, values.get("replicates_id"), None)
+    goals, team = values.pop("sdg_goals", []), values.pop("team", [])
     proposal = Proposal(author=author, agency=agency, cycle=cycle, status="draft", **values)
+    _set_goals(proposal, goals)
+    _set_team(proposal, team)
     db.session.add(proposal)
     db.session.flush()
+    if decree is not None:
+        _add_decree(proposal, author, decree)
     audit.record("proposal_created", target=proposal, actor=author, summary=proposal.title, version=proposal.version)
     return proposal
 
@@ -125,8 +230,9 @@ def changes_since(proposal: Proposal, version: int) -> list[OtherChange]:
     return changes
 
 
-def update_proposal(proposal: Proposal, editor: User, values: dict, base_version: int) -> list[str]:
-    """Save an edit that started from `base_version`; returns the fields that changed.
+def update_proposal(proposal: Proposal, editor: User, values: dict, base_version: int, decree=None) -> list[str]:
+    """Save an edit that started from `base_version`; returns the fields that changed (and
+    "team_decree" when a new decree was uploaded with it).
 
     A stale edit (someone saved in between) raises StaleEdit naming what the
     other person changed, and writes nothing: the first save is kept.
@@ -139,13 +245,25 @@ def update_proposal(proposal: Proposal, editor: User, values: dict, base_version
     values = _clean(values)
     _check_replicates(editor, proposal.agency_id, values.get("replicates_id"), proposal.id)
     changed = [key for key, value in values.items() if getattr(proposal, key) != value]
-    if not changed:
+    if not changed and decree is None:
         return []
     for key in changed:
-        setattr(proposal, key, values[key])
+        if key == "sdg_goals":
+            _set_goals(proposal, values[key])
+        elif key == "team":
+            _set_team(proposal, values[key])
+        else:
+            setattr(proposal, key, values[key])
+    if any(key in ROW_FIELDS for key in changed):
+        # The goals and the team live in rows of their own; touching the proposal makes its
+        # UPDATE (and so the version check and the new version) cover them too.
+        proposal.updated_at = utcnow()
     # The mapper's version check ("WHERE version = ?") guards the moment between
     # the check above and this UPDATE; a race surfaces as StaleDataError.
     db.session.flush()
+    if decree is not None:
+        _add_decree(proposal, editor, decree)
+        changed.append("team_decree")
     audit.record("proposal_updated", target=proposal, actor=editor, summary=proposal.title,
                  fields=changed, version=proposal.version)
     return changed
@@ -348,17 +466,22 @@ def store_checked_file(filename: str | None, stream) -> StoredFile:
                       content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest())
 
 
-def add_attachment(proposal: Proposal, uploader: User, filename: str | None, stream) -> Attachment:
-    """Store an evidence file of a proposal (store_checked_file) and its row."""
+def add_attachment(proposal: Proposal, uploader: User, filename: str | None, stream,
+                   kind: str = "evidence") -> Attachment:
+    """Store a file of a proposal (store_checked_file) and its row: evidence, or the decree
+    naming its team (ATTACHMENT_KINDS); both are checked alike."""
+    if kind not in ATTACHMENT_KINDS:
+        raise ValueError(f"unknown attachment kind {kind!r}")
     stored = store_checked_file(filename, stream)
     attachment = Attachment(
         proposal=proposal, uploaded_by_id=uploader.id, original_name=stored.original_name,
         stored_name=stored.stored_name, content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
+        kind=kind,
     )
     db.session.add(attachment)
     db.session.flush()
     audit.record("attachment_added", target=proposal, actor=uploader, summary=attachment.original_name,
-                 attachment_id=attachment.id, sha256=attachment.sha256, size=attachment.size)
+                 attachment_id=attachment.id, sha256=attachment.sha256, size=attachment.size, kind=kind)
     return attachment
 
 

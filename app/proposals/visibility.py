@@ -10,6 +10,7 @@ from sqlalchemy import and_, case, false, literal, or_
 from app.models import (  # blind review lifts once decided
     DECIDED_STATUSES,
     Agency,
+    Attachment,
     Cycle,
     Proposal,
     User,
@@ -73,3 +74,24 @@ def shown_agency_sql(viewer: User, column=Agency.name):
     """shown_agency as a SQL expression over Proposal (Agency and Cycle joined): the
     agency's `column` (name or code), or the neutral label where the identity is hidden."""
     return case((identity_hidden_condition(viewer), literal(str(HIDDEN_AGENCY))), else_=column)
+
+
+# The team (DESIGN §10): its members' names and roles, and the decree (SK) naming them, tell who
+# proposed as surely as the agency's name does; blind review hides them by the same rule.
+def hides_team(viewer: User, proposal: Proposal) -> bool:
+    """Must the team of `proposal` (names, roles, its decree) be hidden from `viewer`? The same
+    rule as the agency and author: blind review, until the decision."""
+    return hides_identity(viewer, proposal)
+
+
+def may_open_attachment(viewer: User, proposal: Proposal, attachment: Attachment) -> bool:
+    """May `viewer`, who may see `proposal`, see and download this file of it? Every file but
+    the team's decree while blind review hides the team."""
+    return attachment.kind != "team_decree" or not hides_team(viewer, proposal)
+
+
+def shown_attachments(viewer: User, proposal: Proposal) -> list[Attachment]:
+    """The files of `proposal` that `viewer` may see, in their order (may_open_attachment)."""
+    if not hides_team(viewer, proposal):
+        return list(proposal.attachments)
+    return [attachment for attachment in proposal.attachments if may_open_attachment(viewer, proposal, attachment)]

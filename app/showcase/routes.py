@@ -9,7 +9,8 @@ from app.core.affairs import affair_choices, all_affairs
 from app.core.extensions import db
 from app.core.i18n import current_language
 from app.core.labels import LABELS
-from app.models import INNOVATION_TYPES, LAB_STAGES, vote_counts
+from app.core.sdgs import goal_choices
+from app.models import INNOVATION_TYPES, LAB_STAGES, SDG_GOALS, vote_counts
 from app.showcase import bp
 from app.showcase.services import (
     OPEN_DATA_FIELDS,
@@ -17,6 +18,7 @@ from app.showcase.services import (
     ShowcaseFilters,
     filter_choices,
     load_public,
+    open_data_csv_row,
     open_data_rows,
     public_replicate,
     results_rows,
@@ -75,7 +77,8 @@ def _filters_from_request() -> ShowcaseFilters:
     affair = args.get("affair") if args.get("affair") in all_affairs() else None
     return ShowcaseFilters(
         year=int_arg("year", minimum=DATE_MIN.year, maximum=DATE_MAX.year), agency=(args.get("agency") or "").strip()[:40] or None,
-        affair=affair, stage=stage, innovation_type=innovation_type, q=(args.get("q") or "").strip()[:100],
+        affair=affair, stage=stage, innovation_type=innovation_type,
+        sdg=int_arg("sdg", minimum=SDG_GOALS[0], maximum=SDG_GOALS[-1]), q=(args.get("q") or "").strip()[:100],
     )
 
 
@@ -91,11 +94,12 @@ def index():
         page = db.paginate(showcase_query(filters), page=number, per_page=PER_PAGE, error_out=False)
         return render_page_or_block(
             "showcase/index.html", "results", page=page, filters=filters, choices=filter_choices(),
-            affairs=affair_choices(), stages=LAB_STAGES, types=INNOVATION_TYPES, **extra,
+            affairs=affair_choices(), stages=LAB_STAGES, types=INNOVATION_TYPES, goals=goal_choices(), **extra,
         )
 
     args = {"year": filters.year, "agency": filters.agency, "affair": filters.affair, "stage": filters.stage,
-            "type": filters.innovation_type, "q": filters.q, "page": number if number > 1 else None}
+            "type": filters.innovation_type, "sdg": filters.sdg, "q": filters.q,
+            "page": number if number > 1 else None}
     return _conditional_page(etag, version, render, args)
 
 
@@ -122,7 +126,8 @@ def open_data():
     """Data dictionary of the open data: fields, codes and download links."""
     etag = _page_etag("open-data")
     return _conditional_page(etag, "static", lambda **extra: render_template(
-        "showcase/open_data.html", fields=OPEN_DATA_FIELDS, results_fields=RESULTS_FIELDS, labels=LABELS, affairs=affair_choices(), **extra,
+        "showcase/open_data.html", fields=OPEN_DATA_FIELDS, results_fields=RESULTS_FIELDS, labels=LABELS,
+        affairs=affair_choices(), goals=goal_choices(), **extra,
     ), {})
 
 
@@ -143,7 +148,7 @@ def _open_data_response(kind: str, build, mimetype: str, filename: str | None = 
 def innovations_csv():
     """Every published innovation as CSV (UTF-8, header row with DESIGN's field names)."""
     def build():
-        return to_csv(OPEN_DATA_FIELDS, ([row[field] for field in OPEN_DATA_FIELDS] for row in open_data_rows()))
+        return to_csv(OPEN_DATA_FIELDS, (open_data_csv_row(row) for row in open_data_rows()))
 
     return _open_data_response("csv", build, "text/csv", "inovasi-kota-probolinggo.csv")
 

@@ -4,20 +4,24 @@ Everything here starts from `published_proposals()`: the only proposals the
 public may ever see (published by an admin AND approved or implemented).
 Nothing reads reviews, comments, individual votes or voters.
 """
+from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import and_, func, or_, select, true
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.core.cycles import CITY_TIMEZONE
 from app.core.extensions import db
+from app.core.sdgs import goals_matching
 from app.models import (
     APPROVED_STATUSES,
     Agency,
     Cycle,
     Proposal,
+    ProposalSdg,
     ReportValue,
     ResultIndicator,
+    TeamMember,
     YearlyReport,
     vote_count_query,
 )
@@ -30,7 +34,13 @@ OPEN_DATA_FIELDS = (
     "agency", "agency_name", "year", "replicates", "published_at", "votes",
     # The newest yearly report (DESIGN §8): continuing, developed or stopped, and its cycle's year.
     "latest_report_status", "latest_report_year",
+    # For the national competitions (DESIGN §10): the goals' numbers, the video's address, the team.
+    "sdg_goals", "video_url", "team",
 )
+# How the CSV writes the fields that hold lists (the JSON keeps them as lists): goals as
+# "3;11", the team a member a line, "Name — Role", as the form takes it.
+SDG_SEPARATOR = ";"
+TEAM_SEPARATOR = " — "
 
 # results.csv: one row per published innovation, result indicator and reported year (DESIGN §8).
 RESULTS_FIELDS = (
@@ -57,11 +67,12 @@ class ShowcaseFilters:
     affair: str | None = None
     stage: str | None = None
     innovation_type: str | None = None
+    sdg: int | None = None
     q: str = ""
 
     @property
     def active(self) -> bool:
-        return any((self.year, self.agency, self.affair, self.stage, self.innovation_type, self.q))
+        return any((self.year, self.agency, self.affair, self.stage, self.innovation_type, self.sdg, self.q))
 
 
 def _like_pattern(text: str) -> str:
@@ -69,12 +80,19 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+def _serving(goals) -> object:
+    """SQL condition: a proposal that serves one of `goals` (ix_proposal_sdg_goal answers it)."""
+    return Proposal.id.in_(select(ProposalSdg.proposal_id).where(ProposalSdg.goal.in_(goals)))
+
+
 def showcase_query(filters: ShowcaseFilters):
     """Published innovations matching the filters, newest publication first, agency eager-loaded."""
-    # No inner joins: the year and agency filters are subqueries, so the
+    # No inner joins: the year, agency and goal filters are subqueries, so the
     # planner walks ix_proposal_showcase in publication order and stops after a
-    # page; agency and cycle come by LEFT JOINs that cannot reorder that walk.
-    stmt = published_proposals().options(joinedload(Proposal.agency), joinedload(Proposal.cycle))
+    # page; agency and cycle come by LEFT JOINs that cannot reorder that walk,
+    # the goals the cards show by one more query for the whole page.
+    stmt = published_proposals().options(joinedload(Proposal.agency), joinedload(Proposal.cycle),
+                                         selectinload(Proposal.sdg_links))
     if filters.year:
         stmt = stmt.where(Proposal.cycle_id.in_(select(Cycle.id).where(Cycle.year == filters.year)))
     if filters.agency:
@@ -85,13 +103,20 @@ def showcase_query(filters: ShowcaseFilters):
         stmt = stmt.where(Proposal.lab_stage == filters.stage)
     if filters.innovation_type:
         stmt = stmt.where(Proposal.innovation_type == filters.innovation_type)
+    if filters.sdg:
+        stmt = stmt.where(_serving([filters.sdg]))
     if filters.q:
         # Published innovations number in the hundreds, so a portable
         # case-insensitive LIKE is fast enough and behaves the same on SQLite
         # and PostgreSQL; the internal proposal list has full-text search.
         pattern = _like_pattern(filters.q)
-        stmt = stmt.where(or_(*(func.lower(column).like(pattern, escape="\\")
-                                for column in (Proposal.title, Proposal.summary, Proposal.design))))
+        found = [func.lower(column).like(pattern, escape="\\")
+                 for column in (Proposal.title, Proposal.summary, Proposal.design)]
+        # A goal named in the search ("kemiskinan", "TPB 3") finds the innovations that serve it.
+        goals = goals_matching(filters.q)
+        if goals:
+            found.append(_serving(goals))
+        stmt = stmt.where(or_(*found))
     return stmt.order_by(Proposal.published_at.desc(), Proposal.id.desc())
 
 
@@ -113,10 +138,11 @@ def filter_choices() -> dict:
 
 
 def load_public(proposal_id: int) -> Proposal | None:
-    """One published innovation with its agency and cycle, or None."""
+    """One published innovation with its agency, cycle, goals and team, or None."""
     return db.session.scalar(
         published_proposals().where(Proposal.id == proposal_id)
-        .options(joinedload(Proposal.agency), joinedload(Proposal.cycle))
+        .options(joinedload(Proposal.agency), joinedload(Proposal.cycle), selectinload(Proposal.sdg_links),
+                 selectinload(Proposal.team_members))
     )
 
 
@@ -127,8 +153,23 @@ def public_replicate(proposal: Proposal) -> Proposal | None:
     return load_public(proposal.replicates_id)
 
 
+def _goals_and_teams(public_ids) -> tuple[dict[int, list[int]], dict[int, list[dict]]]:
+    """The goals and the team of each published innovation (two queries, whatever their number)."""
+    goals, teams = defaultdict(list), defaultdict(list)
+    for proposal_id, goal in db.session.execute(
+            select(ProposalSdg.proposal_id, ProposalSdg.goal).where(ProposalSdg.proposal_id.in_(public_ids))
+            .order_by(ProposalSdg.proposal_id, ProposalSdg.goal)):
+        goals[proposal_id].append(goal)
+    for proposal_id, name, role in db.session.execute(
+            select(TeamMember.proposal_id, TeamMember.name, TeamMember.role).where(
+                TeamMember.proposal_id.in_(public_ids)).order_by(TeamMember.proposal_id, TeamMember.position)):
+        teams[proposal_id].append({"name": name, "role": role})
+    return goals, teams
+
+
 def open_data_rows(limit: int | None = None) -> list[dict]:
-    """Every published innovation as a dict of OPEN_DATA_FIELDS (one query)."""
+    """Every published innovation as a dict of OPEN_DATA_FIELDS (three queries: the rows, their
+    goals and their teams)."""
     votes = vote_count_query().subquery("votes")
     latest = latest_reports().subquery("latest_report")
     original = aliased(Proposal)
@@ -146,9 +187,11 @@ def open_data_rows(limit: int | None = None) -> list[dict]:
     )
     if limit:
         stmt = stmt.limit(limit)
+    found = db.session.execute(stmt).all()
+    goals, teams = _goals_and_teams(select(Proposal.id).where(is_public())) if found else ({}, {})
     rows = []
     for (proposal, agency_code, agency_name, year, replicates, vote_count, report_status,
-         report_year) in db.session.execute(stmt):
+         report_year) in found:
         rows.append({
             "id": proposal.id, "title": proposal.title, "summary": proposal.summary, "problem": proposal.problem,
             "design": proposal.design, "goals": proposal.goals, "benefits": proposal.benefits,
@@ -162,8 +205,23 @@ def open_data_rows(limit: int | None = None) -> list[dict]:
             "published_at": proposal.published_at.astimezone(CITY_TIMEZONE).isoformat() if proposal.published_at else None,
             "votes": int(vote_count),
             "latest_report_status": report_status, "latest_report_year": report_year,
+            "sdg_goals": goals.get(proposal.id, []), "video_url": proposal.video_url or None,
+            "team": teams.get(proposal.id, []),
         })
     return rows
+
+
+def open_data_csv_row(row: dict) -> list:
+    """One open-data row as CSV cells, in OPEN_DATA_FIELDS order: the lists written out as text."""
+    cells = []
+    for field in OPEN_DATA_FIELDS:
+        value = row[field]
+        if field == "sdg_goals":
+            value = SDG_SEPARATOR.join(str(goal) for goal in value)
+        elif field == "team":
+            value = "\n".join(f"{member['name']}{TEAM_SEPARATOR}{member['role']}" for member in value)
+        cells.append(value)
+    return cells
 
 
 def open_number(value: float | None) -> int | float | None:

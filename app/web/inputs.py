@@ -16,11 +16,16 @@
   are read as the chosen language writes them, "12,5" in Indonesian and
   "12.5" in English, strictly: "12.5" in Indonesian is refused with the
   suggestion, never read as 125 (`LocaleDecimalField`).
+- Web addresses people give (an innovation's video) are http or https links to a named host
+  or an IP address, with no spaces, no user name or password and nothing a browser would run
+  (`web_address_problem`, the `WebAddress` validator); the scheme is stored in lower case.
 - A form sent back with errors answers 422 (`form_status`), the messages
   beside their fields.
 """
+import ipaddress
 import re
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from babel.numbers import NumberFormatError, parse_decimal
 from flask import Flask, request
@@ -158,6 +163,67 @@ class TextLimit(Length):
         if length > self.max:
             raise ValidationError(_("Paling banyak %(max)s karakter; isian ini %(length)s karakter.",
                                     max=format_number(self.max), length=format_number(length)))
+
+
+WEB_SCHEMES = ("http", "https")
+# One label of a host name (after IDNA): letters, digits and inner hyphens, at most 63 characters.
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_TOP_LEVEL = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
+
+
+def _named_host(host: str) -> bool:
+    try:
+        ascii_host = host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return False
+    labels = ascii_host.rstrip(".").split(".")
+    return (len(labels) >= 2 and len(ascii_host) <= 253 and all(_HOST_LABEL.match(label) for label in labels)
+            and bool(_TOP_LEVEL.match(labels[-1])))
+
+
+def web_address_problem(text: str) -> str | None:
+    """Why `text` is not a web address people may be sent to (the message for them), or None.
+
+    The one rule for links typed into a form and stored to be followed from a page: http or
+    https only (never javascript:, data: or a file), to a host with a dotted name or an IP
+    address, without spaces, control characters, backslashes or credentials."""
+    example = "https://youtu.be/abc123"
+    if re.search(r"[\s\\\x00-\x1f\x7f]", text):
+        return _("Tulis alamat tautan tanpa spasi, baris baru atau garis miring terbalik, misalnya %(example)s.",
+                 example=example)
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in WEB_SCHEMES or not text[len(parts.scheme):].startswith("://"):
+        return _("Tautan harus diawali http:// atau https://, misalnya %(example)s.", example=example)
+    if "@" in parts.netloc:
+        return _("Tautan tidak boleh memuat nama pengguna atau kata sandi.")
+    host = parts.hostname or ""
+    try:
+        parts.port  # noqa: B018 (urllib checks the port when it is read)
+    except ValueError:
+        return _("Nomor port pada tautan tidak benar.")
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        if not _named_host(host):
+            return _("Alamat situs pada tautan tidak lengkap atau tidak benar, misalnya %(example)s.", example=example)
+    return None
+
+
+def normalised_web_address(text: str) -> str:
+    """A web address that passed web_address_problem, its scheme in lower case (as the database checks it)."""
+    scheme = urlsplit(text).scheme
+    return scheme.lower() + text[len(scheme):]
+
+
+class WebAddress:
+    """Form validator of a field holding a web address people follow (web_address_problem)."""
+
+    def __call__(self, form, field):
+        text = (field.data or "").strip()
+        if text:
+            problem = web_address_problem(text)
+            if problem:
+                raise ValidationError(problem)
 
 
 def max_length(column) -> int:

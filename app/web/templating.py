@@ -7,6 +7,7 @@ from markupsafe import Markup, escape
 from app.core import i18n, live, signals
 from app.core.affairs import affair_choices, affair_name
 from app.core.labels import LABEL_TEXTS, label
+from app.core.sdgs import goal_name
 from app.web import caching
 from app.web.urls import absolute_url
 
@@ -128,6 +129,8 @@ def register(app: Flask) -> None:
     filters = {
         "label": pass_context(lambda context, code, kind: label(kind, code, i18n.catalogue_of(context))),
         "affair": affair_name,
+        # A Sustainable Development Goal's name from its number, in the reader's language.
+        "sdg": goal_name,
         "datetime": lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
         "date": lambda value, fmt="medium": format_date(value, fmt) if value else "",
         "paragraphs": paragraphs,

@@ -4,7 +4,7 @@ Competitions of a cycle on a rubric version (DESIGN §10), their tracks, the pro
 (one competition per proposal), and the reviewers an admin assigned to each entry.
 
 Revision ID: b150a18ad69b
-Revises: 6236a51d4c5b
+Revises: 702e6e86ae95
 Create Date: 2026-12-04 13:15:35.292712
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b150a18ad69b'
-down_revision = '6236a51d4c5b'
+down_revision = '702e6e86ae95'
 branch_labels = None
 depends_on = None
 
