@@ -204,3 +204,23 @@ def test_a_member_of_the_agency_who_reviews_still_sees_the_own_team(app, blind, 
     client = app.test_client()
     login(client, member_reviewer)
     assert "Sutarmi Wiryokusumo" in client.get(f"/proposals/{blind['proposal'].id}").get_data(as_text=True)
+
+
+def test_a_decree_given_as_evidence_of_an_indicator_stays_hidden_there(app, client, blind, make, login_as):
+    """The decree often proves an index indicator (a team set by decree): the indicator's page
+    names its evidence, but not this file to a blind reviewer."""
+    proposal = blind["proposal"]
+    indicator = factories.indicator(name="Penetapan tim inovasi")
+    factories.levels(proposal.cycle, indicator)
+    factories.claim(proposal, indicator, level=2, attachment=blind["decree"])
+    db.session.commit()
+    path = f"/proposals/{proposal.id}/maturity/{indicator.id}"
+    login_as("reviewer")
+    html = client.get(path).get_data(as_text=True)
+    assert "Penetapan tim inovasi" in html and not _secrets_in(html)
+    assert "SK tim (disembunyikan selama penilaian tertutup)" in html
+    officer = make.user(role="admin")
+    db.session.commit()
+    admin = app.test_client()
+    login(admin, officer)
+    assert "SK Tim Dinas Rahasia.pdf" in admin.get(path).get_data(as_text=True)
