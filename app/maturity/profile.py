@@ -208,8 +208,10 @@ def profile_pdf(data: ProfileData) -> BytesIO:
             story.append(KeepTogether([Paragraph(_text(indicator.name), LABEL), _table(rows, [40 * mm, 40 * mm]),
                                        Spacer(1, 3 * mm)]))
 
+    # The contact names the office as surely as the agency does: blind review leaves it out too.
+    contact = proposal.contact if proposal.contact and not data.agency_hidden else ""
     story += [Paragraph("Penanggung jawab", HEADING),
-              Paragraph(_text(f"{data.author} · {proposal.contact}" if proposal.contact else data.author), BODY)]
+              Paragraph(_text(f"{data.author} · {contact}" if contact else data.author), BODY)]
     with force_locale("id"):
         today = format_date(city_today(), "long")
     signature = [Paragraph(_text(f"Probolinggo, {today}"), BODY),
