@@ -4,7 +4,6 @@ results and the judge, exports) and an agency's entry at /proposals/<id>/competi
 Every /admin/ path here is for admins only (the before_request below); the entry page is
 for the proposal's agency (and admins), checked by the service.
 """
-import json
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -22,7 +21,7 @@ from app.core.cycles import city_today, current_cycle
 from app.core.extensions import db
 from app.models import Competition, CompetitionEntry, CompetitionTrack, Cycle, Review, ReviewAssignment, Rubric, User
 from app.proposals.permissions import is_member, load_proposal
-from app.web.htmx import is_htmx
+from app.web.htmx import announced, is_htmx
 from app.web.inputs import form_status
 from app.web.streaming import Sheet, clean_name, stream_xlsx
 
@@ -44,11 +43,6 @@ def _competition(competition_id: int) -> Competition:
     if competition is None:
         abort(404)
     return competition
-
-
-def _announced(html: str, message: str, status: int = 200):
-    """An HTMX answer with the message for the live region."""
-    return html, status, {"HX-Trigger": json.dumps({"announce": message})}
 
 
 # --- list and form ---------------------------------------------------------------
@@ -141,7 +135,7 @@ def _after_assignment(competition: Competition, message: str, error: str = "",
     if is_htmx():
         html = render_template("competitions/detail.html", **_detail_context(
             competition, message=message, error=error, bulk_form=bulk_form))
-        return _announced(html, error or message, 422 if error else 200)
+        return announced(html, error or message, 422 if error else 200)
     flash(error or message, "error" if error else "success")
     return redirect(url_for("competitions.detail", competition_id=competition.id) + "#entries")
 
@@ -154,7 +148,7 @@ def assign_bulk(competition_id: int):
     if not form.validate_on_submit():  # the page again, the message beside the number
         html = render_template("competitions/detail.html", **_detail_context(competition, bulk_form=form))
         message = str(next(iter(form.errors.values()))[0])
-        return _announced(html, message, 422) if is_htmx() else (html, 422)
+        return announced(html, message, 422) if is_htmx() else (html, 422)
     result = services.assign_balanced(competition, current_user, per_entry=form.per_entry.data)
     db.session.commit()
     message = ngettext("%(num)d penugasan baru.", "%(num)d penugasan baru.", result.added)
@@ -255,7 +249,7 @@ def judge(competition_id: int, track_id: int):
             message = _("Hasil kategori %(track)s disimpan.", track=track.name)
             if is_htmx():
                 html = render_template("competitions/results.html", **_results_context(competition, message=message))
-                return _announced(html, message)
+                return announced(html, message)
             flash(message, "success")
             return redirect(url_for("competitions.results", competition_id=competition.id))
     html = render_template("competitions/results.html", **_results_context(competition, forms={track.id: form}))

@@ -1,5 +1,4 @@
 """Lab events: public calendar, event pages, registration, attendance, the pledge, linked ideas."""
-import json
 from datetime import datetime
 
 from flask import (
@@ -47,7 +46,7 @@ from app.proposals.permissions import visible_to
 from app.proposals.visibility import shown_agency
 from app.showcase.services import is_public
 from app.web.csv_export import to_csv
-from app.web.htmx import is_htmx, render_block, render_page_or_block
+from app.web.htmx import announced, is_htmx, render_block, render_page_or_block
 from app.web.inputs import form_status, int_arg, page_number
 
 DETAIL = "events/detail.html"
@@ -60,12 +59,6 @@ def load_event(event_id: int) -> Event:
     if not services.can_see(current_user, event):
         abort(404)
     return event
-
-
-def _announce(response, message: str):
-    """Tell the live region what changed after an HTMX swap."""
-    response.headers["HX-Trigger"] = json.dumps({"announce": message})
-    return response
 
 
 # --- lists and pages ---------------------------------------------------------------
@@ -279,7 +272,7 @@ def _block_answer(event: Event, block: str, message: str, category: str, error_k
         html = render_block(DETAIL, block, **context)
         if out_of_band:
             html += render_template(out_of_band, **context)
-        return _announce(make_response(html), message)
+        return announced(html, message)
     flash(message, category)
     return redirect(url_for("events.detail", event_id=event.id) + anchor)
 
@@ -357,7 +350,7 @@ def attendance(event_id: int):
             if is_htmx():
                 html = render_block("events/attendance.html", "attendance",
                                     **_attendance_context(event, toggled=registration.id, error=str(error)))
-                return _announce(make_response(html), str(error))
+                return announced(html, str(error))
             flash(str(error), "error")
             return redirect(url_for("events.attendance", event_id=event.id))
         db.session.commit()
@@ -367,7 +360,7 @@ def attendance(event_id: int):
         if is_htmx():
             html = render_block("events/attendance.html", "attendance",
                                 **_attendance_context(event, toggled=registration.id))
-            return _announce(make_response(html), message)
+            return announced(html, message)
         flash(message, "success")
         return redirect(url_for("events.attendance", event_id=event.id) + f"#attendee-{registration.id}")
     return render_template("events/attendance.html", **_attendance_context(event))
@@ -441,7 +434,7 @@ def _link_form_error(event: Event, message: str):
     """The link form sent back with its message beside the select: 422, the block for HTMX, else the page."""
     context = _detail_context(event, swapped=True, link_error=message)
     if is_htmx():
-        return _announce(make_response(render_block(DETAIL, "proposals", **context), 422), message)
+        return announced(render_block(DETAIL, "proposals", **context), message, 422)
     return render_template(DETAIL, **context), 422
 
 

@@ -1,7 +1,6 @@
 """Maturity pages: an innovation's evidence as a task list of the national indicators, one page
 per indicator (claim, verify, publish; the forms swap their panel with HTMX),
 the admins' indicators, per-cycle levels and export, and the dashboard panel."""
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -36,7 +35,7 @@ from app.proposals.visibility import hides_identity, shown_agency, shown_author
 from app.results.permissions import has_results
 from app.results.services import chart_series
 from app.showcase.services import load_public
-from app.web.htmx import is_htmx
+from app.web.htmx import announced, is_htmx
 from app.web.inputs import form_status
 
 
@@ -131,7 +130,7 @@ def _row_response(proposal: Proposal, indicator: Indicator, announce: str, forms
                   status: int = 200):
     """The HTMX answer: the indicator's panel, and the score summary out of band (422 with a form's errors)."""
     html = render_template("maturity/_row_response.html", swapped=True, **_page(proposal, indicator, forms))
-    return html, status, {"HX-Trigger": json.dumps({"announce": announce})}
+    return announced(html, announce, status)
 
 
 def _indicator(proposal: Proposal, indicator_id: int) -> Indicator:

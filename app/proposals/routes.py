@@ -3,7 +3,6 @@
 Each view: load (404) -> authorize (403) -> validate -> one service -> commit ->
 redirect (PRG), or the fragment for an HTMX request.
 """
-import json
 from types import SimpleNamespace
 
 from flask import (
@@ -80,7 +79,7 @@ from app.proposals.visibility import (
 )
 from app.web import caching, paging
 from app.web.choices import AGENCY_FILTER, agency_choices
-from app.web.htmx import is_htmx, render_block
+from app.web.htmx import announced, is_htmx, render_block
 from app.web.inputs import form_status, int_arg, max_length, page_number
 
 SORTS = {
@@ -555,7 +554,7 @@ def comments(proposal_id: int):
     if is_htmx():
         html = render_block("proposals/detail.html", "comments", proposal=proposal, comment_form=form,
                             may_comment=True, swapped=True)
-        return html, form_status(form), {"HX-Trigger": json.dumps({"announce": announce})}
+        return announced(html, announce, form_status(form))
     return _detail(proposal, 422, comment_form=form)
 
 

@@ -1,6 +1,5 @@
 """Result indicators and yearly reports: `/proposals/<id>/indicators`, `/proposals/<id>/reports`,
 and the city's list of yearly reports for admins (`/reports`)."""
-import json
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -19,7 +18,7 @@ from app.models import MAX_RESULT_INDICATORS, Agency, Cycle, Proposal, ReportVal
 from app.proposals.permissions import load_with_evidence
 from app.results import bp, charts, permissions, rules, services
 from app.results.forms import DeleteIndicatorForm, indicator_form, plain_decimal, report_form
-from app.web.htmx import is_htmx, render_block
+from app.web.htmx import announced, is_htmx, render_block
 from app.web.inputs import int_arg
 from app.web.paging import paginate
 
@@ -83,7 +82,7 @@ def _indicators_answer(proposal_id: int, message: str, anchor: str, status: int 
         saved = message if status == 200 else None
         html = render_block(INDICATORS, "indicators_region",
                             **_indicators_page(proposal, forms, saved, changed, refusal))
-        return html, status, {"HX-Trigger": json.dumps({"announce": message})}
+        return announced(html, message, status)
     if status == 200:
         flash(message, "success")
         return redirect(url_for("results.indicators", proposal_id=proposal_id, _anchor=anchor))
@@ -274,14 +273,14 @@ def _save(proposal: Proposal, cycle: Cycle):
             if is_htmx():
                 context = _reports_page(load_with_evidence(proposal.id, permissions.can_see), current_cycle())
                 html = render_block(REPORTS, "reports_region", saved=message, **context)
-                return html, 200, {"HX-Trigger": json.dumps({"announce": message})}
+                return announced(html, message)
             flash(message, "success")
             return redirect(url_for("results.reports", proposal_id=proposal.id, _anchor=f"report-{cycle.year}"))
     proposal = load_with_evidence(proposal.id, permissions.can_see)
     context = _reports_page(proposal, cycle, form=form)
     if is_htmx():
         html = render_block(REPORTS, "reports_region", **context)
-        return html, 422, {"HX-Trigger": json.dumps({"announce": _("Laporan belum disimpan; periksa isiannya.")})}
+        return announced(html, _("Laporan belum disimpan; periksa isiannya."), 422)
     return render_template(REPORTS, **context), 422
 
 

@@ -4,7 +4,6 @@ Every POST answers an HTMX request with the fragment that changed (and an
 announcement for the live region), and a plain request with a redirect back,
 so everything works without JavaScript.
 """
-import json
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -38,7 +37,7 @@ from app.proposals.status import TransitionError
 from app.reviews import bp, services
 from app.reviews.forms import ConflictForm, DecisionForm, PublishForm, VoteForm
 from app.reviews.panel import VoteState, build_panel, review_form_for
-from app.web.htmx import is_htmx, render_page_or_block
+from app.web.htmx import announced, is_htmx, render_page_or_block
 from app.web.inputs import page_number
 from app.web.templating import score_text
 
@@ -58,21 +57,6 @@ def back_url(proposal: Proposal) -> str:
         if parts.scheme in ("http", "https") and parts.netloc == request.host and parts.path.startswith("/"):
             return parts.path + (f"?{parts.query}" if parts.query else "")
     return proposal_url(proposal)
-
-
-def announced(html: str, message: str, status: int = 200, status_changed: bool = False,
-              queue_changed: bool = False):
-    """A fragment with an announcement for the live region (HX-Trigger, ASCII-safe JSON).
-
-    `status_changed` also fires "proposal-status-changed", on which the proposal page
-    refreshes the parts outside the panel that depend on the status (actions, timeline);
-    `queue_changed` fires "review-queue-changed", on which the review queue refreshes its counts."""
-    events = {"announce": message}
-    if status_changed:
-        events["proposal-status-changed"] = True
-    if queue_changed:
-        events["review-queue-changed"] = True
-    return html, status, {"HX-Trigger": json.dumps(events)}
 
 
 def fragment(part: str, **context) -> str:
@@ -169,8 +153,8 @@ def review(proposal_id: int):
                 # and the parts of the page that depend on it refresh (as after a decision).
                 moved = proposal.status != status_before
                 return announced(fragment("review", rp=panel, autofocus=True, just_saved=True,
-                                          status_oob_needed=moved), message, status_changed=moved,
-                                 queue_changed=True)
+                                          status_oob_needed=moved), message, proposal_status_changed=moved,
+                                 review_queue_changed=True)
             flash(message, "success")
             return redirect(proposal_url(proposal))
     panel = build_panel(proposal, current_user, review_form=form, editing=True)
@@ -207,7 +191,7 @@ def conflict(proposal_id: int):
     if is_htmx():
         if from_queue:
             return announced(fragment("queue_removed", proposal=proposal, message=message), message,
-                             queue_changed=True)
+                             review_queue_changed=True)
         return announced(fragment("panel", rp=build_panel(proposal, current_user), autofocus=True), message)
     flash(message, "success")
     return redirect(url_for("reviews.queue") if from_queue else proposal_url(proposal))
@@ -297,7 +281,7 @@ def decision(proposal_id: int):
             message = decision_message(proposal, change.to_status)
             if is_htmx():
                 return announced(fragment("panel", rp=build_panel(proposal, current_user, done=message),
-                                          autofocus=True, status_oob_needed=True), message, status_changed=True)
+                                          autofocus=True, status_oob_needed=True), message, proposal_status_changed=True)
             flash(with_showcase_link(proposal, message), "success")
             return redirect(proposal_url(proposal))
     panel = build_panel(proposal, current_user, decision_form=form)

@@ -1,4 +1,6 @@
 """One URL, two renders: a whole page, or just the block HTMX asked for."""
+import json
+
 from flask import current_app, render_template, request
 
 
@@ -25,3 +27,14 @@ def render_page_or_block(template_name: str, block_name: str, **context) -> str:
     if is_htmx():
         return render_block(template_name, block_name, **context)
     return render_template(template_name, **context)
+
+
+def announced(html: str, message: str, status: int = 200, **events):
+    """An HTMX answer whose message the layout reads out in its live region.
+
+    The message travels in HX-Trigger as an "announce" event (ASCII-safe JSON, so a
+    header never carries raw non-ASCII); `events` adds more events by name, with
+    underscores written as dashes (queue_changed=True fires "queue-changed")."""
+    triggers = {"announce": message}
+    triggers.update({name.replace("_", "-"): value for name, value in events.items() if value})
+    return html, status, {"HX-Trigger": json.dumps(triggers)}
