@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app.core.extensions import db
-from app.models import AuditEntry
+from app.models import AuditEntry, ProposalSdg, TeamMember
 from app.proposals import storage
 from tests.conftest import login
 from tests.factories import PDF_BYTES
@@ -50,6 +50,48 @@ def test_the_xlsx_holds_profiles_levels_and_the_region(client, make):
     assert [cell.value for cell in area[2]][:6] == ["tim", "Tim inovasi", 1, 3, 2, "Menunggu verifikasi"]
     assert [cell.value for cell in summary[4]] == ["Predikat", "Kurang Inovatif"]
     assert db.session.scalar(select(AuditEntry.action).order_by(AuditEntry.id.desc()).limit(1)) == "index_exported"
+
+
+def _profiles(client) -> list[dict]:
+    book = load_workbook(io.BytesIO(client.get("/admin/index/export.xlsx").get_data()))
+    rows = list(book["Profil inovasi"].iter_rows(values_only=True))
+    return [dict(zip(rows[0], row)) for row in rows[1:]]
+
+
+def test_the_xlsx_holds_the_goals_video_and_team_the_contests_ask_for(client, make):
+    w = _world(make)
+    a = w["a"]
+    a.video_url = "https://www.youtube.com/watch?v=abc123"
+    db.session.add_all([ProposalSdg(proposal_id=a.id, goal=11), ProposalSdg(proposal_id=a.id, goal=3),
+                        TeamMember(proposal_id=a.id, position=1, name="Wulan Sarasati", role="Ketua tim"),
+                        TeamMember(proposal_id=a.id, position=2, name="Bayu Pratama", role="")])
+    db.session.commit()
+    login(client, w["admin"])
+    row = _profiles(client)[0]
+    assert row["Tujuan pembangunan berkelanjutan (SDGs)"].splitlines()[0].startswith("3.")
+    assert row["Tujuan pembangunan berkelanjutan (SDGs)"].splitlines()[1].startswith("11.")
+    assert row["Tautan video"] == "https://www.youtube.com/watch?v=abc123"
+    assert row["Tim inovasi"] == "Wulan Sarasati \u2014 Ketua tim\nBayu Pratama"
+
+
+def test_the_xlsx_reads_goals_and_teams_in_the_same_queries_for_any_number_of_innovations(client, make,
+                                                                                          count_queries):
+    w = _world(make)
+    login(client, w["admin"])
+
+    def queries() -> int:
+        with count_queries() as counter:
+            client.get("/admin/index/export.xlsx").get_data()
+        return counter.count
+
+    few = queries()
+    for number in range(4):
+        extra = make.proposal_in("approved", cycle_=w["cycle"], title=f"Inovasi {number}")
+        db.session.add_all([ProposalSdg(proposal_id=extra.id, goal=4),
+                            TeamMember(proposal_id=extra.id, position=1, name=f"Anggota {number}", role="Anggota")])
+    db.session.commit()
+    assert queries() == few
+    assert len(_profiles(client)) == 5
 
 
 def test_the_zip_holds_every_evidence_file_and_says_which_one_is_missing(client, make):

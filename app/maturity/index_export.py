@@ -13,16 +13,17 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.affairs import affair_name
 from app.core.extensions import db
+from app.core.sdgs import goal_label
 from app.core.labels import label
 from app.maturity import region, services
 from app.maturity.simulator import Simulation
-from app.models import Claim, Cycle, User
+from app.models import Claim, Cycle, Proposal, User
 from app.proposals import storage
-from app.proposals.visibility import shown_agency
+from app.proposals.visibility import hides_team, shown_agency
 from app.web.streaming import Sheet, ZipEntry, stream_xlsx, stream_zip
 
 MANIFEST_NAME = "manifest.csv"
@@ -42,6 +43,16 @@ def workbook(simulation: Simulation, viewer: User):
     proposals = [share.proposal for share in simulation.innovations]
     claims = services.claims_of([proposal.id for proposal in proposals])
     contributions = simulation.estimate.contributions
+    # The goals and teams the national contests ask for (DESIGN §10), loaded onto these same
+    # objects in two queries whatever their number.
+    if proposals:
+        db.session.scalars(select(Proposal).where(Proposal.id.in_([proposal.id for proposal in proposals]))
+                           .options(selectinload(Proposal.sdg_links), selectinload(Proposal.team_members))).all()
+
+    def team_cell(proposal):
+        if hides_team(viewer, proposal):
+            return None
+        return "\n".join(f"{name} \u2014 {role}" if role else name for name, role in proposal.team) or None
 
     def level_cell(claim: Claim | None):
         if claim is None:
@@ -60,7 +71,10 @@ def workbook(simulation: Simulation, viewer: User):
                 affair_name(proposal.affair) if proposal.affair else None,
                 proposal.trial_date, proposal.implementation_date,
                 proposal.summary, proposal.problem, proposal.design, proposal.goals, proposal.benefits,
-                proposal.results, round(contributions.get(proposal.id, 0.0), 4),
+                proposal.results,
+                "\n".join(goal_label(goal) for goal in proposal.sdg_goals) or None,
+                proposal.video_url or None, team_cell(proposal),
+                round(contributions.get(proposal.id, 0.0), 4),
                 *[level_cell(by_indicator.get(indicator.id)) for indicator in scale.indicators],
             ]
 
@@ -68,10 +82,11 @@ def workbook(simulation: Simulation, viewer: User):
         _("ID inovasi"), _("Judul inovasi"), _("Kode perangkat daerah"), _("Perangkat daerah"), _("Tahapan inovasi"),
         _("Inisiator inovasi"), _("Jenis inovasi"), _("Bentuk inovasi"), _("Urusan pemerintahan"),
         _("Waktu uji coba"), _("Waktu penerapan"), _("Ringkasan"), _("Permasalahan"), _("Rancang bangun"),
-        _("Tujuan inovasi"), _("Manfaat yang diperoleh"), _("Hasil inovasi"), _("Sumbangan pada indeks"),
+        _("Tujuan inovasi"), _("Manfaat yang diperoleh"), _("Hasil inovasi"),
+        _("Tujuan pembangunan berkelanjutan (SDGs)"), _("Tautan video"), _("Tim inovasi"), _("Sumbangan pada indeks"),
         *[f"{indicator.code}: {services.indicator_text(indicator.name)}" for indicator in scale.indicators],
     ]
-    profile_widths = [10, 36, 14, 30, 14, 14, 12, 18, 24, 14, 14, 40, 40, 40, 40, 40, 40, 12] + \
+    profile_widths = [10, 36, 14, 30, 14, 14, 12, 18, 24, 14, 14, 40, 40, 40, 40, 40, 40, 36, 30, 36, 12] + \
         [14] * len(scale.indicators)
 
     area = simulation.region_scale
