@@ -305,6 +305,34 @@ def test_an_entry_is_scored_on_its_competitions_rubric_and_another_proposal_on_k
     assert kipp.weighted_score == pytest.approx(88.0)
 
 
+def test_a_review_given_before_entering_is_scored_again_on_the_contests_rubric(client, make, contest):
+    """A reviewer who scored the proposal on KIPP before it entered is told their review does
+    not count in the contest, and saving again moves it onto the contest's rubric."""
+    reviewer = contest["reviewers"][0]
+    proposal = contest["first"].proposal
+    earlier = make.review(proposal, reviewer=reviewer, score=2)
+    assert earlier.rubric.code == "kipp-2023"
+    make.assignment(contest["first"], reviewer)
+    db.session.commit()
+    login(client, reviewer)
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert "Hasil lomba hanya menghitung penilaian dengan rubrik" in page
+    assert "Nilai ulang dengan rubrik lomba" in page
+    form = client.get(f"/proposals/{proposal.id}/review").get_data(as_text=True)
+    assert all(f"score_{code}" in form for code in AWARD_CRITERIA) and "score_background" not in form
+    assert "diganti saat disimpan" in form
+    answer = client.post(f"/proposals/{proposal.id}/review",
+                         data=make.review_form(proposal.id, rubric=make.award_rubric(), score=4))
+    assert answer.status_code in (200, 302)
+    db.session.expire_all()
+    review = db.session.get(Review, earlier.id)
+    assert review.rubric.code == "penghargaan-presentasi" and review.weighted_score == pytest.approx(80.0)
+    assert sorted(review.scores) == sorted(AWARD_CRITERIA)
+    assert services.results(contest["competition"])[0].rows[0].reviews == 1
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert "Nilai ulang dengan rubrik lomba" not in page and "Ubah penilaian" in page
+
+
 def test_blind_review_per_competition_hides_the_agency_from_its_reviewers(client, make):
     comp = make.competition(blind_review=True)
     proposal = make.submitted(agency_=make.agency(code="DPMPTSP", name="Dinas Penanaman Modal Terpadu"))

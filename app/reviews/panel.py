@@ -63,6 +63,8 @@ class ReviewPanel:
     done: str = ""
     # The competition this entry is in, when the reviewer is not assigned to it (they may not score it).
     unassigned_competition: str = ""
+    # A review given before the proposal entered a competition on another rubric: that rubric.
+    rescore_rubric: "Rubric | None" = None
 
     @property
     def is_reviewer(self) -> bool:
@@ -133,6 +135,7 @@ def build_panel(proposal: Proposal, user: User, *, review_form: ReviewForm | Non
         my_review = next((review for review in reviews if review.reviewer_id == user.id), None)
     summary = services.cycle_scores(proposal.cycle_id).get(proposal.id) if reviews else None
 
+    rescore = rubrics.rescore_needed(proposal, my_review) if may_review and my_review is not None else None
     if editing is None:
         editing = review_form is not None or (may_review and my_review is None)
     if may_review and editing and review_form is None:
@@ -148,6 +151,7 @@ def build_panel(proposal: Proposal, user: User, *, review_form: ReviewForm | Non
         editing=bool(editing and may_review), review_form=review_form,
         conflict_form=conflict_form or ConflictForm(prefix=f"c{proposal.id}", formdata=None),
         decision_form=None, publish_error=publish_error, done=done, unassigned_competition=unassigned,
+        rescore_rubric=rescore,
     )
     if permissions.can_decide(user, proposal):
         panel.decision_form, panel.decisions = decision_form_for(proposal, user, decision_form)

@@ -73,14 +73,29 @@ def default_rubric() -> Rubric:
     return rubric
 
 
-def rubric_for(proposal: Proposal, review: Review | None = None) -> Rubric:
-    """The rubric a review of `proposal` is scored on: an existing review keeps its own
-    version (a changed rubric never changes a score given); a new one takes the rubric of
-    the competition the proposal entered, else the default."""
-    if review is not None and review.rubric_id is not None:
-        return review.rubric
-    entered = db.session.scalar(
+def entered_rubric(proposal: Proposal) -> Rubric | None:
+    """The rubric of the competition `proposal` entered, or None when it entered none."""
+    return db.session.scalar(
         select(Rubric).join(Competition, Competition.rubric_id == Rubric.id)
         .join(CompetitionEntry, CompetitionEntry.competition_id == Competition.id)
         .where(CompetitionEntry.proposal_id == proposal.id))
+
+
+def rubric_for(proposal: Proposal, review: Review | None = None) -> Rubric:
+    """The rubric a review of `proposal` is scored on: a new one takes the rubric of the
+    competition the proposal entered, else the default; an existing review keeps its own
+    version (a changed rubric never changes a score given), except a review given before the
+    proposal entered a competition judged on another rubric: the competition's results count
+    only reviews on its rubric, so its reviewer scores again on that one (rescore_needed)."""
+    entered = entered_rubric(proposal)
+    if review is not None and review.rubric_id is not None and (entered is None or review.rubric_id == entered.id):
+        return review.rubric
     return entered or default_rubric()
+
+
+def rescore_needed(proposal: Proposal, review: Review | None) -> Rubric | None:
+    """The competition rubric `review` must be scored on again (see rubric_for), or None."""
+    if review is None or review.rubric_id is None:
+        return None
+    rubric = rubric_for(proposal, review)
+    return rubric if rubric.id != review.rubric_id else None
