@@ -30,7 +30,9 @@ from tests.readable import text_of
 AGENCY_NAME, AGENCY_CODE, AUTHOR_NAME = "DINAS RAHASIA", "DRHS77", "Sutarmi Wiryokusumo"
 # The proposal's contact names its office: hidden like the agency (the proposal page's rule).
 CONTACT = "Seksi Rahasia, 0335-777111"
-SECRETS = (AGENCY_NAME, AGENCY_CODE, AUTHOR_NAME, CONTACT)
+# A video of the innovation shows the office; its address may even name it.
+VIDEO = "https://video.example.org/kanal-rahasia-bank-sampah"
+SECRETS = (AGENCY_NAME, AGENCY_CODE, AUTHOR_NAME, CONTACT, VIDEO)
 HIDDEN_TITLE = "Bank Sampah Terpadu Kelurahan"
 # A filter or form field that lists every agency (not next to a proposal): left out of the check.
 AGENCY_SELECT = r'<select[^>]*\bid="agency"[^>]*>.*?</select>'
@@ -124,7 +126,7 @@ def world(app, make, monkeypatch):
     own = make.agency(code="NETRAL", name="Dinas Penilai Netral")
     reviewer = make.user(role="reviewer", agency_=own, name="Penilai Netral")
 
-    hidden = make.proposal(agency_=secret, author=author, cycle_=cycle, title=HIDDEN_TITLE, contact=CONTACT,
+    hidden = make.proposal(agency_=secret, author=author, cycle_=cycle, title=HIDDEN_TITLE, contact=CONTACT, video_url=VIDEO,
                            summary="Warga menabung sampah terpilah di kelurahan.")
     # The team names the author and the agency, and so does the decree naming it (issue 19).
     hidden.team_members = [TeamMember(position=1, name=AUTHOR_NAME, role="Ketua tim"),

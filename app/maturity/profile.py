@@ -116,7 +116,8 @@ def _fields(data: ProfileData) -> list[tuple[str, str]]:
              "\n".join(goal_label(goal, "id") for goal in proposal.sdg_goals)),
             ("Waktu uji coba", format_date(proposal.trial_date, "long") if proposal.trial_date else ""),
             ("Waktu penerapan", format_date(proposal.implementation_date, "long") if proposal.implementation_date else ""),
-            ("Video inovasi", proposal.video_url),
+            # A video shows the office and its people: blind review leaves it out, as the contact.
+            ("Video inovasi", "" if data.agency_hidden else proposal.video_url),
         ]
     return coded
 
