@@ -35,6 +35,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.cookiejar import CookieJar
 from pathlib import Path
 
@@ -248,20 +249,51 @@ def wrk(base: str, path: str, seconds: int, headers: dict | None = None, lua_ext
     The page is fetched a few times first, so that each worker has loaded its
     templates and filled its caches: what is measured is the steady state.
     """
-    headers = {"User-Agent": USER_AGENT, **(headers or {})}
     if not lua_extra:
         for _ in range(6):
-            fetch(base, path, headers)
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", dir=DATA, delete=False) as script:
-        script.write((lua_extra or LUA_COUNT) + LUA_DONE)
+            fetch(base, path, {"User-Agent": USER_AGENT, **(headers or {})})
+    return wrk_together([WrkJob(base, path, headers or {}, lua_extra)], seconds)[0]
+
+
+@dataclass
+class WrkJob:
+    """One wrk process of a run: its URL, headers, Lua script and share of the connections."""
+    base: str
+    path: str
+    headers: dict
+    lua: str = ""
+    connections: int = CONNECTIONS
+    threads: int = THREADS
+
+
+def wrk_together(jobs: list[WrkJob], seconds: int) -> list[dict]:
+    """Run the jobs' wrk processes at the same time, for the same duration; one result each."""
+    running = []
     try:
-        args = ["wrk", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", f"{seconds}s", "--timeout", "10s",
-                "-s", script.name]
-        for name, value in headers.items():
-            args += ["-H", f"{name}: {value}"]
-        output = subprocess.run(args + [base + path], capture_output=True, text=True, check=True).stdout
+        for job in jobs:
+            with tempfile.NamedTemporaryFile("w", suffix=".lua", dir=DATA, delete=False) as script:
+                script.write((job.lua or LUA_COUNT) + LUA_DONE)
+            args = ["wrk", "-t", str(job.threads), "-c", str(job.connections), "-d", f"{seconds}s",
+                    "--timeout", "10s", "-s", script.name]
+            for name, value in {"User-Agent": USER_AGENT, **job.headers}.items():
+                args += ["-H", f"{name}: {value}"]
+            process = subprocess.Popen(args + [job.base + job.path], stdout=subprocess.PIPE, text=True)
+            running.append((process, script.name))
+        outputs = []
+        for process, _script in running:
+            output, _ = process.communicate()
+            if process.returncode:
+                raise RuntimeError(f"wrk exited with {process.returncode}")
+            outputs.append(output)
     finally:
-        os.unlink(script.name)
+        for process, script in running:
+            if process.poll() is None:
+                process.kill()
+            os.unlink(script)
+    return [parse_wrk(output) for output in outputs]
+
+
+def parse_wrk(output: str) -> dict:
     line = next(line for line in output.splitlines() if line.startswith("BENCH "))
     raw = json.loads(line[len("BENCH "):])
     duration = raw["duration_us"] / 1e6
@@ -322,6 +354,54 @@ function response(status, headers, body)
   if status == 200 then ok = ok + 1 else bad = bad + 1 end
 end
 """)
+
+
+def browse_script(paths: list[str]) -> str:
+    """A wrk script that walks through many pages (the list with its filters, many proposals)."""
+    rows = ",\n".join(lua_string(path) for path in paths)
+    return ("paths = {\n" + rows + "\n}\n" + r"""
+ok, bad, counter = 0, 0, 0
+function init(args) counter = math.random(1, #paths) end
+function request()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter % #paths) + 1])
+end
+function response(status, headers, body)
+  if status == 200 then ok = ok + 1 else bad = bad + 1 end
+end
+""")
+
+
+# The mixed workload (issue 21): of the 32 connections, these few vote while the rest browse;
+# with votes slower than page views this makes about one request in ten a vote (the run
+# prints the share it got).
+MIXED_VOTE_CONNECTIONS = 3
+
+
+def mixed_paths(entries: list[dict]) -> list[str]:
+    """What the browsing people open: the voted proposals' pages and the list, filtered and searched
+    in a few ways over several pages, so that each vote renews parts that others then read."""
+    lists = []
+    for query in ({}, {"status": "in_review"}, {"innovation_type": "digital", "sort": "newest"}, {"q": "sampah"},
+                  {"q": "layanan", "status": "approved"}):
+        for page in (1, 2, 3):
+            lists.append("/proposals/?" + urllib.parse.urlencode({**query, "page": page}))
+    pages = [f"/proposals/{entry['proposal_id']}" for entry in entries]
+    # Two proposal pages for each list page, as people open what they found.
+    return [path for visit in zip(pages[::2], pages[1::2], lists * (len(pages) // len(lists) + 1)) for path in visit]
+
+
+def measure_mixed(base: str, cookie: str, entries: list[dict], seconds: int) -> tuple[dict, dict]:
+    """Browse and vote at once: the browse requests' figures, and the votes'."""
+    browse, votes = wrk_together([
+        WrkJob(base, "/", {"Cookie": cookie}, browse_script(mixed_paths(entries)),
+               connections=CONNECTIONS - MIXED_VOTE_CONNECTIONS),
+        WrkJob(base, "/", {}, vote_script(entries), connections=MIXED_VOTE_CONNECTIONS, threads=1),
+    ], seconds)
+    total = browse["requests"] + votes["requests"]
+    browse["note"] = f"{votes['requests']} of {total} requests were votes ({votes['requests'] / total:.0%})" \
+        if total else ""
+    return browse, votes
 
 
 # --- the measured scenario ----------------------------------------------------------------
@@ -467,11 +547,14 @@ def measure_app(engine: str, url: str, seconds: int, full: bool, code: Path = RO
             results["innovation page"] = wrk(base, f"/innovations/{published_id}", seconds)
             entries = voter_sessions(url, base, VOTE_SESSIONS)
             vote = wrk(base, "/", seconds, {}, lua_extra=vote_script(entries))
+            ok_before_mixed = vote["bad"] == 0
+            results["vote toggle"] = vote
+            # Then people browse while others vote; the vote check below covers these votes too.
+            results["mixed: browse"], results["mixed: votes"] = measure_mixed(base, cookie, entries, seconds)
             ok, message = check_votes(url, base, entries)
             board_ok, board_message = board_count_matches(url)
             vote["check"] = f"{message}; {board_message}"
-            vote["check_ok"] = ok and board_ok and vote["bad"] == 0
-            results["vote toggle"] = vote
+            vote["check_ok"] = ok and board_ok and ok_before_mixed
         results["_rss"] = server.peak_rss_mb()
     with serving(UNCACHED_APP, app_env(url, code), code) as server:
         base = server.base
@@ -548,6 +631,8 @@ def print_table(engine: str, size: int, bare: dict, results: dict) -> list[str]:
             target_text, verdict = "reference (no shared copy)", "—"
         lines.append(f"| {page} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {ratio:.3f} | "
                      f"{target_text} | {verdict} |")
+        if r.get("note"):
+            lines.append(f"|  ↳ {r['note']} | | | | | | |")
         if r.get("errors") or r.get("bad"):
             lines.append(f"|  ↳ {r.get('errors', 0)} socket errors, {r.get('bad', 0)} bad answers | | | | | | |")
     rss = results.get("_rss", [])
