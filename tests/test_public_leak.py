@@ -104,7 +104,7 @@ def public_urls(app, world) -> list[str]:
         "proposal_id": [world["public_id"], *world["hidden_ids"]],
         "year": world["years"],
         "id": [world["public_id"], *world["hidden_ids"]],
-        "event_id": [world["event_id"]],
+        "event_id": [world.get("event_id", 1)],  # the leaky world's ended event; others have none
     }
     urls = []
     for rule in app.url_map.iter_rules():
