@@ -18,6 +18,7 @@ from app.core.extensions import db
 from app.models import MAX_MILESTONES, Attachment, AuditEntry, Milestone
 from app.plans.services import overdue_milestones
 from tests.conftest import login
+from tests.factories import milestone
 
 
 @pytest.fixture
@@ -31,15 +32,6 @@ def planned(make):
                                 lab_stage="design")
     db.session.commit()
     return {"proposal": proposal, "innovator": innovator, "other": other, "admin": admin}
-
-
-def milestone(proposal, what="Uji coba di dua kelurahan", due=None, done_on=None, done_by=None, attachment=None):
-    obj = Milestone(proposal_id=proposal.id, what=what, due_on=due or city_today() + timedelta(days=30),
-                    done_on=done_on, done_by_id=done_by.id if done_by else None,
-                    attachment_id=attachment.id if attachment else None)
-    db.session.add(obj)
-    db.session.flush()
-    return obj
 
 
 def _new(what="SK tim inovasi terbit", due=None):
