@@ -137,6 +137,7 @@ def create_app(config: dict | None = None) -> Flask:
     from app.leaderboard import bp as leaderboard_bp
     from app.main import bp as main_bp
     from app.maturity import bp as maturity_bp
+    from app.plans import bp as plans_bp
     from app.proposals import bp as proposals_bp
     from app.results import bp as results_bp
     from app.reviews import bp as reviews_bp
@@ -152,6 +153,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(reviews_bp)  # paths under /proposals/… and /notifications
     app.register_blueprint(maturity_bp)  # paths under /proposals/…/maturity and /admin/maturity
     app.register_blueprint(results_bp)  # paths under /proposals/…/indicators, /proposals/…/reports and /reports
+    app.register_blueprint(plans_bp)  # paths under /proposals/…/plan
     app.register_blueprint(competitions_bp)  # paths under /admin/competitions and /proposals/…/competition
 
     from app import cli

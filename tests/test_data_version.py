@@ -301,6 +301,25 @@ def team_member_row_on_the_innovation_page(app, make):
                 lambda html: "Wulan Sarasati" in html)
 
 
+def milestone_row_on_the_innovation_page(app, make):
+    """A milestone marked done is a moment of the public timeline (issue 20)."""
+    from datetime import timedelta
+
+    from app.core.cycles import city_today
+    from app.models import Milestone
+
+    innovation = factories.published(title="Kampung Digital", lab_stage="deliver")
+
+    def add_done_milestone():
+        db.session.add(Milestone(proposal_id=innovation.id, what="Peluncuran di tiga RW",
+                                 due_on=city_today() - timedelta(days=1), done_on=city_today(),
+                                 done_by_id=innovation.author_id))
+        db.session.flush()
+
+    return Case(f"/innovations/{innovation.id}", *_anonymous(app), add_done_milestone,
+                lambda html: "Peluncuran di tiga RW" in html)
+
+
 CASES = [
     proposal_edit_on_the_showcase, proposal_new_draft_on_the_list, proposal_event_link_on_the_list,
     status_change_on_the_proposal_page, attachment_on_the_proposal_page,
@@ -310,7 +329,7 @@ CASES = [
     yearly_report_on_open_data, report_value_on_open_data, result_indicator_on_open_data,
     competition_on_the_innovation_page, competition_entry_on_the_innovation_page,
     competition_track_on_the_innovation_page,
-    goal_row_on_the_showcase, team_member_row_on_the_innovation_page,
+    goal_row_on_the_showcase, team_member_row_on_the_innovation_page, milestone_row_on_the_innovation_page,
 ]
 
 
@@ -347,7 +366,7 @@ def test_a_status_change_row_alone_renews_the_timeline(app, make):
 def test_every_shown_model_has_a_case():
     covered = {"Proposal", "StatusChange", "Attachment", "Vote", "Review", "Agency", "Cycle", "User", "Claim",
                "Indicator", "IndicatorLevel", "YearlyReport", "ReportValue", "ResultIndicator", "Competition",
-               "CompetitionEntry", "CompetitionTrack", "ProposalSdg", "TeamMember"}
+               "CompetitionEntry", "CompetitionTrack", "ProposalSdg", "TeamMember", "Milestone"}
     assert {model.__name__ for model in live.SHOWN_MODELS} == covered
 
 

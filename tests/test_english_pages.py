@@ -52,6 +52,13 @@ def demo(app, make):
     factories.registration(w["event"], users["innovator_a"])
     past = factories.event(title="Drum-up Lalu", capacity=30, days_ahead=-30)
     factories.registration(past, users["innovator_a"], status="attended")
+    # Its close report, and a milestone done of the world's plan (issue 20): their sections in English.
+    from app.models import EventIdea, EventReport
+
+    past_report = EventReport(event_id=past.id, minutes="Notulen.", public_summary="Ringkasan.")
+    past_report.ideas = [EventIdea(position=1, title="Ide antrean")]
+    db.session.add(past_report)
+    factories.milestone(w["designed"], what="Sosialisasi", done_on=past.starts_at.date())
     for n in range(3):
         make.agency(name=f"Kelurahan Contoh {n}", kind="kelurahan")
     revise = factories.proposal_in("submitted", agency_=w["agency_a"], author=users["innovator_a"],

@@ -21,6 +21,8 @@ ADMIN_ONLY = {
     ("GET", "/events/{id}/attendance.csv"): 200,
     ("GET", "/events/{id}/attendance.xlsx"): 200,
     ("POST", "/events/{id}/proposals/{pid}/stage"): 302,
+    # The close report (issue 20): the event here is still to come, so a save is refused beside the form.
+    ("GET", "/events/{id}/close"): 200, ("POST", "/events/{id}/close"): 422,
 }
 STAFF = {("POST", "/events/{id}/register"): 302, ("POST", "/events/{id}/cancel"): 302,
          ("POST", "/events/{id}/sign"): 302, ("POST", "/events/{id}/proposals"): 422}

@@ -7,7 +7,7 @@ import pytest
 from app.auth import tokens
 from app.core.extensions import db
 from tests.conftest import login
-from tests.factories import proposal_in, world
+from tests.factories import event, proposal_in, world
 
 LONG = "x" * 6000
 
@@ -65,6 +65,20 @@ FORM_ROUTES = {
                                           f"i{w['result_indicator'].id}-target": "abc",
                                           f"i{w['result_indicator'].id}-direction": "down"},
                                lambda w: f"i{w['result_indicator'].id}-target", "Isi angka"),
+    "plans.plan": ("innovator_a", lambda w: f"/proposals/{w['designed'].id}/plan",
+                   lambda w: {"new-what": "", "new-due_on": "2030-01-01"}, lambda w: "new-what",
+                   "Isi apa yang akan dikerjakan."),
+    "plans.milestone_edit": ("innovator_a", lambda w: f"/proposals/{w['designed'].id}/plan/{w['milestone'].id}",
+                             lambda w: {f"m{w['milestone'].id}-what": "Uji coba", f"m{w['milestone'].id}-due_on": "",
+                                        f"m{w['milestone'].id}-version": "1"},
+                             lambda w: f"m{w['milestone'].id}-due_on", "Isi tanggal target."),
+    "plans.milestone_done": ("innovator_a",
+                             lambda w: f"/proposals/{w['designed'].id}/plan/{w['milestone'].id}/done",
+                             lambda w: {f"x{w['milestone'].id}-version": "1",
+                                        f"x{w['milestone'].id}-attachment_id": str(w["attachment"].id)},
+                             lambda w: f"x{w['milestone'].id}-attachment_id", "lampiran usulan ini"),
+    "events.close": ("admin", lambda w: f"/events/{w['ended'].id}/close",
+                     lambda w: {"ideas": "Ide\n" + "x" * 201}, lambda w: "ideas", "Baris 2 terlalu panjang"),
     "proposals.new": ("innovator_a", lambda w: "/proposals/new", lambda w: {"lab_stage": "drum_up"},
                       lambda w: "title", "Isi judul inovasi."),
     "proposals.edit": ("innovator_a", lambda w: f"/proposals/{w['draft'].id}/edit",
@@ -133,6 +147,7 @@ NOT_FILLED_IN = {
     "events.cancel_event", "events.sign", "events.unlink_proposal", "events.advance_stage", "events.attendance",
     "reviews.vote", "reviews.publish", "reviews.notification_read", "reviews.notifications_read_all",
     "maturity.publish", "maturity.load_indicators", "admin.user_invite", "results.indicator_delete",
+    "plans.milestone_delete",
     "competitions.assign_one", "competitions.unassign", "competitions.publish", "competitions.withdraw",
 }
 
@@ -141,6 +156,7 @@ NOT_FILLED_IN = {
 def form_world(app_ctx):
     w = world()
     w["revision"] = proposal_in("revision_requested", agency_=w["agency_a"], author=w["users"]["innovator_a"])
+    w["ended"] = event(days_ahead=-1)
     db.session.commit()
     return w
 

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from app.core.extensions import db
-from app.models import Attachment
+from app.models import Attachment, EventIdea, EventReport
 from app.models._types import utcnow
 from tests import factories
 from tests.readable import text_of
@@ -58,6 +58,9 @@ def leaky_world(make):
             note = marker(case, "comment")
             factories.comment(proposal, note)
             markers.append(note)
+            # Its action plan (issue 20): a milestone done, still private with its proposal.
+            factories.milestone(proposal, what=marker(case, "milestone"), done_on=utcnow().date())
+            markers.append(marker(case, "milestone"))
     # A public innovation with private things around it.
     public = factories.published(agency_=agency, cycle_=cycle, title="Inovasi Publik Aman",
                           replicates_id=ids[0], author=make.user(role="innovator", agency_=agency, name=marker("pubauthor")))
@@ -74,8 +77,25 @@ def leaky_world(make):
                               stored_name="x" * 40, content_type="application/pdf", size=10, sha256="0" * 64))
     markers += [marker(x) for x in ("reviewername", "reviewcomment", "votername", "voteremail", "publiccomment",
                                     "statusnote", "attachment")]
+    # The public innovation's plan: an open milestone stays internal, a done one shows without who marked it.
+    factories.milestone(public, what=marker("openmilestone"))
+    factories.milestone(public, what="Tonggak Publik Aman", done_on=utcnow().date(),
+                        done_by=make.user(role="innovator", agency_=agency, name=marker("milestoneby")))
+    markers += [marker("openmilestone"), marker("milestoneby")]
+    # A public event that ended, with its close report (issue 20): minutes, ideas and the
+    # unpublished proposals discussed there never reach the public; its summary does.
+    event = factories.event(days_ahead=-2, title="Kegiatan Publik Aman")
+    for proposal_id in [public.id, *ids]:
+        db.session.get(type(public), proposal_id).event_id = event.id
+    attendee = make.user(role="innovator", agency_=agency, name=marker("attendeename"))
+    factories.registration(event, attendee, status="attended")
+    report = EventReport(event_id=event.id, minutes=marker("eventminutes"), public_summary="Ringkasan Publik Aman")
+    report.ideas = [EventIdea(position=1, title=marker("eventidea"))]
+    db.session.add(report)
+    markers += [marker(x) for x in ("attendeename", "eventminutes", "eventidea")]
     db.session.commit()
-    return {"markers": markers, "public_id": public.id, "hidden_ids": ids, "years": [2025, 2026]}
+    return {"markers": markers, "public_id": public.id, "hidden_ids": ids, "years": [2025, 2026],
+            "event_id": event.id}
 
 
 def public_urls(app, world) -> list[str]:
@@ -84,6 +104,7 @@ def public_urls(app, world) -> list[str]:
         "proposal_id": [world["public_id"], *world["hidden_ids"]],
         "year": world["years"],
         "id": [world["public_id"], *world["hidden_ids"]],
+        "event_id": [world.get("event_id", 1)],  # the leaky world's ended event; others have none
     }
     urls = []
     for rule in app.url_map.iter_rules():
@@ -114,7 +135,8 @@ def test_no_private_word_reaches_anonymous_visitors(app, client, leaky_world):
     # The check above did reach the public pages (a 404 everywhere would pass it too).
     for url in ("/", f"/innovations/{leaky_world['public_id']}", f"/innovations/{leaky_world['public_id']}.pdf",
                 "/leaderboard", "/open-data",
-                "/open-data/innovations.csv", "/open-data/innovations.json", "/open-data/results.csv", "/feed.atom"):
+                "/open-data/innovations.csv", "/open-data/innovations.json", "/open-data/results.csv", "/feed.atom",
+                f"/events/{leaky_world['event_id']}"):
         assert url in public_seen
     for hidden in leaky_world["hidden_ids"]:
         assert f"/innovations/{hidden}" not in public_seen
@@ -142,3 +164,12 @@ def test_public_page_of_the_safe_innovation_hides_its_private_surroundings(clien
     html = client.get(f"/innovations/{leaky_world['public_id']}").get_data(as_text=True)
     assert "Inovasi Publik Aman" in html and "1 dukungan" in html
     assert "Mereplikasi" not in html  # it copies a draft, which stays unnamed
+
+
+def test_the_public_pages_show_the_plan_and_close_report_they_may(client, leaky_world):
+    """What the public does see of the plan and the close report (hiding everything would pass the sweep)."""
+    innovation = client.get(f"/innovations/{leaky_world['public_id']}").get_data(as_text=True)
+    assert "Tonggak rencana aksi selesai: Tonggak Publik Aman" in innovation
+    event = client.get(f"/events/{leaky_world['event_id']}").get_data(as_text=True)
+    assert "Ringkasan Publik Aman" in event and "Inovasi Publik Aman" in event
+    assert "<strong>1</strong> orang hadir" in event and "<strong>1</strong> ide lahir" in event

@@ -53,6 +53,19 @@ def _grow(target_id: int) -> None:
     db.session.execute(insert(Vote), [dict(proposal_id=target_id, user_id=u) for u in users if u not in voted])
     _grow_results(now)
     _grow_competition_fields(target_id)
+    _grow_plan(target_id, users, now)
+
+
+def _grow_plan(target_id: int, users: list[int], now) -> None:
+    """The target's action plan full (issue 20): twenty milestones, half done by different people."""
+    from app.models import Milestone
+
+    db.session.execute(delete(Milestone).where(Milestone.proposal_id == target_id))
+    today = now.date()
+    db.session.execute(insert(Milestone), [
+        dict(proposal_id=target_id, what=f"Tonggak {n}", due_on=today + timedelta(days=n - 10),
+             done_on=today if n % 2 else None, done_by_id=users[n] if n % 2 else None,
+             created_at=now, updated_at=now, version=1) for n in range(20)])
 
 
 def _grow_competition_fields(target_id: int) -> None:
@@ -120,6 +133,7 @@ def _pages(target: Proposal, event_id: int) -> dict:
         "reports page": (f"/proposals/{target.id}/reports", {}, ADMIN),
         "city reports": ("/reports", {}, ADMIN),
         "indicators page": (f"/proposals/{target.id}/indicators", {}, ADMIN),
+        "plan page": (f"/proposals/{target.id}/plan", {}, ADMIN),
         # The national index simulator (issue 18): every innovation of the cycle, its claims, the region's.
         "index simulator": ("/admin/index", {}, ADMIN),
     }
@@ -129,7 +143,7 @@ PAGES = ["showcase", "showcase filtered", "showcase by goal", "showcase goal sea
          "proposal list", "proposal list unfiltered",
          "proposal page", "leaderboard", "leaderboard fragment", "trend", "trend fragment", "events list", "event page",
          "admin dashboard", "reviewer dashboard", "open data results", "open data innovations", "reports page",
-         "city reports", "indicators page", "index simulator", "open data csv", "profile pdf"]
+         "city reports", "indicators page", "plan page", "index simulator", "open data csv", "profile pdf"]
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -107,6 +107,9 @@ EXPECTED = {
     ("/events/<int:event_id>/attendance.xlsx", "GET"): (LOGIN, 403, 403, 403, 200),
     ("/events/<int:event_id>/cancel", "POST"): (LOGIN, 302, 302, 302, 302),
     ("/events/<int:event_id>/cancel-event", "POST"): (LOGIN, 403, 403, 403, 302),
+    # The close report: admins only; the world's event has not ended, so the page says so and a save is refused.
+    ("/events/<int:event_id>/close", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/events/<int:event_id>/close", "POST"): (LOGIN, 403, 403, 403, 422),
     ("/events/<int:event_id>/edit", "GET"): (LOGIN, 403, 403, 403, 200),
     ("/events/<int:event_id>/edit", "POST"): (LOGIN, 403, 403, 403, 422),
     ("/events/<int:event_id>/proposals", "POST"): (LOGIN, 422, 422, 422, 422),
@@ -152,6 +155,13 @@ EXPECTED = {
     ("/proposals/<int:proposal_id>/indicators", "POST"): (LOGIN, 403, 403, 422, 422),
     ("/proposals/<int:proposal_id>/indicators/<int:result_indicator_id>", "POST"): (LOGIN, 403, 403, 422, 422),
     ("/proposals/<int:proposal_id>/indicators/<int:result_indicator_id>/delete", "POST"): (LOGIN, 403, 403, 409, 409),
+    # The action plan of A's proposal at the Design stage: everyone who may see it reads it; its agency
+    # and admins change it (an empty mark or delete carries no version: refused as stale).
+    ("/proposals/<int:proposal_id>/plan", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("/proposals/<int:proposal_id>/plan", "POST"): (LOGIN, 403, 403, 422, 422),
+    ("/proposals/<int:proposal_id>/plan/<int:milestone_id>", "POST"): (LOGIN, 403, 403, 422, 422),
+    ("/proposals/<int:proposal_id>/plan/<int:milestone_id>/done", "POST"): (LOGIN, 403, 403, 409, 409),
+    ("/proposals/<int:proposal_id>/plan/<int:milestone_id>/delete", "POST"): (LOGIN, 403, 403, 409, 409),
     ("/proposals/<int:proposal_id>/review", "GET"): (LOGIN, 403, 200, 403, 200),  # reviewers and admins, never their own agency
     ("/proposals/<int:proposal_id>/review", "POST"): (LOGIN, 403, 422, 403, 422),
     ("/proposals/<int:proposal_id>/submit", "POST"): (LOGIN, 403, 403, 302, 302),  # a draft of A

@@ -5,7 +5,7 @@ from sqlalchemy import Column, String, Text, func, select
 from sqlalchemy.exc import DataError, IntegrityError
 
 from app.core.extensions import db
-from app.models import Agency, Comment, ConflictDeclaration, Proposal, TeamMember, User
+from app.models import Agency, Comment, ConflictDeclaration, EventIdea, EventReport, Proposal, TeamMember, User
 from app.models._types import MAX_LENGTH
 from tests import factories
 from tests.conftest import is_postgres, login
@@ -39,6 +39,10 @@ def _one_row_of_each(w):
     factories.region_claim(w["cycle"], factories.indicator(aspect="region"), 1, w["users"]["admin"])
     # The team of a proposal, for the national competitions (issue 19).
     db.session.add(TeamMember(proposal=w["submitted"], position=1, name="Budi Santoso", role="Ketua tim"))
+    # An event's close report with an idea (issue 20); the world's plan has its milestone already.
+    report = EventReport(event_id=w["event"].id, minutes="Notulen.", public_summary="Ringkasan.")
+    report.ideas = [EventIdea(position=1, title="Ide antrean")]
+    db.session.add(report)
     db.session.commit()
 
 

@@ -101,6 +101,13 @@ ACTION_LABELS = {
     "result_indicator_added": _l("Indikator hasil ditambahkan"),
     "result_indicator_updated": _l("Indikator hasil diubah"),
     "result_indicator_deleted": _l("Indikator hasil dihapus"),
+    "milestone_added": _l("Tonggak rencana aksi ditambahkan"),
+    "milestone_updated": _l("Tonggak rencana aksi diubah"),
+    "milestone_done": _l("Tonggak rencana aksi selesai"),
+    "milestone_reopened": _l("Tonggak rencana aksi dibuka lagi"),
+    "milestone_deleted": _l("Tonggak rencana aksi dihapus"),
+    "event_report_created": _l("Laporan penutupan kegiatan"),
+    "event_report_updated": _l("Laporan penutupan kegiatan diubah"),
     "competition_created": _l("Lomba dibuat"),
     "competition_updated": _l("Lomba diubah"),
     "competition_entered": _l("Usulan diikutkan lomba"),
@@ -164,6 +171,13 @@ SENTENCES = {
     "result_indicator_added": _l("%(actor)s menambahkan indikator hasil “%(indicator)s” pada inovasi “%(name)s”"),
     "result_indicator_updated": _l("%(actor)s mengubah indikator hasil “%(indicator)s” pada inovasi “%(name)s”"),
     "result_indicator_deleted": _l("%(actor)s menghapus indikator hasil “%(indicator)s” dari inovasi “%(name)s”"),
+    "milestone_added": _l("%(actor)s menambahkan tonggak “%(what)s” pada rencana aksi “%(name)s”"),
+    "milestone_updated": _l("%(actor)s mengubah tonggak “%(what)s” pada rencana aksi “%(name)s”"),
+    "milestone_done": _l("%(actor)s menandai tonggak “%(what)s” dari rencana aksi “%(name)s” selesai"),
+    "milestone_reopened": _l("%(actor)s membuka lagi tonggak “%(what)s” dari rencana aksi “%(name)s”"),
+    "milestone_deleted": _l("%(actor)s menghapus tonggak “%(what)s” dari rencana aksi “%(name)s”"),
+    "event_report_created": _l("%(actor)s menulis laporan penutupan kegiatan “%(name)s”"),
+    "event_report_updated": _l("%(actor)s mengubah laporan penutupan kegiatan “%(name)s”"),
     "competition_created": _l("%(actor)s membuat lomba “%(name)s”"),
     "competition_updated": _l("%(actor)s mengubah lomba “%(name)s”"),
     "competition_entered": _l("%(actor)s mengikutkan usulan “%(name)s” ke lomba %(competition)s, kategori %(track)s"),
@@ -295,6 +309,8 @@ def describe(entry: AuditEntry) -> str:
                      aspect=str(ASPECT_WORDS.get(details.get("aspect"), "")))
     elif action == "index_exported":
         words.update(file=details.get("file", ""), year=details.get("year", ""))
+    elif action.startswith("milestone_"):
+        words["what"] = details.get("what", "")
     elif action.startswith("result_indicator_"):
         words["indicator"] = details.get("indicator_name", "")
     elif action in ("yearly_report_created", "yearly_report_updated"):

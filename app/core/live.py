@@ -31,6 +31,7 @@ from app.models import (
     Cycle,
     Indicator,
     IndicatorLevel,
+    Milestone,
     Proposal,
     ProposalSdg,
     ReportValue,
@@ -68,6 +69,7 @@ SHOWN_MODELS = (
     CompetitionTrack,  # the track named beside a winner
     ProposalSdg,  # the goals on the proposal and showcase pages, the showcase's filter, open data
     TeamMember,  # the team on the proposal and showcase pages and in open data
+    Milestone,  # the action plan on the proposal page; milestones done on the timelines
 )
 # Attributes of a shown model that no shared page shows and that change often (every
 # login, every comment): a change of these alone keeps the version.

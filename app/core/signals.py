@@ -133,7 +133,7 @@ class DashboardPanel(NamedTuple):
 class TimelineEntry(NamedTuple):
     """One moment on an innovation's timeline. `when` is an aware datetime (UTC) or a date;
     `kind` names the feature's kind of moment (a CSS hook and a test handle: "draft",
-    "status", "lab_stage", "event", "reviews", "report", "now" for the plain-words status of
+    "status", "lab_stage", "event", "reviews", "milestone", "report", "now" for the plain-words status of
     today); `text` is the translated line
     and `detail` an optional second one, both plain text (the template escapes them)."""
 
@@ -160,7 +160,7 @@ def collect_timeline(proposal, public: bool = False, viewer=None) -> list[Timeli
 
 
 # Which of two moments at the same time comes first (the first review before the move into review it causes).
-TIMELINE_ORDER = {"draft": 0, "reviews": 5, "status": 10, "event": 20, "lab_stage": 30, "report": 60, "now": 99}
+TIMELINE_ORDER = {"draft": 0, "reviews": 5, "status": 10, "event": 20, "lab_stage": 30, "milestone": 40, "report": 60, "now": 99}
 
 
 def collect_dashboard_panels(user) -> list[DashboardPanel]:

@@ -96,4 +96,7 @@ def load(if_empty: bool = False):
     from app.maturity import demo as maturity_demo
 
     maturity_demo.load()  # evidence on the approved and implemented demo innovations
+    from app.plans import demo as plans_demo
+
+    plans_demo.load()  # action plans of the demo proposals at or past the Design stage
     return logins

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.core.extensions import db
 from app.events import services
 from app.events.services import JAKARTA
-from app.models import SEAT_STATUSES, Event, Proposal, Registration, Signature, User
+from app.models import SEAT_STATUSES, Event, EventIdea, EventReport, Proposal, Registration, Signature, User
 
 PLEDGE = (
     "Kami, aparatur perangkat daerah Kota Probolinggo, berikrar untuk memberi gagasan, "
@@ -37,7 +37,33 @@ DEMO_EVENTS = [
 DEMO_LINKS = [
     ("Posyandu Digital Terintegrasi", "Ekspo Display Inovasi Kota Probolinggo", True),
     ("Lapor Sampah Liar lewat WhatsApp", "Klinik Design: Menyusun Rancang Bangun", False),
+    ("Angkot Pintar Ramah Pelajar", "Drum-up: Menyalakan Semangat Inovasi", False),
 ]
+
+# The close report of an event that has ended (issue 20): (event title, minutes, public summary, ideas).
+DEMO_REPORT = (
+    "Drum-up: Menyalakan Semangat Inovasi",
+    "Dibuka Kepala Bappeda Litbang. Setiap kepala perangkat daerah menyebut satu tantangan pelayanan. "
+    "Disepakati: usulan awal masuk paling lambat akhir bulan; coach LAN RI mendampingi tahap Diagnose.\n\n"
+    "Tindak lanjut: Bappeda Litbang mengirim templat rancang bangun ke semua perangkat daerah.",
+    "Kepala perangkat daerah, camat dan lurah menyepakati tantangan pelayanan yang akan diinovasikan "
+    "tahun ini. Ide-ide awal akan dibedah pada Lokakarya Diagnose.",
+    ["Angkot pelajar dengan kartu pintar", "Antrean puskesmas lewat WhatsApp", "Izin reklame daring",
+     "Bank sampah sekolah", "Posko aduan warga di kelurahan"],
+)
+
+
+def _close_demo_event(events: list[Event], admin: User | None) -> None:
+    """Write DEMO_REPORT for its event once it has ended and has none yet."""
+    title, minutes, summary, ideas = DEMO_REPORT
+    event = next((e for e in events if e.title == title), None)
+    if event is None or services.close_refusal(event) or services.report_of(event) is not None:
+        return
+    report = EventReport(event_id=event.id, minutes=minutes, public_summary=summary,
+                         written_by_id=admin.id if admin else None)
+    report.ideas = [EventIdea(position=n, title=idea) for n, idea in enumerate(ideas, start=1)]
+    db.session.add(report)
+    db.session.flush()
 
 
 def _link_demo_proposals(events: list[Event], admin: User | None) -> None:
@@ -105,4 +131,5 @@ def load(today=None) -> list[Event]:
                                          agency_name=user.agency.name if user.agency else ""))
     db.session.flush()
     _link_demo_proposals(events, admin)
+    _close_demo_event(events, admin)
     return events

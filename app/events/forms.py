@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -18,8 +19,8 @@ from wtforms.validators import (
 )
 
 from app.core.labels import choices
-from app.models import Event
-from app.web.inputs import DateInRange, text_limit
+from app.models import MAX_EVENT_IDEAS, Event, EventIdea, EventReport
+from app.web.inputs import DateInRange, TextLimit, max_length, text_limit
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -61,3 +62,20 @@ class EventForm(FlaskForm):
 
 class LinkProposalForm(FlaskForm):
     proposal_id = SelectField(_l("Usulan"), coerce=int, validators=[DataRequired(_l("Pilih usulan."))])
+
+
+class CloseReportForm(FlaskForm):
+    """An event's close report: minutes for staff, a summary for the public, the ideas born there.
+    The attendance and the proposals discussed are not typed: they come from check-ins and links."""
+
+    minutes = TextAreaField(_l("Notulen"), validators=[text_limit(EventReport.minutes)],
+                            description=_l("Hanya untuk pengguna internal: jalannya kegiatan, kesepakatan, tindak lanjut."))
+    public_summary = TextAreaField(
+        _l("Ringkasan untuk publik"), validators=[text_limit(EventReport.public_summary)],
+        description=_l("Tampil di halaman kegiatan untuk publik. Jangan menulis nama orang."))
+    # One title a line; the bound holds the most lines of the longest titles (and their line breaks).
+    ideas = TextAreaField(
+        _l("Ide yang lahir"), validators=[TextLimit(MAX_EVENT_IDEAS * (max_length(EventIdea.title) + 2))],
+        description=_l("Satu judul ide per baris, paling banyak %(num)d ide.", num=MAX_EVENT_IDEAS))
+    # The version the form was read at: an edit of a report changed since is refused.
+    version = HiddenField()

@@ -26,7 +26,7 @@ from app.core.extensions import db
 from app.core.labels import label
 from app.events import bp, services
 from app.events.calendar import build_calendar
-from app.events.forms import EventForm, LinkProposalForm
+from app.events.forms import CloseReportForm, EventForm, LinkProposalForm
 from app.events.report import attendance_workbook
 from app.events.services import EventError
 from app.models import (
@@ -47,7 +47,7 @@ from app.proposals.visibility import shown_agency
 from app.showcase.services import is_public
 from app.web.csv_export import to_csv
 from app.web.htmx import announced, is_htmx, render_block, render_page_or_block
-from app.web.inputs import form_status, int_arg, page_number
+from app.web.inputs import form_status, int_arg, page_number, show_refusal
 
 DETAIL = "events/detail.html"
 
@@ -122,7 +122,11 @@ def _detail_context(event: Event, **extra) -> dict:
     else:
         proposals_stmt = proposals_stmt.where(is_public())  # the showcase's rule
     proposals = db.session.scalars(proposals_stmt).all()
+    report = services.report_of(event)
     context = dict(
+        report=report, attended=services.attendance_counts(event.id)["attended"] if report else 0,
+        # By agency for staff only: the public page counts people, it never lists who came.
+        attended_by_agency=services.attendance_by_agency(event.id) if report and staff else [],
         event=event, taken=taken, waiting=waiting,
         seats_left=None if event.capacity is None else max(event.capacity - taken, 0),
         registration=registration,
@@ -257,6 +261,57 @@ def cancel_event(event_id: int):
         db.session.commit()
         flash(_("Kegiatan dibatalkan; %(n)d peserta diberi tahu.", n=notified), "success")
     return redirect(url_for("events.detail", event_id=event_id))
+
+
+# --- the close report ------------------------------------------------------------------
+
+CLOSE = "events/close.html"
+
+
+def _close_context(event: Event, form: CloseReportForm) -> dict:
+    """The close report's page: the form, what is counted (check-ins) and linked (proposals), or
+    why there can be no report yet."""
+    proposals = db.session.scalars(select(Proposal).options(joinedload(Proposal.agency))
+                                   .where(Proposal.event_id == event.id).order_by(Proposal.title)).all()
+    return dict(event=event, form=form, refusal=services.close_refusal(event), report=services.report_of(event),
+                counts=services.attendance_counts(event.id), by_agency=services.attendance_by_agency(event.id),
+                proposals=proposals)
+
+
+@bp.route("/<int:event_id>/close", methods=["GET", "POST"])
+@admin_required
+def close(event_id: int):
+    """Admins write an ended event's close report (DESIGN §11), and correct it later: minutes,
+    a public summary and the ideas born there; attendance and proposals come from the event."""
+    event = db.get_or_404(Event, event_id)
+    report = services.report_of(event)
+    if request.method == "GET":
+        form = CloseReportForm(formdata=None)
+        if report is not None:
+            form.minutes.data, form.public_summary.data = report.minutes, report.public_summary
+            form.ideas.data = "\n".join(idea.title for idea in report.ideas)
+            form.version.data = str(report.version)
+        return render_template(CLOSE, **_close_context(event, form))
+    form = CloseReportForm()
+    if form.validate_on_submit():
+        version = form.version.data or ""
+        try:
+            _report, created = services.save_close_report(
+                event, current_user, form.minutes.data, form.public_summary.data, form.ideas.data,
+                int(version) if version.isdigit() else None)
+            db.session.commit()
+        except (services.StaleEventReport, StaleDataError, IntegrityError) as error:  # a parallel save
+            db.session.rollback()
+            form.form_errors.append(str(error) if isinstance(error, EventError) else _(
+                "Laporan penutupan ini diubah orang lain pada saat yang sama; muat ulang lalu simpan lagi."))
+            return render_template(CLOSE, **_close_context(event, form)), 409
+        except EventError as error:
+            db.session.rollback()
+            show_refusal(form, error)
+        else:
+            flash(_("Laporan penutupan disimpan.") if created else _("Laporan penutupan diperbarui."), "success")
+            return redirect(url_for("events.detail", event_id=event.id, _anchor="close-report"))
+    return render_template(CLOSE, **_close_context(event, form)), 422
 
 
 # --- registration -----------------------------------------------------------------

@@ -10,8 +10,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import has_request_context, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, insert, literal, select, update
+from sqlalchemy.orm import selectinload
 
 from app.core import audit
 from app.core.extensions import db
@@ -20,6 +22,10 @@ from app.core.messages import StoredText, stored
 from app.models import (
     ACTIVE_REGISTRATION_STATUSES,
     LAB_STAGES,
+    MAX_EVENT_IDEAS,
+    Agency,
+    EventIdea,
+    EventReport,
     PENDING_REGISTRATION_STATUSES,
     Event,
     Notification,
@@ -31,12 +37,21 @@ from app.models import (
 from app.models._types import UTCDateTime, utcnow
 from app.models.events import SEAT_STATUSES
 from app.proposals.permissions import is_member
+from app.web.inputs import max_length
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
 class EventError(Exception):
     """A refusal to show the person as it is (registration closed, event full...)."""
+
+
+class EventFieldError(EventError):
+    """A refusal caused by one form field (named), shown beside it (app.web.inputs.show_refusal)."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
 
 
 # --- time ------------------------------------------------------------------
@@ -443,3 +458,84 @@ def advance_stage(event: Event, proposal: Proposal, actor: User) -> str:
     db.session.flush()
     audit.record("lab_stage_changed", proposal, summary=proposal.title, old=old, new=target, event_id=event.id)
     return target
+
+
+# --- the close report -----------------------------------------------------------------
+
+class StaleEventReport(EventError):
+    """The close report was changed by someone else after the form was read."""
+
+
+def close_refusal(event: Event, now: datetime | None = None) -> str | None:
+    """Why the event cannot have its close report (yet), or None when it can."""
+    if event.cancelled:
+        return _("Kegiatan ini dibatalkan; tidak ada laporan penutupan.")
+    if event.ends_at > (now or utcnow()):
+        return _("Laporan penutupan ditulis setelah kegiatan selesai, %(when)s WIB.",
+                 when=format_datetime(event.ends_at, "d MMMM y HH.mm"))
+    return None
+
+
+def report_of(event: Event) -> EventReport | None:
+    """The event's close report with its ideas, or None while it has none."""
+    return db.session.scalar(select(EventReport).options(selectinload(EventReport.ideas))
+                             .where(EventReport.event_id == event.id))
+
+
+def parse_ideas(text: str) -> list[str]:
+    """The idea titles typed one a line (blank lines skipped, spaces tidied); EventFieldError
+    naming the first line that is too long, or when there are too many."""
+    ideas = []
+    limit = max_length(EventIdea.title)
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        title = " ".join(line.split())
+        if not title:
+            continue
+        if len(title) > limit:
+            raise EventFieldError(_("Baris %(line)d terlalu panjang: %(length)d karakter, paling banyak %(max)d.",
+                                    line=number, length=len(title), max=limit), "ideas")
+        ideas.append(title)
+    if len(ideas) > MAX_EVENT_IDEAS:
+        raise EventFieldError(_("Paling banyak %(max)d ide; ada %(count)d.", max=MAX_EVENT_IDEAS, count=len(ideas)),
+                              "ideas")
+    return ideas
+
+
+def save_close_report(event: Event, actor: User, minutes: str, public_summary: str, ideas_text: str,
+                      version: int | None) -> tuple[EventReport, bool]:
+    """Write or correct the event's close report; returns it and whether it is new. Refused before
+    the event has ended, for a cancelled one, or when the form was read at an older version."""
+    refusal = close_refusal(event)
+    if refusal:
+        raise EventError(refusal)
+    ideas = parse_ideas(ideas_text)
+    report = report_of(event)
+    if report is not None and version != report.version:
+        raise StaleEventReport(_("Laporan penutupan ini diubah orang lain setelah Anda membukanya. Isian Anda belum "
+                           "disimpan; periksa isinya yang sekarang, lalu simpan lagi."))
+    created = report is None
+    if created:
+        report = EventReport(event_id=event.id)
+        db.session.add(report)
+    report.minutes = (minutes or "").replace("\r\n", "\n").strip()
+    report.public_summary = (public_summary or "").replace("\r\n", "\n").strip()
+    report.written_by_id = actor.id
+    report.ideas.clear()
+    db.session.flush()  # the old positions go before the new ones take them
+    report.ideas.extend(EventIdea(position=number, title=title) for number, title in enumerate(ideas, start=1))
+    db.session.flush()
+    audit.record("event_report_created" if created else "event_report_updated", event, summary=event.title,
+                 actor=actor, ideas=len(ideas), attended=attendance_counts(event.id)["attended"])
+    return report, created
+
+
+def attendance_by_agency(event_id: int) -> list[tuple[str, str, int]]:
+    """(agency kind, agency name, people checked in) of the event, by kind then name; people
+    without an agency (lab staff) under kind and name "" (counted, never named)."""
+    rows = db.session.execute(
+        select(func.coalesce(Agency.kind, ""), func.coalesce(Agency.name, ""), func.count(Registration.id))
+        .select_from(Registration).join(User, User.id == Registration.user_id)
+        .outerjoin(Agency, Agency.id == User.agency_id)
+        .where(Registration.event_id == event_id, Registration.status == "attended")
+        .group_by(Agency.kind, Agency.name).order_by(func.coalesce(Agency.kind, ""), func.coalesce(Agency.name, "")))
+    return [tuple(row) for row in rows]

@@ -4,8 +4,8 @@ from app.models.competitions import (
     MAX_TRACKS, Competition, CompetitionEntry, CompetitionTrack, ReviewAssignment,
 )
 from app.models.events import (
-    ACTIVE_REGISTRATION_STATUSES, EVENT_KINDS, PENDING_REGISTRATION_STATUSES, REGISTRATION_STATUSES, SEAT_STATUSES,
-    Event, Registration, Signature,
+    ACTIVE_REGISTRATION_STATUSES, EVENT_KINDS, MAX_EVENT_IDEAS, PENDING_REGISTRATION_STATUSES, REGISTRATION_STATUSES,
+    SEAT_STATUSES, Event, EventIdea, EventReport, Registration, Signature,
 )
 from app.models.maturity import (
     ASPECTS,
@@ -47,6 +47,9 @@ from app.models.proposals import (
     ProposalSdg,
     StatusChange,
     TeamMember,
+)
+from app.models.plans import (
+    MAX_MILESTONES, MILESTONE_YEARS_AHEAD, MILESTONE_YEARS_BACK, PLAN_STAGES, Milestone,
 )
 from app.models.results import (
     DIRECTIONS, IN_USE_REPORT_STATUSES, MAX_RESULT_INDICATORS, MAX_RESULT_VALUE, REASON_REQUIRED_REPORT_STATUSES,

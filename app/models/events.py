@@ -112,3 +112,49 @@ class Signature(db.Model):
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship()
+
+
+MAX_EVENT_IDEAS = 50
+
+
+class EventReport(db.Model):
+    """An event's close report (DESIGN §11), written by an admin once it has ended: the minutes
+    (internal), a summary the public may read, and the ideas born there (EventIdea). The
+    attendance is counted from check-ins, and the proposals discussed are those linked to the
+    event (Proposal.event_id), so neither is typed here."""
+
+    __tablename__ = "event_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), unique=True)
+    minutes: Mapped[str] = typed_text(20000, default="")
+    public_summary: Mapped[str] = typed_text(3000, default="")
+    written_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Optimistic lock: an edit read at an older version is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    event: Mapped[Event] = relationship()
+    written_by: Mapped[Optional[User]] = relationship()
+    ideas: Mapped[list["EventIdea"]] = relationship(
+        back_populates="report", order_by="EventIdea.position", cascade="all, delete-orphan")
+
+
+class EventIdea(db.Model):
+    """One idea born at an event, a short title, in the order the report lists them."""
+
+    __tablename__ = "event_idea"
+    __table_args__ = (
+        UniqueConstraint("report_id", "position", name="one_idea_per_position"),
+        CheckConstraint(f"position BETWEEN 1 AND {MAX_EVENT_IDEAS}", name="position_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("event_report.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = typed_text(200)
+
+    report: Mapped[EventReport] = relationship(back_populates="ideas")

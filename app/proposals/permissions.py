@@ -22,6 +22,12 @@ def is_member(user: User, proposal: Proposal) -> bool:
     return bool(user.is_authenticated and user.agency_id is not None and user.agency_id == proposal.agency_id)
 
 
+def writes_for_agency(user: User, proposal: Proposal) -> bool:
+    """What the proposal's agency keeps up after submission (its results, its action plan): its
+    members write it, and admins may write it on the agency's behalf."""
+    return bool(user.is_authenticated and (is_member(user, proposal) or user.is_admin))
+
+
 def can_view(user: User, proposal: Proposal) -> bool:
     """Internal proposal page: own agency and admins always; others once it was submitted."""
     if not user.is_authenticated:

@@ -25,7 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.core import live, signals
 from app.core.affairs import all_affairs
-from app.core.cycles import current_cycle
+from app.core.cycles import city_today, current_cycle
 from app.core.extensions import db, login_manager
 from app.models import (
     INNOVATION_TYPES,
@@ -485,7 +485,8 @@ def detail(proposal_id: int):
         return caching.render_shared(audience, "proposals/detail.html", "proposal_main", proposal=loaded,
                                      replicated_by=_replicated_by(loaded, audience))
 
-    shared_main = caching.fragment(live.version(), {}, render_main)
+    # The city's day is part of its version: the action plan marks milestones overdue by date.
+    shared_main = caching.fragment(f"{live.version()}/{city_today().isoformat()}", {}, render_main)
     return _detail(loaded or _load_for_actions(proposal_id), shared_main=shared_main)
 
 

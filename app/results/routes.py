@@ -19,7 +19,7 @@ from app.proposals.permissions import load_with_evidence
 from app.results import bp, charts, permissions, rules, services
 from app.results.forms import DeleteIndicatorForm, indicator_form, plain_decimal, report_form
 from app.web.htmx import announced, is_htmx, render_block
-from app.web.inputs import int_arg
+from app.web.inputs import int_arg, show_refusal
 from app.web.paging import paginate
 
 
@@ -89,15 +89,6 @@ def _indicators_answer(proposal_id: int, message: str, anchor: str, status: int 
     return render_template(INDICATORS, **_indicators_page(proposal, forms, refusal=refusal)), status
 
 
-def _refused(form, error: Exception) -> None:
-    """Put a service's refusal beside its field, or at the top of the form."""
-    field = getattr(error, "field", None)
-    if field:
-        form[field].errors = [str(error)]
-    else:
-        form.form_errors.append(str(error))
-
-
 def _stale(proposal: Proposal, indicator_id: int, form, error: Exception) -> None:
     """A stale edit keeps what the person typed, says the values now stored, and takes the current
     version, so saving again is a decision made knowing them (never a blind overwrite)."""
@@ -134,7 +125,7 @@ def indicators(proposal_id: int):
             db.session.commit()
         except services.FieldError as error:
             db.session.rollback()
-            _refused(form, error)
+            show_refusal(form, error)
         except services.ServiceError as error:  # the limit reached meanwhile
             db.session.rollback()
             return _indicators_answer(proposal_id, str(error), "indicators", 422, refusal=str(error))
@@ -169,7 +160,7 @@ def indicator_edit(proposal_id: int, result_indicator_id: int):
                                       {result_indicator_id: form})
         except services.ServiceError as error:
             db.session.rollback()
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             return _indicators_answer(proposal_id, _("Indikator “%(name)s” diperbarui.", name=indicator.name),
                                       f"indicator-{indicator.id}", changed=indicator.id)
@@ -260,11 +251,7 @@ def _save(proposal: Proposal, cycle: Cycle):
                                       "disimpan; muat ulang laporannya, lalu ubah lagi.", year=cycle.year))
         except services.ServiceError as error:
             db.session.rollback()
-            field = getattr(error, "field", None)
-            if field:
-                form[field].errors = [str(error)]
-            else:
-                form.form_errors.append(str(error))
+            show_refusal(form, error)
         else:
             message = (_("Laporan %(year)d disimpan: %(status)s.", year=cycle.year,
                          status=label("report_status", report.status)) if created

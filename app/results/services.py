@@ -13,16 +13,8 @@ from app.models import (
     DIRECTIONS, MAX_RESULT_INDICATORS, REASON_REQUIRED_REPORT_STATUSES, REPORT_STATUSES, Attachment, Cycle, Proposal,
     ReportValue, ResultIndicator, User, YearlyReport,
 )
-from app.proposals.services import ServiceError, add_attachment
+from app.proposals.services import FieldError, ServiceError, add_attachment
 from app.results import charts, rules
-
-
-class FieldError(ServiceError):
-    """A refused change caused by one form field (named), so the view shows it beside that field."""
-
-    def __init__(self, message: str, field: str):
-        super().__init__(message)
-        self.field = field
 
 
 def indicators_of(proposal: Proposal) -> list[ResultIndicator]:

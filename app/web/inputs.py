@@ -249,6 +249,15 @@ def length_hint(field) -> str:
     return ""
 
 
+def show_refusal(form, error: Exception) -> None:
+    """Put a service's refusal beside the field it names (its `field`), or at the top of the form."""
+    field = getattr(error, "field", None)
+    if field:
+        form[field].errors = [str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
 def form_status(form) -> int:
     """The status of a form page: 422 when the form came back with errors to fix, else 200."""
     return 422 if form.errors else 200

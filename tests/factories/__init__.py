@@ -12,6 +12,7 @@ from tests.factories.maturity import claim, indicator, indicator_set, levels, re
 from tests.factories.proposals import (
     DESIGN_TEXT, EXE_BYTES, PATHS, PDF_BYTES, PNG_BYTES, attachment, office_file, proposal, proposal_in,
 )
+from tests.factories.plans import milestone
 from tests.factories.results import cycle_of, earlier_innovation, result_indicator, yearly_report
 from tests.factories.reviews import (
     KIPP_CRITERIA, comment, decision_form, review, review_form, status_change, submitted, vote, votes,
@@ -26,5 +27,5 @@ __all__ = [
     "indicator_set", "levels", "region_claim",
     "office_file", "password_hash", "proposal", "proposal_in", "published", "registration", "review",
     "review_form", "signature", "status_change", "submitted", "upload_routes", "url_for_rule", "user", "vote",
-    "votes", "world", "cycle_of", "earlier_innovation", "result_indicator", "yearly_report",
+    "votes", "world", "milestone", "cycle_of", "earlier_innovation", "result_indicator", "yearly_report",
 ]

@@ -4,7 +4,7 @@ import re
 
 from app.core.extensions import db
 from app.models import Notification
-from tests.factories import competitions, core, events, maturity, proposals, results, showcase
+from tests.factories import competitions, core, events, maturity, plans, proposals, results, showcase
 
 ROLES = ("anonymous", "innovator_b", "reviewer", "innovator_a", "admin")
 
@@ -27,6 +27,9 @@ def world() -> dict:
     earlier = results.earlier_innovation(agency_=agency_a, author=users["innovator_a"])
     result_indicator = results.result_indicator(earlier, name="Lama penerbitan izin")
     evidence = proposals.attachment(submitted)
+    # At the Design stage, with an action plan of one milestone (issue 20).
+    designed = proposals.proposal_in("submitted", agency_=agency_a, author=users["innovator_a"], lab_stage="design")
+    milestone = plans.milestone(designed)
     event = events.event(capacity=20, declaration_text="Kami berkomitmen berinovasi.")
     submitted.event_id = event.id
     indicator = maturity.indicator(name="Regulasi inovasi daerah")
@@ -43,7 +46,7 @@ def world() -> dict:
     db.session.add(note)
     db.session.commit()
     return dict(cycle=cycle, agency_a=agency_a, agency_b=agency_b, users=users, draft=draft, submitted=submitted,
-                approved=approved, public=public, earlier=earlier, attachment=evidence, event=event, notification=note,
+                approved=approved, public=public, designed=designed, milestone=milestone, earlier=earlier, attachment=evidence, event=event, notification=note,
                 indicator=indicator, result_indicator=result_indicator, region_indicator=region_indicator,
                 competition=contest, entry=contest_entry, assignment=assignment)
 
@@ -56,6 +59,8 @@ PROPOSAL_FOR = {
     "maturity.publish": "approved", "maturity.profile": "approved", "maturity.public_profile": "public",
     "results.reports": "earlier", "results.report": "earlier", "results.indicators": "earlier",
     "results.indicator_edit": "earlier", "results.indicator_delete": "earlier",
+    "plans.plan": "designed", "plans.milestone_edit": "designed", "plans.milestone_done": "designed",
+    "plans.milestone_delete": "designed",
 }
 
 
@@ -70,6 +75,7 @@ def url_for_rule(rule, w: dict) -> str:
         "agency_id": w["agency_a"].id,
         "indicator_id": w["region_indicator" if rule.endpoint.startswith("maturity.region_") else "indicator"].id,
         "result_indicator_id": w["result_indicator"].id,
+        "milestone_id": w["milestone"].id,
         "cycle_id": w["cycle"].id,
         "competition_id": w["competition"].id,
         "entry_id": w["entry"].id,
