@@ -31,7 +31,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['coach_id'], ['user_account.id'], name=op.f('fk_coach_assignment_coach_id_user_account')),
     sa.ForeignKeyConstraint(['cycle_id'], ['cycle.id'], name=op.f('fk_coach_assignment_cycle_id_cycle')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_coach_assignment')),
-    sa.UniqueConstraint('cycle_id', 'agency_id', name=op.f('uq_coach_assignment_one_coach_per_agency'))
+    sa.UniqueConstraint('cycle_id', 'agency_id', name='one_coach_per_agency')
     )
     with op.batch_alter_table('coach_assignment', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_coach_assignment_agency_id'), ['agency_id'], unique=False)
