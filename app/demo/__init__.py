@@ -70,11 +70,12 @@ def load_cycle(today: date | None = None) -> Cycle:
 
 def load(if_empty: bool = False):
     """Load the demo set; returns (role, email, password) of the demo logins."""
+    from app.coaching.demo import COACH
     from app.competitions.demo import GUEST_REVIEWER
 
     logins = [(role, email, password) for role, email, _name, _agency, password in DEMO_USERS]
     if if_empty and db.session.scalar(select(func.count(User.id))):
-        return logins + [(GUEST_REVIEWER[0], GUEST_REVIEWER[1], GUEST_REVIEWER[3])]
+        return logins + [(GUEST_REVIEWER[0], GUEST_REVIEWER[1], GUEST_REVIEWER[3]), (COACH[0], COACH[1], COACH[3])]
     agencies = load_agencies()
     load_users(agencies)
     cycle = load_cycle()
@@ -96,4 +97,8 @@ def load(if_empty: bool = False):
     from app.maturity import demo as maturity_demo
 
     maturity_demo.load()  # evidence on the approved and implemented demo innovations
+    from app.coaching import demo as coaching_demo
+
+    # A coach for four agencies, with sessions, action items and readiness (after the proposals).
+    logins += coaching_demo.load(cycle)
     return logins
