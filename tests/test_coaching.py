@@ -524,3 +524,13 @@ def test_the_demo_has_a_coach_with_sessions_items_and_readiness(app_ctx):
     demo.load()  # a second load adds nothing
     assert db.session.scalar(select(func.count()).select_from(CoachingSession)) == 2
     assert db.session.scalar(select(func.count()).select_from(CoachAssignment)) == len(COACHED)
+
+
+def test_the_readiness_prompt_shows_until_the_agency_fills_it_in(client, coaching):
+    w = coaching
+    as_(client, w["member"])
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert 'id="readiness-due"' in html and 'id="waiting-for-you"' not in html
+    factories.readiness(w["a"], w["colleague"], w["cycle"])
+    db.session.commit()
+    assert 'id="readiness-due"' not in client.get("/dashboard").get_data(as_text=True)

@@ -380,8 +380,8 @@ def agency_items_panel(user):
     cycle = current_cycle()
     readiness_due = (cycle is not None and not cycle.closed
                      and services.readiness_of(cycle, user.agency_id) is None)
-    if not items and not readiness_due:
-        return None
+    if not items:  # nothing waits: the readiness prompt alone sits with the agency's progress
+        return signals.DashboardPanel(15, "coaching/_readiness_panel.html", {"cycle": cycle}) if readiness_due else None
     return signals.DashboardPanel(-15, "coaching/_agency_panel.html", {
         "cycle": cycle, "action_items": items, "today": city_today(), "readiness_due": readiness_due,
         "mark_form": MarkForm(formdata=None)})
