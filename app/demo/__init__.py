@@ -93,12 +93,13 @@ def load(if_empty: bool = False):
     # This year's city contest and a guest reviewer: after the demo reviews (the guest has none
     # yet, to score the contest's entries), before the events (which the guest may attend).
     logins += competitions_demo.load(cycle)
+    from app.coaching import demo as coaching_demo
+
+    # A coach for four agencies, with sessions, action items and readiness: after the proposals,
+    # before the events (which the coach may attend, as the guest reviewer).
+    logins += coaching_demo.load(cycle)
     events_demo.load()
     from app.maturity import demo as maturity_demo
 
     maturity_demo.load()  # evidence on the approved and implemented demo innovations
-    from app.coaching import demo as coaching_demo
-
-    # A coach for four agencies, with sessions, action items and readiness (after the proposals).
-    logins += coaching_demo.load(cycle)
     return logins
