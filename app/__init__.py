@@ -131,6 +131,7 @@ def create_app(config: dict | None = None) -> Flask:
     inputs.register(app)  # the bounded <int:...> converter, before any route is added
 
     from app.admin import bp as admin_bp
+    from app.coaching import bp as coaching_bp
     from app.competitions import bp as competitions_bp
     from app.auth import bp as auth_bp
     from app.events import bp as events_bp
@@ -155,6 +156,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(results_bp)  # paths under /proposals/…/indicators, /proposals/…/reports and /reports
     app.register_blueprint(plans_bp)  # paths under /proposals/…/plan
     app.register_blueprint(competitions_bp)  # paths under /admin/competitions and /proposals/…/competition
+    app.register_blueprint(coaching_bp)  # paths under /coaching, /admin/coaches and /admin/readiness
 
     from app import cli
     from app.web import errors, security, templating

@@ -135,6 +135,17 @@ FORM_ROUTES = {
     # A proposal sent back for revision may still enter the contest (the submitted one is entered).
     "competitions.entry": ("innovator_a", lambda w: f"/proposals/{w['revision'].id}/competition", lambda w: {},
                            lambda w: "track_id", "Pilih lomba dan kategorinya."),
+    "coaching.coaches": ("admin", lambda w: "/admin/coaches", lambda w: {"coach_id": "0", "agency_ids": w["agency_b"].id},
+                         lambda w: "coach_id", "Pilih pendamping."),
+    "coaching.session_new": ("reviewer", lambda w: f"/coaching/sessions/new?agency={w['agency_a'].id}",
+                             lambda w: {"held_on": "2100-01-01"}, lambda w: "held_on", "paling lambat hari ini"),
+    "coaching.session_edit": ("reviewer", lambda w: f"/coaching/sessions/{w['session'].id}/edit",
+                              lambda w: {"held_on": ""}, lambda w: "held_on", "Isi tanggal pendampingan."),
+    "coaching.add_item": ("reviewer", lambda w: f"/coaching/sessions/{w['session'].id}/items",
+                          lambda w: {"items-0-what": "Data awal", "items-0-owner_id": "0"},
+                          lambda w: "items-0-owner_id", "pilih penanggung jawab"),
+    "coaching.readiness": ("innovator_a", lambda w: "/coaching/readiness", lambda w: {"team_score": "4"},
+                           lambda w: "leadership_score", "Pilih nilai 1 sampai 5."),
     "maturity.level_form": ("admin", lambda w: f"/admin/maturity/levels/{w['cycle'].year}/{w['indicator'].id}",
                             lambda w: {"levels-0-description": "Ada", "levels-0-points": "5000"},
                             lambda w: "levels-0-points", "1000"),
@@ -149,6 +160,7 @@ NOT_FILLED_IN = {
     "maturity.publish", "maturity.load_indicators", "admin.user_invite", "results.indicator_delete",
     "plans.milestone_delete",
     "competitions.assign_one", "competitions.unassign", "competitions.publish", "competitions.withdraw",
+    "coaching.remove_coach", "coaching.mark_item",
 }
 
 

@@ -51,6 +51,23 @@ EXPECTED = {
     ("/proposals/<int:proposal_id>/competition", "GET"): (LOGIN, 403, 403, 200, 200),
     ("/proposals/<int:proposal_id>/competition", "POST"): (LOGIN, 403, 403, 422, 422),
     ("/proposals/<int:proposal_id>/competition/withdraw", "POST"): (LOGIN, 403, 403, 302, 302),
+    # Coaching (issue 20): the reviewer coaches agency A; B's innovator is outside it (404).
+    ("/admin/coaches", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/admin/coaches", "POST"): (LOGIN, 403, 403, 403, 422),
+    ("/admin/coaches/<int:assignment_id>/remove", "POST"): (LOGIN, 403, 403, 403, 302),
+    ("/admin/readiness", "GET"): (LOGIN, 403, 403, 403, 200),
+    ("/coaching", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("/coaching/agencies/<int:agency_id>", "GET"): (LOGIN, 404, 200, 200, 200),
+    ("/coaching/sessions/new", "GET"): (LOGIN, 404, 200, 403, 200),  # ?agency=A: its coach and admins record
+    ("/coaching/sessions/new", "POST"): (LOGIN, 404, 422, 403, 422),
+    ("/coaching/sessions/<int:session_id>", "GET"): (LOGIN, 404, 200, 200, 200),
+    ("/coaching/sessions/<int:session_id>/edit", "GET"): (LOGIN, 404, 200, 403, 200),
+    ("/coaching/sessions/<int:session_id>/edit", "POST"): (LOGIN, 404, 422, 403, 422),
+    ("/coaching/sessions/<int:session_id>/items", "POST"): (LOGIN, 404, 422, 403, 422),
+    ("/coaching/items/<int:item_id>/done", "POST"): (LOGIN, 404, 400, 400, 400),  # no done=0/1
+    # The agency's own readiness: whoever belongs to an agency (the reviewer and admin here do not).
+    ("/coaching/readiness", "GET"): (LOGIN, 200, 403, 200, 403),
+    ("/coaching/readiness", "POST"): (LOGIN, 422, 403, 422, 403),
     ("/admin/maturity", "GET"): (LOGIN, 403, 403, 403, 200),
     ("/admin/maturity/<int:year>.xlsx", "GET"): (LOGIN, 403, 403, 403, 200),
     ("/admin/maturity/indicators", "GET"): (LOGIN, 403, 403, 403, 200),

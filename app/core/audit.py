@@ -1,10 +1,10 @@
 """The audit log: one call records who did what to which thing."""
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import has_request_context, request
-from flask_babel import format_decimal, ngettext
+from flask_babel import format_date, format_decimal, ngettext
 from flask_login import current_user
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import joinedload
@@ -119,6 +119,15 @@ ACTION_LABELS = {
     "competition_results_published": _l("Pemenang lomba diumumkan"),
     "competition_results_withdrawn": _l("Pengumuman pemenang ditarik"),
     "competition_exported": _l("Penilaian lomba diunduh"),
+    "coach_assigned": _l("Pendamping ditugaskan"),
+    "coach_removed": _l("Pendamping dicabut"),
+    "coaching_session_recorded": _l("Pendampingan dicatat"),
+    "coaching_session_updated": _l("Catatan pendampingan diubah"),
+    "action_item_added": _l("Tindak lanjut ditambahkan"),
+    "action_item_done": _l("Tindak lanjut selesai"),
+    "action_item_reopened": _l("Tindak lanjut dibuka lagi"),
+    "readiness_assessed": _l("Penilaian kesiapan diisi"),
+    "readiness_updated": _l("Penilaian kesiapan diubah"),
 }
 
 # One sentence per action; %(actor)s is the person, %(name)s what the entry
@@ -189,6 +198,15 @@ SENTENCES = {
     "competition_results_published": _l("%(actor)s mengumumkan pemenang lomba “%(name)s”"),
     "competition_results_withdrawn": _l("%(actor)s menarik pengumuman pemenang lomba “%(name)s”"),
     "competition_exported": _l("%(actor)s mengunduh penilaian lomba “%(name)s”"),
+    "coach_assigned": _l("%(actor)s menugaskan %(coach)s mendampingi %(name)s pada siklus %(year)s"),
+    "coach_removed": _l("%(actor)s mencabut %(coach)s sebagai pendamping %(name)s pada siklus %(year)s"),
+    "coaching_session_recorded": _l("%(actor)s mencatat pendampingan %(name)s tanggal %(date)s"),
+    "coaching_session_updated": _l("%(actor)s mengubah catatan pendampingan %(name)s tanggal %(date)s"),
+    "action_item_added": _l("%(actor)s menambahkan tindak lanjut “%(name)s” untuk %(agency)s"),
+    "action_item_done": _l("%(actor)s menandai tindak lanjut “%(name)s” selesai"),
+    "action_item_reopened": _l("%(actor)s membuka lagi tindak lanjut “%(name)s”"),
+    "readiness_assessed": _l("%(actor)s mengisi penilaian kesiapan %(name)s tahun %(year)s"),
+    "readiness_updated": _l("%(actor)s mengubah penilaian kesiapan %(name)s tahun %(year)s"),
     # entries from before the counts were kept in the details: the summary recorded then
     "agencies_imported": _l("%(actor)s mengimpor perangkat daerah (%(name)s)"),
 }
@@ -302,6 +320,15 @@ def describe(entry: AuditEntry) -> str:
         words.update(competition=details.get("competition", ""), track=details.get("track", ""))
     elif action in ("reviewer_assigned", "reviewer_unassigned"):
         words["reviewer"] = details.get("reviewer", "")
+    elif action in ("coach_assigned", "coach_removed"):
+        words.update(coach=details.get("coach", ""), year=details.get("year", ""))
+    elif action in ("coaching_session_recorded", "coaching_session_updated"):
+        day = details.get("date")
+        words["date"] = format_date(date.fromisoformat(day)) if day else ""
+    elif action == "action_item_added":
+        words["agency"] = details.get("agency", "")
+    elif action in ("readiness_assessed", "readiness_updated"):
+        words["year"] = details.get("year", "")
     elif action in ("maturity_claimed", "region_claimed"):
         words.update(level=details.get("level", ""), indicator=_indicator(details))
     elif action == "maturity_set_imported":

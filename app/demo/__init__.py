@@ -70,11 +70,12 @@ def load_cycle(today: date | None = None) -> Cycle:
 
 def load(if_empty: bool = False):
     """Load the demo set; returns (role, email, password) of the demo logins."""
+    from app.coaching.demo import COACH
     from app.competitions.demo import GUEST_REVIEWER
 
     logins = [(role, email, password) for role, email, _name, _agency, password in DEMO_USERS]
     if if_empty and db.session.scalar(select(func.count(User.id))):
-        return logins + [(GUEST_REVIEWER[0], GUEST_REVIEWER[1], GUEST_REVIEWER[3])]
+        return logins + [(GUEST_REVIEWER[0], GUEST_REVIEWER[1], GUEST_REVIEWER[3]), (COACH[0], COACH[1], COACH[3])]
     agencies = load_agencies()
     load_users(agencies)
     cycle = load_cycle()
@@ -92,6 +93,11 @@ def load(if_empty: bool = False):
     # This year's city contest and a guest reviewer: after the demo reviews (the guest has none
     # yet, to score the contest's entries), before the events (which the guest may attend).
     logins += competitions_demo.load(cycle)
+    from app.coaching import demo as coaching_demo
+
+    # A coach for four agencies, with sessions, action items and readiness: after the proposals,
+    # before the events (which the coach may attend, as the guest reviewer).
+    logins += coaching_demo.load(cycle)
     events_demo.load()
     from app.maturity import demo as maturity_demo
 

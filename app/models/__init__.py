@@ -1,5 +1,9 @@
 """All models, importable from one place: `from app.models import Proposal`."""
 from app.models.core import AGENCY_KINDS, ROLES, Agency, AuditEntry, ChangeCounter, Cycle, RoleChecks, User
+from app.models.coaching import (
+    READINESS_MAX, READINESS_MIN, READINESS_QUESTIONS, ActionItem, CoachAssignment, CoachingSession, ReadinessAnswer,
+    ReadinessAssessment,
+)
 from app.models.competitions import (
     MAX_TRACKS, Competition, CompetitionEntry, CompetitionTrack, ReviewAssignment,
 )

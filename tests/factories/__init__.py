@@ -5,6 +5,7 @@
 Every person a factory makes has the fast password hash (core.FAST_HASH_METHOD) unless
 `real_hash=True` asks for werkzeug's default, as the app's own accounts have.
 """
+from tests.factories.coaching import action_item, coach_assignment, coaching_session, readiness
 from tests.factories.competitions import AWARD_CRITERIA, assignment, award_rubric, competition, entry
 from tests.factories.core import FAST_HASH_METHOD, PASSWORD, agency, cycle, password_hash, user
 from tests.factories.events import event, registration, signature
@@ -21,6 +22,7 @@ from tests.factories.security import PROPOSAL_FOR, ROLES, url_for_rule, world
 from tests.factories.showcase import published
 
 __all__ = [
+    "action_item", "coach_assignment", "coaching_session", "readiness",
     "AWARD_CRITERIA", "assignment", "award_rubric", "competition", "entry",
     "DESIGN_TEXT", "EXE_BYTES", "KIPP_CRITERIA", "FAST_HASH_METHOD", "PASSWORD", "PATHS", "PDF_BYTES", "PNG_BYTES", "PROPOSAL_FOR",
     "ROLES", "agency", "attachment", "claim", "comment", "cycle", "decision_form", "event", "indicator",

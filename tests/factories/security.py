@@ -4,7 +4,7 @@ import re
 
 from app.core.extensions import db
 from app.models import Notification
-from tests.factories import competitions, core, events, maturity, plans, proposals, results, showcase
+from tests.factories import coaching, competitions, core, events, maturity, plans, proposals, results, showcase
 
 ROLES = ("anonymous", "innovator_b", "reviewer", "innovator_a", "admin")
 
@@ -42,13 +42,19 @@ def world() -> dict:
     contest = competitions.competition(cycle_=cycle)
     contest_entry = competitions.entry(contest, submitted)
     assignment = competitions.assignment(contest_entry, users["reviewer"])
+    # The reviewer coaches agency A (issue 20): a session with one action item; A filled its readiness.
+    coach = coaching.coach_assignment(agency_a, users["reviewer"], cycle)
+    session = coaching.coaching_session(agency_a, users["reviewer"], cycle, proposals=[submitted])
+    action_item = coaching.action_item(session, users["innovator_a"])
+    coaching.readiness(agency_a, users["innovator_a"], cycle)
     note = Notification(user_id=users["innovator_a"].id, message="Usulan Anda dinilai.", link=f"/proposals/{submitted.id}")
     db.session.add(note)
     db.session.commit()
     return dict(cycle=cycle, agency_a=agency_a, agency_b=agency_b, users=users, draft=draft, submitted=submitted,
                 approved=approved, public=public, designed=designed, milestone=milestone, earlier=earlier, attachment=evidence, event=event, notification=note,
                 indicator=indicator, result_indicator=result_indicator, region_indicator=region_indicator,
-                competition=contest, entry=contest_entry, assignment=assignment)
+                competition=contest, entry=contest_entry, assignment=assignment,
+                coach=coach, session=session, action_item=action_item)
 
 
 # Which object each URL argument names, per endpoint (default: the submitted proposal of agency A).
@@ -79,13 +85,17 @@ def url_for_rule(rule, w: dict) -> str:
         "cycle_id": w["cycle"].id,
         "competition_id": w["competition"].id,
         "entry_id": w["entry"].id,
-        "assignment_id": w["assignment"].id,
+        "assignment_id": w["coach" if rule.endpoint.startswith("coaching.") else "assignment"].id,
         "track_id": w["competition"].tracks[0].id,
         "year": w["cycle"].year,
         "filename": "css/apusida.css",
         "token": "not-a-token",
+        "session_id": w["session"].id,
+        "item_id": w["action_item"].id,
     }
     url = rule.rule
     for argument in rule.arguments:
         url = re.sub(rf"<(?:[^:>]+:)?{argument}>", str(values[argument]), url)
+    if rule.endpoint == "coaching.session_new":
+        url += f"?agency={w['agency_a'].id}"
     return url
