@@ -164,3 +164,19 @@ def test_a_verdict_on_evidence_names_the_indicator_in_the_readers_language(app, 
     with app.test_request_context(), force_locale("en"):
         assert note.text == ("The evidence for \u201cRegional innovation regulation\u201d of the innovation "
                              "\u201cPosyandu Digital\u201d was verified at level 3.")
+
+
+def test_a_day_in_a_notification_reads_as_each_language_writes_it(app, make):
+    from datetime import date
+
+    from app.core.messages import day, stored
+    from app.notifications.services import notify
+
+    reader = make.user()
+    notify([reader], stored("Pendampingan %(agency)s tanggal %(date)s: %(count)s tindak lanjut baru.",
+                            agency="Dinas Kesehatan", date=day(date(2026, 12, 4)), count=2))
+    db.session.commit()
+    note = _notes(reader)[0]
+    assert note.message == "Pendampingan Dinas Kesehatan tanggal 4 Desember 2026: 2 tindak lanjut baru."
+    with app.test_request_context(), force_locale("en"):
+        assert "December 4, 2026" in note.text and "2026-12-04" not in note.text

@@ -13,7 +13,7 @@ from app.coaching import permissions
 from app.core import audit
 from app.core.extensions import db
 from app.core.i18n import N_
-from app.core.messages import stored
+from app.core.messages import day, stored
 from app.models import (
     LAB_STAGES, READINESS_QUESTIONS, SUBMITTED_STATUSES, ActionItem, Agency, CoachAssignment, CoachingSession, Cycle,
     Proposal, ReadinessAnswer, ReadinessAssessment, User,
@@ -252,7 +252,7 @@ def _notify_items(session: CoachingSession, items: list[ActionItem]) -> None:
     link = url_for("coaching.session_detail", session_id=session.id)
     notify([*agency_members(session.agency_id), *owners],
            stored(N_("Pendampingan %(agency)s tanggal %(date)s: %(count)s tindak lanjut baru."),
-                  agency=session.agency.name, date=session.held_on.isoformat(), count=len(items)), link)
+                  agency=session.agency.name, date=day(session.held_on), count=len(items)), link)
 
 
 def record_session(agency: Agency, cycle: Cycle, recorder: User, held_on: date | None, proposal_ids: list[int],
