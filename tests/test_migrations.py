@@ -92,7 +92,7 @@ def test_upgrading_a_database_with_data_keeps_its_rows_and_search(empty_database
         # back down to `start` with them: a model column added later cannot break the setup.
         upgrade()
         w = world()
-        w["draft"].title = "Bank sampah digital"
+        w["draft"].title = "Pendaftaran bank sampah digital"
         db.session.commit()
         draft_id, submitted_id = w["draft"].id, w["submitted"].id
         tables = [t.name for t in db.metadata.sorted_tables]
@@ -107,6 +107,8 @@ def test_upgrading_a_database_with_data_keeps_its_rows_and_search(empty_database
         assert _row_counts(kept) == {table: before[table] for table in kept}
         found = db.session.scalars(select(Proposal.id).where(search_condition("sampah"))).all()
         assert found == [draft_id]  # the search still finds what was there before
+        # indexed anew by its stems (revision 3f9d2c7a1b84): the root finds the derived word
+        assert db.session.scalars(select(Proposal.id).where(search_condition("daftar"))).all() == [draft_id]
         db.session.get(Proposal, submitted_id).title = "Posyandu keliling"
         db.session.commit()  # and follows a change made after the upgrade
         assert db.session.scalars(select(Proposal.id).where(search_condition("posyandu"))).all() == [submitted_id]

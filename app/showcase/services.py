@@ -108,7 +108,7 @@ def showcase_query(filters: ShowcaseFilters):
         # The proposal list's full-text search (stemmed, ranked), over public rows only.
         found = search.matches(db.engine.dialect.name, filters.q, narrowing=(is_public(),))
         # A goal named in the search ("kemiskinan", "TPB 3") finds the innovations that serve it.
-        goals = goals_matching(filters.q)
+        goals = goals_matching(filters.q, stem=search.stem)
         if found is not None and goals:
             stmt = stmt.outerjoin(found, found.c.id == Proposal.id).where(
                 or_(found.c.id.is_not(None), _serving(goals)))
