@@ -14,7 +14,7 @@ parsing each matching narrative again.
 
 SQLite: a contentless FTS5 table `proposal_fts` holding the same three columns
 as stemmed text, which the SQL function `apusida_stemmed()` computes in Python
-with the same Snowball algorithm (PyPI snowballstemmer; tests/test_search_stems.py
+with the same Snowball algorithm (PyPI snowballstemmer; tests/test_search.py
 checks it against PostgreSQL's). Triggers keep it in step; they call the
 function, which `_register_sqlite_functions` puts on every SQLite connection.
 Triggers rather than a session listener (CONVENTIONS habit 9): they also follow

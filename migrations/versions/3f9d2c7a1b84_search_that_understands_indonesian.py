@@ -30,33 +30,50 @@ SQLITE_DROP = [
     'DROP TABLE IF EXISTS proposal_fts',
 ]
 SQLITE_DDL = [
-    "CREATE VIRTUAL TABLE IF NOT EXISTS proposal_fts USING fts5(title, summary, design, content='', tokenize='unicode61 remove_diacritics 0')",
-    'CREATE TRIGGER IF NOT EXISTS proposal_fts_insert AFTER INSERT ON proposal BEGIN INSERT INTO proposal_fts(rowid, title, summary, design) VALUES (new.id, apusida_stemmed(new.title), apusida_stemmed(new.summary), apusida_stemmed(new.design)); END',
-    "CREATE TRIGGER IF NOT EXISTS proposal_fts_delete AFTER DELETE ON proposal BEGIN INSERT INTO proposal_fts(proposal_fts, rowid, title, summary, design) VALUES ('delete', old.id, apusida_stemmed(old.title), apusida_stemmed(old.summary), apusida_stemmed(old.design)); END",
-    "CREATE TRIGGER IF NOT EXISTS proposal_fts_update AFTER UPDATE OF title, summary, design ON proposal BEGIN INSERT INTO proposal_fts(proposal_fts, rowid, title, summary, design) VALUES ('delete', old.id, apusida_stemmed(old.title), apusida_stemmed(old.summary), apusida_stemmed(old.design)); INSERT INTO proposal_fts(rowid, title, summary, design) VALUES (new.id, apusida_stemmed(new.title), apusida_stemmed(new.summary), apusida_stemmed(new.design)); END",
-    'INSERT INTO proposal_fts(rowid, title, summary, design) SELECT id, apusida_stemmed(title), apusida_stemmed(summary), apusida_stemmed(design) FROM proposal',
+    "CREATE VIRTUAL TABLE IF NOT EXISTS proposal_fts USING fts5(title, summary, design, content='', "
+    "tokenize='unicode61 remove_diacritics 0')",
+    'CREATE TRIGGER IF NOT EXISTS proposal_fts_insert AFTER INSERT ON proposal BEGIN INSERT INTO '
+    'proposal_fts(rowid, title, summary, design) VALUES (new.id, apusida_stemmed(new.title), '
+    'apusida_stemmed(new.summary), apusida_stemmed(new.design)); END',
+    'CREATE TRIGGER IF NOT EXISTS proposal_fts_delete AFTER DELETE ON proposal BEGIN INSERT INTO '
+    "proposal_fts(proposal_fts, rowid, title, summary, design) VALUES ('delete', old.id, "
+    'apusida_stemmed(old.title), apusida_stemmed(old.summary), apusida_stemmed(old.design)); END',
+    'CREATE TRIGGER IF NOT EXISTS proposal_fts_update AFTER UPDATE OF title, summary, design ON proposal '
+    "BEGIN INSERT INTO proposal_fts(proposal_fts, rowid, title, summary, design) VALUES ('delete', "
+    'old.id, apusida_stemmed(old.title), apusida_stemmed(old.summary), apusida_stemmed(old.design)); '
+    'INSERT INTO proposal_fts(rowid, title, summary, design) VALUES (new.id, apusida_stemmed(new.title), '
+    'apusida_stemmed(new.summary), apusida_stemmed(new.design)); END',
+    'INSERT INTO proposal_fts(rowid, title, summary, design) SELECT id, apusida_stemmed(title), '
+    'apusida_stemmed(summary), apusida_stemmed(design) FROM proposal',
 ]
 PG_DROP = [
     'DROP INDEX IF EXISTS proposal_fts_gin',
     'ALTER TABLE proposal DROP COLUMN IF EXISTS proposal_fts_document',
 ]
 PG_DDL = [
-    "ALTER TABLE proposal ADD COLUMN IF NOT EXISTS proposal_fts_document tsvector GENERATED ALWAYS AS (setweight(to_tsvector('indonesian'::regconfig, regexp_replace(coalesce(title, ''), '[[:punct:]]', ' ', 'g')), 'A') || setweight(to_tsvector('indonesian'::regconfig, regexp_replace(coalesce(summary, ''), '[[:punct:]]', ' ', 'g')), 'B') || setweight(to_tsvector('indonesian'::regconfig, regexp_replace(coalesce(design, ''), '[[:punct:]]', ' ', 'g')), 'D')) STORED",
+    'ALTER TABLE proposal ADD COLUMN IF NOT EXISTS proposal_fts_document tsvector GENERATED ALWAYS AS '
+    "(setweight(to_tsvector('indonesian'::regconfig, regexp_replace(coalesce(title, ''), '[[:punct:]]', "
+    "' ', 'g')), 'A') || setweight(to_tsvector('indonesian'::regconfig, regexp_replace(coalesce(summary, "
+    "''), '[[:punct:]]', ' ', 'g')), 'B') || setweight(to_tsvector('indonesian'::regconfig, "
+    "regexp_replace(coalesce(design, ''), '[[:punct:]]', ' ', 'g')), 'D')) STORED",
     'CREATE INDEX IF NOT EXISTS proposal_fts_gin ON proposal USING gin (proposal_fts_document)',
 ]
 # As revision b7f3c2a91d40 made them, for the downgrade.
 SQLITE_OLD_DDL = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS proposal_fts USING fts5("
-    "title, summary, design, content='proposal', content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+    "title, summary, design, content='proposal', content_rowid='id', tokenize='unicode61 "
+    "remove_diacritics 2')",
     "CREATE TRIGGER IF NOT EXISTS proposal_fts_insert AFTER INSERT ON proposal BEGIN "
-    "INSERT INTO proposal_fts(rowid, title, summary, design) VALUES (new.id, new.title, new.summary, new.design); END",
+    'INSERT INTO proposal_fts(rowid, title, summary, design) VALUES (new.id, new.title, new.summary, '
+    'new.design); END',
     "CREATE TRIGGER IF NOT EXISTS proposal_fts_delete AFTER DELETE ON proposal BEGIN "
     "INSERT INTO proposal_fts(proposal_fts, rowid, title, summary, design) "
     "VALUES ('delete', old.id, old.title, old.summary, old.design); END",
     "CREATE TRIGGER IF NOT EXISTS proposal_fts_update AFTER UPDATE OF title, summary, design ON proposal BEGIN "
     "INSERT INTO proposal_fts(proposal_fts, rowid, title, summary, design) "
     "VALUES ('delete', old.id, old.title, old.summary, old.design); "
-    "INSERT INTO proposal_fts(rowid, title, summary, design) VALUES (new.id, new.title, new.summary, new.design); END",
+    'INSERT INTO proposal_fts(rowid, title, summary, design) VALUES (new.id, new.title, new.summary, '
+    'new.design); END',
     "INSERT INTO proposal_fts(proposal_fts) VALUES ('rebuild')",
 ]
 PG_OLD_DDL = [
