@@ -240,12 +240,10 @@ def _render_listing(filters: dict, audience: caching.Audience) -> str:
                      .where(*agency_conditions))
     page = paging.paginate(stmt, per_page=current_app.config["PROPOSALS_PER_PAGE"], as_rows=True, total=total)
     votes = vote_counts([p.id for p in page.items])
-    found = {}
+    snippets = {}
     if searched is not None:
-        found = {row.id: SimpleNamespace(title=search.highlight(row.title, filters["q"]),
-                                         snippet=search.snippet((row.summary, row.design), filters["q"]))
-                 for row in page.items}
-    context = dict(page=page, votes=votes, filters=filters, found=found)
+        snippets = {row.id: search.snippet((row.summary, row.design), filters["q"]) for row in page.items}
+    context = dict(page=page, votes=votes, filters=filters, snippets=snippets)
     if is_htmx():
         return caching.render_shared(audience, "proposals/index.html", "results", **context)
     # The filter's choices as plain rows: no objects to build for some sixty options.

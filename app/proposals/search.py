@@ -288,6 +288,8 @@ def matching_ids(dialect: str, query: str, any_word: bool = False, narrowing=())
 
 SNIPPET_WORDS = 24  # about two lines under a title
 SNIPPET_LEAD = 6  # words shown before the first match
+SNIPPET_CANDIDATES = 50
+SNIPPET_SCAN_CHARS = 6000  # about 800 words of each text
 
 
 class _Matcher:
@@ -297,14 +299,18 @@ class _Matcher:
         self.stems = {word for term in terms for choice in term.choices for word in
                       (choice if not term.prefix else choice[:-1])}
         self.prefixes = tuple({choice[-1] for term in terms if term.prefix for choice in term.choices})
+        self._seen: dict[str, bool] = {}  # a text repeats its words
 
     def __bool__(self):
         return bool(self.stems or self.prefixes)
 
     def __call__(self, word: str) -> bool:
-        found = stem(word)
-        return found in self.stems or (bool(self.prefixes) and (found.startswith(self.prefixes)
-                                                                or word.lower().startswith(self.prefixes)))
+        known = self._seen.get(word)
+        if known is None:
+            found = stem(word)
+            known = self._seen[word] = found in self.stems or (bool(self.prefixes) and (
+                found.startswith(self.prefixes) or word.lower().startswith(self.prefixes)))
+        return known
 
 
 def _marked(value: str, tokens, matcher: _Matcher) -> Markup:
@@ -319,42 +325,42 @@ def _marked(value: str, tokens, matcher: _Matcher) -> Markup:
     return Markup("").join(pieces)
 
 
-def highlight(value: str | None, query: str | None) -> Markup:
-    """A short text (a title) escaped, the words the query matches in <mark>."""
-    value = value or ""
-    matcher = _Matcher(parse(query))
-    if not matcher:
-        return escape(value)
-    return _marked(value, list(TOKEN.finditer(value)), matcher)
-
-
 def snippet(texts, query: str | None, size: int = SNIPPET_WORDS) -> Markup:
     """A few words of the first of `texts` (the summary, then the narrative) that the
     query matches, around its best-matching stretch, escaped, the matching words in
-    <mark>; the start of the first text when none matches (a match in the title);
+    <mark>; the start of the first text when none matches (a match in the title, or
+    past the first SNIPPET_SCAN_CHARS of a text);
     empty when there is no text. Computed over the original text, the same on both engines."""
     matcher = _Matcher(parse(query))
     texts = [value for value in texts if value and value.strip()]
     if not texts:
         return Markup("")
     for value in texts:
-        tokens = list(TOKEN.finditer(value))
-        hits = [i for i, token in enumerate(tokens) if matcher(token.group())]
+        # A match far into a long narrative costs more to find than a snippet is worth.
+        value = value[:SNIPPET_SCAN_CHARS]
+        tokens = TOKEN.findall(value)
+        hits = [i for i, word in enumerate(tokens) if matcher(word)]
         if hits:
             break
     else:
-        value = texts[0]
-        tokens, hits = list(TOKEN.finditer(value)), []
-    # The stretch of `size` words with the most different matched words, first one wins.
+        value = texts[0][:SNIPPET_SCAN_CHARS]
+        tokens, hits = TOKEN.findall(value), []
+    # The stretch of `size` words with the most different matched words, first one wins
+    # (among the first matches: a long narrative may match hundreds of times).
+    hits = hits[:SNIPPET_CANDIDATES]
     best, best_count = 0, -1
-    for hit in hits:
-        count = len({stem(tokens[i].group()) for i in hits if hit <= i < hit + size})
+    for n, hit in enumerate(hits):
+        count = len({tokens[i].lower() for i in hits[n:n + size] if i < hit + size})
         if count > best_count:
             best, best_count = hit, count
     first = max(0, best - SNIPPET_LEAD) if hits else 0
-    window = tokens[first:first + size]
-    if not window:
+    if first >= len(tokens):
         return Markup("")
+    # Where the window's words are in the text: found again by walking the words once.
+    spans = TOKEN.finditer(value)
+    for _ in range(first):
+        next(spans)
+    window = [next(spans) for _ in range(min(size, len(tokens) - first))]
     start = 0 if first == 0 else window[0].start()
     end = len(value) if first + size >= len(tokens) else window[-1].end()
     shown = value[start:end]

@@ -6,7 +6,6 @@ Nothing reads reviews, comments, individual votes or voters.
 """
 from collections import defaultdict
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from sqlalchemy import and_, false, func, or_, select, true
 from sqlalchemy.orm import aliased, joinedload, selectinload
@@ -121,14 +120,12 @@ def showcase_query(filters: ShowcaseFilters):
     return stmt.order_by(*order)
 
 
-def search_marks(proposals, query: str) -> dict:
-    """For a search, each shown innovation's title and a snippet of its summary or
-    narrative, the matching words highlighted (app.proposals.search); no queries."""
+def search_snippets(proposals, query: str) -> dict:
+    """For a search, a snippet of each shown innovation's summary or narrative, the matching
+    words marked (app.proposals.search); no queries."""
     if not query:
         return {}
-    return {proposal.id: SimpleNamespace(title=search.highlight(proposal.title, query),
-                                         snippet=search.snippet((proposal.summary, proposal.design), query))
-            for proposal in proposals}
+    return {proposal.id: search.snippet((proposal.summary, proposal.design), query) for proposal in proposals}
 
 
 def filter_choices() -> dict:
