@@ -40,7 +40,7 @@ def test_the_stems_are_postgresqls(app_ctx):
             glob.glob("tests/data/*.csv"):
         with open(path, encoding="utf-8") as handle:
             words |= {word.lower() for word in re.findall(r"[^\W\d_]+", handle.read())}
-    rows = db.session.execute(text("SELECT w, ts_lexize('indonesian_stem', w) FROM unnest(:words) AS w"),
+    rows = db.session.execute(text("SELECT w, ts_lexize('indonesian_stem', w) FROM unnest(CAST(:words AS text[])) AS w"),
                               {"words": sorted(words)}).all()
     differ = [(word, lexemes, search.stem(word)) for word, lexemes in rows if (lexemes or [word])[0] != search.stem(word)]
     assert len(rows) > 3000 and not differ
