@@ -18,9 +18,9 @@ with the same Snowball algorithm (PyPI snowballstemmer; tests/test_search.py
 checks it against PostgreSQL's). Triggers keep it in step; they call the
 function, which `_register_sqlite_functions` puts on every SQLite connection.
 Triggers rather than a session listener (CONVENTIONS habit 9): they also follow
-Core bulk inserts and updates (the large demo data, status changes written as
-UPDATE statements) that session events never see, and a migration rebuilds the
-index with one INSERT … SELECT. The price: a connection without the function
+Core bulk inserts and UPDATE statements (the large demo data loads that way)
+that session events never see, and a migration rebuilds the index with one
+INSERT … SELECT. The price: a connection without the function
 (the sqlite3 shell) cannot write proposals.
 
 Both engines see the same words: PostgreSQL's parser would keep "e-KTP" whole
