@@ -58,6 +58,8 @@ PAGES = [
     Page("GET", "/proposals/", ignore=AGENCY_SELECT),
     Page("GET", "/proposals/", htmx=True),
     Page("GET", "/proposals/?q=Sampah+Terpadu", htmx=True),
+    # A stemmed search whose snippet comes from the summary (issue 22).
+    Page("GET", "/proposals/?q=terpilah+kelurahan", htmx=True),
     Page("GET", "/proposals/?agency=" + AGENCY_CODE, htmx=True),
     # The proposal page (fields, timeline, discussion, replication) and its fragments.
     Page("GET", "/proposals/{hidden}"),
@@ -229,3 +231,29 @@ def test_the_sql_form_gives_what_the_python_form_gives(make, world):
     assert shown_author(world["reviewer"], hidden) != AUTHOR_NAME
     assert shown_agency(world["reviewer"], decided) == AGENCY_NAME
     assert shown_agency(world["admin"], hidden, code=True) == AGENCY_CODE
+
+
+def test_a_search_by_who_proposed_finds_nothing_for_a_blind_reviewer(client, world):
+    """The agency, its code, the author, the contact and the video are not searched, so a
+    search cannot tell a blind reviewer which proposal they belong to; the snippets of what
+    it finds hold none of them."""
+    login(client, world["reviewer"])
+    for secret in SECRETS:
+        html = text_of(client.get("/proposals/", query_string={"q": secret}, headers={"HX-Request": "true"}))
+        assert HIDDEN_TITLE not in html, secret
+    html = client.get("/proposals/", query_string={"q": "menabung terpilah"},
+                      headers={"HX-Request": "true"}).get_data(as_text=True)  # the results, not the agency filter
+    assert '<p class="search-snippet">' in html and "<mark>terpilah</mark>" in html
+    assert not [secret for secret in SECRETS if secret in html]
+
+
+def test_another_agencys_draft_is_never_in_a_snippet_or_suggestion(client, make, world):
+    """A draft of another agency, however well it matches, is neither found nor quoted."""
+    hidden = db.session.get(Proposal, world["ids"]["hidden"])
+    make.proposal(agency_=hidden.agency, cycle_=hidden.cycle, title="Bank Sampah Terpadu Rahasia Draf",
+                  summary="Kalimat draf rahasia: sampah terpilah ditabung warga kelurahan.")
+    db.session.commit()
+    login(client, world["reviewer"])
+    for url in ("/proposals/?q=sampah+terpilah", "/proposals/suggest?title=Bank+Sampah+Terpadu+Rahasia"):
+        html = client.get(url).get_data(as_text=True)
+        assert "Rahasia Draf" not in html and "draf rahasia" not in html, url

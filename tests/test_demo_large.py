@@ -74,7 +74,7 @@ def test_large_data_runs_twice_and_the_search_index_follows(runner, app_ctx):
     agencies = count(Agency, Agency.active.is_(True))
     # Each run has its own authors (one per agency) and voters (new e-mail batch).
     assert count(User, User.email.like(f"penulis-b2-%@{BULK_DOMAIN}")) == agencies
-    # Inserted in bulk, still found by full-text search (FTS5 triggers / the GIN expression index).
+    # Inserted in bulk, still found by full-text search (FTS5 triggers / the generated column).
     title = db.session.scalar(select(Proposal.title).where(Proposal.title.like("% 2.7")))
     words = " ".join(title.split()[:-1])  # the batch.number suffix tokenizes differently per engine
     found = db.session.scalars(search.matching_ids(db.engine.dialect.name, words)).all()

@@ -160,6 +160,25 @@ def test_searching_for_a_private_word_finds_nothing(client, leaky_world):
         assert "Tidak ada inovasi yang cocok." in html
 
 
+def test_a_search_snippet_quotes_the_public_innovation_only(client, make):
+    """Hidden proposals that match a search better than the public one (issue 22): the
+    showcase finds and quotes only the public one."""
+    agency = make.agency(name="Dinas Terbuka", code="TERBUKA")
+    hidden_words = []
+    for status, published in HIDDEN_CASES:
+        word = marker(status, "pub" if published else "", "snippet")
+        hidden_words.append(word)
+        make.proposal(agency_=agency, status=status, published=published, title=f"Pendaftaran Beasiswa {word}",
+                      summary=f"Pendaftaran beasiswa daring, pendaftar mendaftar {word} sendiri.")
+    public = factories.published(agency_=agency, title="Beasiswa Pelajar", summary="Pelajar mendaftar beasiswa.")
+    db.session.commit()
+    for query in ("pendaftaran beasiswa", "daftar", "beasiswa"):
+        html = client.get("/", query_string={"q": query}).get_data(as_text=True)
+        assert "1 inovasi ditemukan." in html and f"/innovations/{public.id}" in html
+        assert "<mark>mendaftar</mark>" in html or "<mark>beasiswa</mark>" in html
+        assert not [word for word in hidden_words if word in html.lower()], query
+
+
 def test_public_page_of_the_safe_innovation_hides_its_private_surroundings(client, leaky_world):
     html = client.get(f"/innovations/{leaky_world['public_id']}").get_data(as_text=True)
     assert "Inovasi Publik Aman" in html and "1 dukungan" in html

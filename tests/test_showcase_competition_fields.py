@@ -63,6 +63,7 @@ def test_an_unknown_goal_is_ignored_like_any_unknown_filter(client, innovations,
 
 @pytest.mark.parametrize("query, found", [
     ("kemiskinan", {"Dapur Umum Lansia"}),  # goal 1's Indonesian name
+    ("kemiskinannya", {"Dapur Umum Lansia"}),  # its words by their stems (issue 22)
     ("sanitation", {"Air Bersih Kampung"}),  # goal 6's English name
     ("TPB 2", {"Dapur Umum Lansia"}),
     ("SDG 3", {"Air Bersih Kampung"}),

@@ -16,6 +16,7 @@ from app.models import SDG_GOALS
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "sdg_goals.csv"
 
 # "TPB 3", "SDG 3", "SDGs 3", "tujuan 3": a goal asked for by its number in a search box.
+_WORD = re.compile(r"[^\W_]+")
 _BY_NUMBER = re.compile(r"^(?:tpb|sdgs?|tujuan|goal)\s*-?\s*(\d{1,2})$", re.IGNORECASE)
 
 
@@ -57,10 +58,12 @@ def goal_choices() -> list[tuple[int, str]]:
     return [(goal.number, goal_label(goal.number, language)) for goal in all_goals().values()]
 
 
-def goals_matching(text: str) -> list[int]:
+def goals_matching(text: str, stem=None) -> list[int]:
     """The goals a search text names: by number ("TPB 3", "SDG 11") or by a part of the name
-    in either language ("kemiskinan", "climate"). A search of the showcase finds the
-    innovations that serve them."""
+    in either language ("kemiskinan", "climate"), or, given a `stem` function (the search's
+    Indonesian stemmer), by words whose stems are all in the name ("kesehatan" names
+    "Kehidupan Sehat dan Sejahtera"). A search of the showcase finds the innovations that
+    serve them."""
     text = " ".join((text or "").split()).lower()
     if not text:
         return []
@@ -68,5 +71,9 @@ def goals_matching(text: str) -> list[int]:
     if by_number:
         number = int(by_number.group(1))
         return [number] if number in all_goals() else []
-    return [goal.number for goal in all_goals().values()
-            if text in goal.name_id.lower() or text in goal.name_en.lower()]
+    stems = {stem(word) for word in _WORD.findall(text)} if stem else set()
+
+    def named(name: str) -> bool:
+        return text in name.lower() or bool(stems) and stems <= {stem(word) for word in _WORD.findall(name)}
+
+    return [goal.number for goal in all_goals().values() if named(goal.name_id) or named(goal.name_en)]

@@ -8,7 +8,8 @@ proposal, never for one's own agency) and event registrations in proportion.
 Rows go in with bulk INSERTs (one executemany per chunk), not one ORM object
 at a time, so 20,000 proposals and 200,000 votes take a minute or two. The
 search index stays in sync by itself: SQLite's FTS5 triggers fire on each
-inserted row, and PostgreSQL's GIN index is an expression index on the table.
+inserted row (stemming the texts in Python), and PostgreSQL computes its stored
+search column, which the GIN index is on, for each row.
 
 Each run adds a new batch (new voter accounts with a batch number in their
 e-mail), so running it twice never collides with the rows of the first run.

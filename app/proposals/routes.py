@@ -39,7 +39,7 @@ from app.models import (
     StatusChange,
     vote_counts,
 )
-from app.proposals import bp, services, storage
+from app.proposals import bp, search, services, storage
 from app.proposals.forms import (
     AttachmentForm,
     CommentForm,
@@ -87,6 +87,9 @@ SORTS = {
     "oldest": (Proposal.created_at.asc(), Proposal.id.asc()),
     "title": (Proposal.title.asc(), Proposal.id.asc()),
 }
+# The default order: best match first for a search (search.matches gives the score), else
+# the last changed first.
+RELEVANCE = "relevance"
 
 
 @bp.before_request
@@ -153,7 +156,7 @@ def index():
     (app.web.caching.fragment); the page around them is this person's."""
     filters = _list_filters()
     number = page_number()
-    args = {**filters, "sort": None if filters["sort"] == "newest" else filters["sort"],
+    args = {**filters, "sort": None if filters["sort"] == RELEVANCE else filters["sort"],
             "page": number if number > 1 else None}
     listing = caching.fragment(live.version(), args, lambda audience: _render_listing(filters, audience))
     if is_htmx():
@@ -178,7 +181,7 @@ def _list_filters() -> dict:
         "lab_stage": known("lab_stage", LAB_STAGES),
         "affair": known("affair", all_affairs()),
         "innovation_type": known("innovation_type", INNOVATION_TYPES),
-        "sort": known("sort", SORTS) or "newest",
+        "sort": known("sort", (*SORTS, RELEVANCE)) or RELEVANCE,
     }
 
 
@@ -209,10 +212,16 @@ def _render_listing(filters: dict, audience: caching.Audience) -> str:
         conditions.append(Proposal.affair == filters["affair"])
     if filters["innovation_type"]:
         conditions.append(Proposal.innovation_type == filters["innovation_type"])
-    # A search tests the other filters along with the match (see search.matching_ids).
-    searched = services.search_condition(filters["q"], narrowing=conditions) if filters["q"] else None
-    stmt = stmt.where(searched) if searched is not None else stmt.where(*conditions)
-    stmt = stmt.order_by(*SORTS[filters["sort"]])
+    # A search tests the other filters along with the match (see search.matches), and
+    # reads the summary and narrative of the page's rows for their snippets.
+    searched, score = (services.with_search(stmt.add_columns(Proposal.summary, Proposal.design), filters["q"],
+                                            narrowing=conditions) if filters["q"] else (None, None))
+    stmt = searched if searched is not None else stmt.where(*conditions)
+    if filters["sort"] == RELEVANCE:
+        stmt = stmt.order_by(score.desc(), Proposal.id.desc()) if score is not None else stmt.order_by(
+            *SORTS["newest"])
+    else:
+        stmt = stmt.order_by(*SORTS[filters["sort"]])
     # Without a search, thousands may match (all of them when unfiltered, the
     # page everyone opens first). Counted on their own, the page query can stop
     # after its rows, where count(*) OVER () makes the database fetch every
@@ -231,7 +240,10 @@ def _render_listing(filters: dict, audience: caching.Audience) -> str:
                      .where(*agency_conditions))
     page = paging.paginate(stmt, per_page=current_app.config["PROPOSALS_PER_PAGE"], as_rows=True, total=total)
     votes = vote_counts([p.id for p in page.items])
-    context = dict(page=page, votes=votes, filters=filters)
+    snippets = {}
+    if searched is not None:
+        snippets = {row.id: search.snippet((row.summary, row.design), filters["q"]) for row in page.items}
+    context = dict(page=page, votes=votes, filters=filters, snippets=snippets)
     if is_htmx():
         return caching.render_shared(audience, "proposals/index.html", "results", **context)
     # The filter's choices as plain rows: no objects to build for some sixty options.

@@ -501,20 +501,31 @@ def search_condition(query: str, any_word: bool = False, narrowing=()):
     return and_(Proposal.id.in_(ids), *narrowing)
 
 
+def with_search(stmt, query: str, any_word: bool = False, narrowing=()):
+    """`stmt` (over Proposal) narrowed to the proposals matching the full-text search,
+    and the match's score column (higher is better) to order by; (None, None) when
+    the query has no searchable word. `narrowing` as for search_condition."""
+    dialect = db.engine.dialect.name
+    found = search.matches(dialect, query, any_word, narrowing)
+    if found is None:
+        return None, None
+    stmt = stmt.join(found, found.c.id == Proposal.id)
+    if dialect == "sqlite" and narrowing:
+        stmt = stmt.where(*narrowing)
+    return stmt, found.c.score
+
+
 def suggestions(user: User, text_typed: str, agency_id: int | None, exclude_id: int | None = None, limit: int = 5):
-    """Existing innovations of other agencies similar to what is being typed (best first)."""
-    terms = [w for w in search.words(text_typed) if len(w) > 3 and w not in search.STOP_WORDS]
-    if not terms:
+    """Existing innovations of other agencies similar to what is being typed (best first):
+    any of its telling words, stemmed ("Pendaftaran akta" finds "Daftar akta kelahiran")."""
+    terms = [w for w in search.words(text_typed)
+             if len(w) > 2 and w not in search.STOP_WORDS and search.stem(w) not in search.STOP_STEMS]
+    stmt, score = with_search(replicable(user, agency_id), " ".join(terms), any_word=True)
+    if stmt is None:
         return []
-    query = " ".join(terms)
-    stmt = replicable(user, agency_id).where(search_condition(query, any_word=True))
     if exclude_id is not None:
         stmt = stmt.where(Proposal.id != exclude_id)
     from sqlalchemy.orm import joinedload
 
-    stmt = stmt.options(joinedload(Proposal.agency)).order_by(search.rank(db.engine.dialect.name, query),
-                                                             Proposal.id.desc()).limit(limit)
+    stmt = stmt.options(joinedload(Proposal.agency)).order_by(score.desc(), Proposal.id.desc()).limit(limit)
     return list(db.session.scalars(stmt))
-
-
-

@@ -22,6 +22,7 @@ from app.showcase.services import (
     open_data_rows,
     public_replicate,
     results_rows,
+    search_snippets,
     showcase_query,
 )
 from app.web import caching
@@ -94,6 +95,7 @@ def index():
         page = db.paginate(showcase_query(filters), page=number, per_page=PER_PAGE, error_out=False)
         return render_page_or_block(
             "showcase/index.html", "results", page=page, filters=filters, choices=filter_choices(),
+            snippets=search_snippets(page.items, filters.q),
             affairs=affair_choices(), stages=LAB_STAGES, types=INNOVATION_TYPES, goals=goal_choices(), **extra,
         )
 

@@ -7,7 +7,7 @@ Nothing reads reviews, comments, individual votes or voters.
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select, true
+from sqlalchemy import and_, false, func, or_, select, true
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.core.cycles import CITY_TIMEZONE
@@ -25,6 +25,7 @@ from app.models import (
     YearlyReport,
     vote_count_query,
 )
+from app.proposals import search
 from app.results.rules import latest_reports
 
 # Public open-data columns, in order: DESIGN §2's field names plus a few facts.
@@ -75,18 +76,14 @@ class ShowcaseFilters:
         return any((self.year, self.agency, self.affair, self.stage, self.innovation_type, self.sdg, self.q))
 
 
-def _like_pattern(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _serving(goals) -> object:
     """SQL condition: a proposal that serves one of `goals` (ix_proposal_sdg_goal answers it)."""
     return Proposal.id.in_(select(ProposalSdg.proposal_id).where(ProposalSdg.goal.in_(goals)))
 
 
 def showcase_query(filters: ShowcaseFilters):
-    """Published innovations matching the filters, newest publication first, agency eager-loaded."""
+    """Published innovations matching the filters, agency eager-loaded: the best match first for
+    a search, then the newest publication first."""
     # No inner joins: the year, agency and goal filters are subqueries, so the
     # planner walks ix_proposal_showcase in publication order and stops after a
     # page; agency and cycle come by LEFT JOINs that cannot reorder that walk,
@@ -105,19 +102,30 @@ def showcase_query(filters: ShowcaseFilters):
         stmt = stmt.where(Proposal.innovation_type == filters.innovation_type)
     if filters.sdg:
         stmt = stmt.where(_serving([filters.sdg]))
+    order = (Proposal.published_at.desc(), Proposal.id.desc())
     if filters.q:
-        # Published innovations number in the hundreds, so a portable
-        # case-insensitive LIKE is fast enough and behaves the same on SQLite
-        # and PostgreSQL; the internal proposal list has full-text search.
-        pattern = _like_pattern(filters.q)
-        found = [func.lower(column).like(pattern, escape="\\")
-                 for column in (Proposal.title, Proposal.summary, Proposal.design)]
+        # The proposal list's full-text search (stemmed, ranked), over public rows only.
+        found = search.matches(db.engine.dialect.name, filters.q, narrowing=(is_public(),))
         # A goal named in the search ("kemiskinan", "TPB 3") finds the innovations that serve it.
-        goals = goals_matching(filters.q)
-        if goals:
-            found.append(_serving(goals))
-        stmt = stmt.where(or_(*found))
-    return stmt.order_by(Proposal.published_at.desc(), Proposal.id.desc())
+        goals = goals_matching(filters.q, stem=search.stem)
+        if found is not None and goals:
+            stmt = stmt.outerjoin(found, found.c.id == Proposal.id).where(
+                or_(found.c.id.is_not(None), _serving(goals)))
+            order = (func.coalesce(found.c.score, 0).desc(), *order)
+        elif found is not None:
+            stmt = stmt.join(found, found.c.id == Proposal.id)
+            order = (found.c.score.desc(), *order)
+        else:  # no word to search for: only a goal named by its number can match
+            stmt = stmt.where(_serving(goals) if goals else false())
+    return stmt.order_by(*order)
+
+
+def search_snippets(proposals, query: str) -> dict:
+    """For a search, a snippet of each shown innovation's summary or narrative, the matching
+    words marked (app.proposals.search); no queries."""
+    if not query:
+        return {}
+    return {proposal.id: search.snippet((proposal.summary, proposal.design), query) for proposal in proposals}
 
 
 def filter_choices() -> dict:
