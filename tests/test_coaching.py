@@ -140,7 +140,7 @@ def test_the_coach_dashboard_shows_progress_of_each_coached_agency(client, coach
     row = html.split(f'id="coached-{w["a"].id}"', 1)[1].split("</tr>", 1)[0]
     cells = re.findall(r'<td class="numeric" data-label="([^"]+)">(\d+)', row)
     assert ("Drum-up", "1") in cells and ("Diagnose", "1") in cells  # the submitted proposal and the draft
-    assert "Tercapai" in row and "1 dari 1 diajukan" in row
+    assert "Tercapai" in row and "1 diajukan, target 1" in row
     assert "rata-rata 3,4" in row  # (5 + 4 + 2 + 3 + 3) / 5
     assert ">2 <strong" in row and "1 lewat tenggat" in row
     assert w["b"].name not in html  # not coached by them
