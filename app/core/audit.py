@@ -112,6 +112,7 @@ ACTION_LABELS = {
     "competition_results_published": _l("Pemenang lomba diumumkan"),
     "competition_results_withdrawn": _l("Pengumuman pemenang ditarik"),
     "competition_exported": _l("Penilaian lomba diunduh"),
+    "email_frequency_changed": _l("Pilihan email diubah"),
 }
 
 # One sentence per action; %(actor)s is the person, %(name)s what the entry
@@ -175,6 +176,7 @@ SENTENCES = {
     "competition_results_published": _l("%(actor)s mengumumkan pemenang lomba “%(name)s”"),
     "competition_results_withdrawn": _l("%(actor)s menarik pengumuman pemenang lomba “%(name)s”"),
     "competition_exported": _l("%(actor)s mengunduh penilaian lomba “%(name)s”"),
+    "email_frequency_changed": _l("%(actor)s mengubah pilihan email akun %(name)s dari %(old)s menjadi %(new)s"),
     # entries from before the counts were kept in the details: the summary recorded then
     "agencies_imported": _l("%(actor)s mengimpor perangkat daerah (%(name)s)"),
 }
@@ -277,6 +279,8 @@ def describe(entry: AuditEntry) -> str:
         words.update(old=label("role", details.get("old")), new=label("role", details.get("new")))
     elif action == "user_created":
         words["role"] = label("role", details.get("role"))
+    elif action == "email_frequency_changed":
+        words.update(old=label("email_frequency", details.get("old")), new=label("email_frequency", details.get("new")))
     elif action == "lab_stage_changed":
         words["new"] = label("lab_stage", details.get("new"))
     elif action in ("review_created", "review_updated"):

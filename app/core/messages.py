@@ -6,7 +6,8 @@ kept as its Indonesian msgid and its parameters (StoredText) and translated
 when it is shown (render). A parameter that is itself a text to translate is
 kept as a reference: label(kind, code) for a code's label, text(msgid) for a
 catalogue text, data(kind, value) for a text shipped as data in two languages
-(translated by the function the owning feature registers, register_data);
+(translated by the function the owning feature registers, register_data),
+day(date) for a date written out in the reader's language;
 anything else (a title, a note someone typed) stays as written.
 
 The msgids are marked with i18n.N_ so that extraction finds them; Indonesian is
@@ -15,10 +16,11 @@ which goes out in the default language, and for readers of the raw table).
 """
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from flask import has_app_context
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 
 from app.core.i18n import DEFAULT_LANGUAGE, gettext
 from app.core.labels import label as label_of
@@ -49,6 +51,11 @@ def data(kind: str, value: str) -> dict[str, str]:
     return {"data": kind, "value": value}
 
 
+def day(value: date) -> dict[str, str]:
+    """A parameter shown as a date in the reader's language ("6 Mei 2024", "May 6, 2024")."""
+    return {"date": value.isoformat()}
+
+
 def _shown(value: Any) -> Any:
     if isinstance(value, dict):
         if "label" in value:
@@ -58,6 +65,11 @@ def _shown(value: Any) -> Any:
         if "data" in value:
             translate = _DATA_TRANSLATORS.get(value["data"])
             return translate(value.get("value", "")) if translate else value.get("value", "")
+        if "date" in value:
+            try:
+                return format_date(date.fromisoformat(value["date"]), "long")
+            except (TypeError, ValueError):
+                return value["date"]
     return value
 
 

@@ -1,5 +1,7 @@
 """All models, importable from one place: `from app.models import Proposal`."""
-from app.models.core import AGENCY_KINDS, ROLES, Agency, AuditEntry, ChangeCounter, Cycle, RoleChecks, User
+from app.models.core import (
+    AGENCY_KINDS, EMAIL_FREQUENCIES, ROLES, Agency, AuditEntry, ChangeCounter, Cycle, RoleChecks, User,
+)
 from app.models.competitions import (
     MAX_TRACKS, Competition, CompetitionEntry, CompetitionTrack, ReviewAssignment,
 )
@@ -19,7 +21,7 @@ from app.models.maturity import (
     SetLevel,
     VerifiedClaim,
 )
-from app.models.notifications import Notification
+from app.models.notifications import Notification, ReminderSent
 from app.models.proposals import (
     ATTACHMENT_KINDS,
     FORMS,
