@@ -496,7 +496,7 @@ def test_the_account_page_shows_the_person_and_saves_the_email_choice(client, lo
     assert "Rina Akun" in html and person.email in html and person.agency.name in html and "Inovator" in html
     assert 'href="/auth/password"' in html
     assert re.search(r'<input checked[^>]*value="immediate"|<input[^>]*value="immediate"[^>]*checked', html)
-    assert f'<a href="/auth/account" aria-current="page">Rina Akun</a>' in html  # the header's name links here
+    assert '<a href="/auth/account" aria-current="page">Rina Akun</a>' in html  # the header's name links here
     response = client.post("/auth/account", data={"email_frequency": "weekly"})
     assert response.status_code == 302 and response.headers["Location"] == "/auth/account"
     db.session.expire_all()
