@@ -516,3 +516,14 @@ def test_the_database_refuses_an_unknown_email_choice(app_ctx):
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_a_missed_day_can_be_sent_afterwards_with_date(app_ctx, runner):
+    with at("2026-06-20"):
+        this_cycle()
+        member = factories.user()
+        db.session.commit()
+    with at("2026-06-25"):  # the run of the 23rd was missed
+        assert "Sent 0" in runner()
+        assert "below-target: 1" in runner("--date", "2026-06-23")
+    assert "seminggu lagi" in notes_for(member)[0].message
