@@ -278,11 +278,11 @@ def test_two_runs_at_the_same_moment_send_each_reminder_exactly_once(app, smtp, 
         for n in range(12):
             agency = factories.agency(name=f"Dinas Balapan {n}")
             members += [factories.user(agency_=agency), factories.user(agency_=agency)]
-        weekly = factories.user(email_frequency="daily")
+        daily = factories.user("reviewer", email_frequency="daily")  # of no agency: no reminder of its own
         for n in range(3):
-            db.session.add(Notification(user_id=weekly.id, message=f"Kemarin {n}", link=f"/proposals/{n}",
+            db.session.add(Notification(user_id=daily.id, message=f"Kemarin {n}", link=f"/proposals/{n}",
                                         created_at=datetime.now() - timedelta(days=1)))
-        member_ids, weekly_id = [user.id for user in members], weekly.id
+        member_ids, daily_id = [user.id for user in members], daily.id
         db.session.commit()
         db.session.remove()
 
@@ -315,7 +315,7 @@ def test_two_runs_at_the_same_moment_send_each_reminder_exactly_once(app, smtp, 
         db.session.remove()
     recipients = sorted(address for envelope in smtp.messages for address in envelope.rcpt_tos)
     with app.app_context():
-        expected = sorted(db.session.scalars(select(User.email).where(User.id.in_([*member_ids, weekly_id]))))
+        expected = sorted(db.session.scalars(select(User.email).where(User.id.in_([*member_ids, daily_id]))))
         db.session.remove()
     assert recipients == expected  # each person mailed once: the 24 reminders and the one digest
 
