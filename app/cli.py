@@ -18,6 +18,7 @@ from app.core.database import (
 )
 from app.core.extensions import db
 from app.models import ROLES, Agency
+from app.notifications.cli import send_reminders
 from app.proposals import storage
 
 
@@ -28,6 +29,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(backup)
     app.cli.add_command(restore)
     app.cli.add_command(cleanup_uploads)
+    app.cli.add_command(send_reminders)
 
 
 @click.command("create-user")

@@ -24,8 +24,10 @@ Set DATABASE_URL to run the same suite on PostgreSQL (as .ci/run does); the
 schema there is dropped and rebuilt at the start of the run.
 """
 import os
+import socket
 
 import pytest
+from aiosmtpd.controller import Controller
 from alembic.migration import MigrationContext
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
@@ -297,3 +299,32 @@ def version_reads(monkeypatch):
     monkeypatch.setattr(live, "_read_version_row", counted)
     return calls
 
+
+
+class Inbox:
+    """The messages the `smtp` fixture's server received (aiosmtpd envelopes: rcpt_tos, content)."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    """A local SMTP server the app mails to (MAIL_SERVER set): `smtp.messages` are what arrived."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", controller.port)
+    yield inbox
+    controller.stop()

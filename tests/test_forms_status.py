@@ -38,6 +38,8 @@ FORM_ROUTES = {
                           lambda w: f"/auth/set-password/{tokens.make_token(w['users']['innovator_b'], tokens.INVITE)}",
                           lambda w: {"new_password": "", "confirm_password": ""},
                           lambda w: "new_password", "Isi kata sandi baru."),
+    "auth.account": ("innovator_a", lambda w: "/auth/account", lambda w: {},
+                     lambda w: "email_frequency", "Pilih cara menerima email pemberitahuan."),
     "auth.login": ("anonymous", lambda w: "/auth/login", lambda w: {"email": "", "password": "x"},
                    lambda w: "email", "Isi alamat email Anda."),
     "auth.change_password": ("innovator_a", lambda w: "/auth/password",
@@ -154,7 +156,7 @@ FORM_ROUTES = {
 # POST endpoints that are buttons, not forms a person fills in (a refusal is a flash
 # message or a 400/403), 
 NOT_FILLED_IN = {
-    "auth.logout", "main.set_language", "events.register", "events.cancel",
+    "auth.logout", "auth.unsubscribe", "main.set_language", "events.register", "events.cancel",
     "events.cancel_event", "events.sign", "events.unlink_proposal", "events.advance_stage", "events.attendance",
     "reviews.vote", "reviews.publish", "reviews.notification_read", "reviews.notifications_read_all",
     "maturity.publish", "maturity.load_indicators", "admin.user_invite", "results.indicator_delete",

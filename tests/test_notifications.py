@@ -1,10 +1,8 @@
 """Notifications: in-app bell and list, and e-mail after commit via a local SMTP server."""
 import logging
-import socket
 from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from app.core.extensions import db
@@ -13,36 +11,10 @@ from app.notifications import services as notifications
 from app.proposals.status import change_status
 from app.reviews import services
 from tests import factories
-from tests.conftest import login
+from tests.conftest import free_port, login
 from tests.factories import decision_form
 
 HX = {"HX-Request": "true"}
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(app, monkeypatch):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", controller.port)
-    yield inbox
-    controller.stop()
 
 
 def notes_for(user):
@@ -122,7 +94,9 @@ def test_mark_all_read_and_others_notifications_are_invisible(client, make):
     assert all(n.read_at for n in notes_for(me)) and notes_for(someone)[0].read_at is None
 
 
-def test_decision_mails_one_message_to_the_agency_after_commit(client, login_as, make, smtp):
+def test_decision_mails_each_member_of_the_agency_after_commit(client, login_as, make, smtp):
+    """One message per person (each carries that person's own unsubscribe link; nobody sees
+    the others' addresses)."""
     proposal = factories.submitted()
     colleague = make.user(agency_=proposal.agency)
     make.user(role="innovator")  # another agency: not told
@@ -130,11 +104,12 @@ def test_decision_mails_one_message_to_the_agency_after_commit(client, login_as,
     login_as("admin")
     response = client.post(f"/proposals/{proposal.id}/decision", data=decision_form(proposal.id, "approved"))
     assert response.status_code == 302
-    assert len(smtp.messages) == 1
-    message = smtp.messages[0]
-    assert sorted(message.rcpt_tos) == sorted([proposal.author.email, colleague.email])
-    body = message.content.decode()
-    assert proposal.title in body and f"/proposals/{proposal.id}" in body
+    assert sorted(address for message in smtp.messages for address in message.rcpt_tos) == sorted(
+        [proposal.author.email, colleague.email])
+    for message in smtp.messages:
+        assert len(message.rcpt_tos) == 1
+        body = message.content.decode()
+        assert proposal.title in body and f"/proposals/{proposal.id}" in body
     assert len(notes_for(colleague)) == 1
 
 

@@ -103,6 +103,12 @@ EXPECTED = {
     ("/admin/users/<int:user_id>/invite", "POST"): (LOGIN, 403, 403, 403, 200),  # the link to copy (no mail)
     ("/admin/users/new", "GET"): (LOGIN, 403, 403, 403, 200),
     ("/admin/users/new", "POST"): (LOGIN, 403, 403, 403, 422),
+    # One's own account: the e-mail choice (an empty POST reaches the message beside it).
+    ("/auth/account", "GET"): (LOGIN, 200, 200, 200, 200),
+    ("/auth/account", "POST"): (LOGIN, 422, 422, 422, 422),
+    # The link every notification e-mail carries works logged out; this one is not a valid token.
+    ("/auth/unsubscribe/<token>", "GET"): (400, 400, 400, 400, 400),
+    ("/auth/unsubscribe/<token>", "POST"): (400, 400, 400, 400, 400),
     ("/auth/forgot", "GET"): (200, 200, 200, 200, 200),
     ("/auth/forgot", "POST"): (422, 422, 422, 422, 422),
     ("/auth/login", "GET"): (200, 302, 302, 302, 302),

@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, EqualTo
+from wtforms import EmailField, PasswordField, RadioField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired
 
+from app.core.labels import choices
 from app.models import User
 from app.web.inputs import text_limit
 
@@ -51,3 +52,17 @@ class ForgotPasswordForm(FlaskForm):
 
 class SetPasswordForm(FlaskForm):
     new_password, confirm_password = new_password_fields()
+
+
+class AccountForm(FlaskForm):
+    """One's own choice of how notifications reach one's mailbox (DESIGN §11)."""
+
+    email_frequency = RadioField(
+        _l("Email pemberitahuan"),
+        choices=choices("email_frequency"),
+        validators=[InputRequired(_l("Pilih cara menerima email pemberitahuan."))],
+    )
+
+
+class UnsubscribeForm(FlaskForm):
+    """The one button of the unsubscribe page (its CSRF token only)."""

@@ -12,8 +12,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp, services, tokens
-from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
+from app.auth.forms import AccountForm, ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm, UnsubscribeForm
 from app.core.extensions import db, limiter
+from app.notifications import services as notification_services
+from app.notifications import unsubscribe as unsubscribe_links
+from app.core.labels import label
 from app.web.inputs import form_status
 from app.web.security import PRIVATE_NO_STORE
 
@@ -106,6 +109,20 @@ def change_password():
     return render_template("auth/password.html", form=form), form_status(form)
 
 
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    """My account: name, e-mail, agency and role, and my choice of e-mail for notifications."""
+    form = AccountForm(data={"email_frequency": current_user.email_frequency})
+    if form.validate_on_submit():
+        if notification_services.set_email_frequency(current_user, form.email_frequency.data, actor=current_user):
+            db.session.commit()
+        flash(_("Pilihan email disimpan: %(choice)s.", choice=label("email_frequency", current_user.email_frequency)),
+              "success")
+        return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form), form_status(form)
+
+
 # --- password links ---------------------------------------------------------------
 
 @bp.route("/forgot", methods=["GET", "POST"])
@@ -160,3 +177,20 @@ def set_password(token: str):
                   "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/set_password.html", form=form, user=user, kind=kind), form_status(form), NO_STORE
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+def unsubscribe(token: str):
+    """Stop notification e-mails with the link every one of them carries, without logging in.
+    Opening the link changes nothing; the page's one button does (POST, CSRF)."""
+    user = unsubscribe_links.user_of_token(token)
+    if user is None:
+        return render_template("auth/unsubscribe_invalid.html",
+                               days=unsubscribe_links.MAX_AGE_DAYS), 400, NO_STORE
+    form = UnsubscribeForm()
+    if form.validate_on_submit():
+        if notification_services.set_email_frequency(user, "none", actor=user):
+            db.session.commit()
+        flash(_("Anda tidak akan menerima email pemberitahuan lagi. Pemberitahuan tetap tampil di aplikasi."), "success")
+        return redirect(url_for("auth.unsubscribe", token=token))
+    return render_template("auth/unsubscribe.html", form=form, user=user), form_status(form), NO_STORE

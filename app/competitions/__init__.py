@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("competitions", __name__)
 
-from app.competitions import routes  # noqa: E402,F401
+from app.competitions import reminders, routes  # noqa: E402,F401  (reminders, routes)

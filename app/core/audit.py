@@ -128,6 +128,7 @@ ACTION_LABELS = {
     "action_item_reopened": _l("Tindak lanjut dibuka lagi"),
     "readiness_assessed": _l("Penilaian kesiapan diisi"),
     "readiness_updated": _l("Penilaian kesiapan diubah"),
+    "email_frequency_changed": _l("Pilihan email diubah"),
 }
 
 # One sentence per action; %(actor)s is the person, %(name)s what the entry
@@ -207,6 +208,7 @@ SENTENCES = {
     "action_item_reopened": _l("%(actor)s membuka lagi tindak lanjut “%(name)s”"),
     "readiness_assessed": _l("%(actor)s mengisi penilaian kesiapan %(name)s tahun %(year)s"),
     "readiness_updated": _l("%(actor)s mengubah penilaian kesiapan %(name)s tahun %(year)s"),
+    "email_frequency_changed": _l("%(actor)s mengubah pilihan email akun %(name)s dari %(old)s menjadi %(new)s"),
     # entries from before the counts were kept in the details: the summary recorded then
     "agencies_imported": _l("%(actor)s mengimpor perangkat daerah (%(name)s)"),
 }
@@ -309,6 +311,8 @@ def describe(entry: AuditEntry) -> str:
         words.update(old=label("role", details.get("old")), new=label("role", details.get("new")))
     elif action == "user_created":
         words["role"] = label("role", details.get("role"))
+    elif action == "email_frequency_changed":
+        words.update(old=label("email_frequency", details.get("old")), new=label("email_frequency", details.get("new")))
     elif action == "lab_stage_changed":
         words["new"] = label("lab_stage", details.get("new"))
     elif action in ("review_created", "review_updated"):

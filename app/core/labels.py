@@ -70,6 +70,12 @@ LABEL_TEXTS = {
     },
     "report_status": {"continuing": _l("Berlanjut"), "developed": _l("Dikembangkan"), "stopped": _l("Dihentikan")},
     "direction": {"up": _l("Makin tinggi makin baik"), "down": _l("Makin rendah makin baik")},
+    "email_frequency": {
+        "immediate": _l("Segera"),
+        "daily": _l("Ringkasan harian"),
+        "weekly": _l("Ringkasan mingguan"),
+        "none": _l("Tanpa email"),
+    },
 }
 
 

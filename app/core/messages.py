@@ -6,8 +6,8 @@ kept as its Indonesian msgid and its parameters (StoredText) and translated
 when it is shown (render). A parameter that is itself a text to translate is
 kept as a reference: label(kind, code) for a code's label, text(msgid) for a
 catalogue text, data(kind, value) for a text shipped as data in two languages
-(translated by the function the owning feature registers, register_data), day(date)
-for a calendar day written as the reader's language writes it;
+(translated by the function the owning feature registers, register_data),
+day(date) for a date written out in the reader's language;
 anything else (a title, a note someone typed) stays as written.
 
 The msgids are marked with i18n.N_ so that extraction finds them; Indonesian is
@@ -52,17 +52,12 @@ def data(kind: str, value: str) -> dict[str, str]:
 
 
 def day(value: date) -> dict[str, str]:
-    """A parameter shown as a calendar day in the reader's language ("4 Desember 2026", "December 4, 2026")."""
-    return {"day": value.isoformat()}
+    """A parameter shown as a date in the reader's language ("6 Mei 2024", "May 6, 2024")."""
+    return {"date": value.isoformat()}
 
 
 def _shown(value: Any) -> Any:
     if isinstance(value, dict):
-        if "day" in value:
-            try:
-                return format_date(date.fromisoformat(value["day"]), "long")
-            except (TypeError, ValueError):
-                return value["day"]
         if "label" in value:
             return label_of(value["label"], value.get("code"))
         if "text" in value:
@@ -70,6 +65,11 @@ def _shown(value: Any) -> Any:
         if "data" in value:
             translate = _DATA_TRANSLATORS.get(value["data"])
             return translate(value.get("value", "")) if translate else value.get("value", "")
+        if "date" in value:
+            try:
+                return format_date(date.fromisoformat(value["date"]), "long")
+            except (TypeError, ValueError):
+                return value["date"]
     return value
 
 

@@ -110,6 +110,17 @@ viewer: who reads the internal page (the User, or the Audience of a shared page 
         read it only through role and agency, as blind review does); None when public
 """)
 
+reminders_due = _signals.signal("reminders-due", doc="""
+`flask --app wsgi send-reminders` (app.notifications.reminders, DESIGN §11) asks each feature
+which reminders are due today: agencies below target before the submission window closes
+(proposals), reviewers near or past a competition's review deadline (competitions), agencies
+missing a yearly report (results), owners of overdue action items (coaching). Each receiver
+returns a list of Reminder, or []; a reminder already sent under its key is not sent again,
+so a receiver returns what is due without remembering what it sent.
+
+sender: today's date in the city (app.core.cycles.city_today, WIB)
+""")
+
 dashboard_panels = _signals.signal("dashboard-panels", doc="""
 Main's dashboard asks for the sections features add to it. Each receiver returns
 a DashboardPanel, or None to show nothing to this person.
@@ -128,6 +139,22 @@ class DashboardPanel(NamedTuple):
     order: int
     template: str
     context: dict[str, Any]
+
+
+class Reminder(NamedTuple):
+    """One reminder to send once: `key` is unique for ever across every kind and names what it is
+    about, its kind first ("below-target:7d:<cycle id>:<agency id>"; the command counts by that
+    first part); `users` are told in the app (the inactive skipped) and by e-mail as each chose;
+    `message` is a StoredText (app.core.messages.stored) and `link` the site-relative page it is about."""
+
+    key: str
+    users: list
+    message: Any
+    link: str = ""
+
+    @property
+    def kind(self) -> str:
+        return self.key.split(":", 1)[0]
 
 
 class TimelineEntry(NamedTuple):

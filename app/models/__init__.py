@@ -1,5 +1,7 @@
 """All models, importable from one place: `from app.models import Proposal`."""
-from app.models.core import AGENCY_KINDS, ROLES, Agency, AuditEntry, ChangeCounter, Cycle, RoleChecks, User
+from app.models.core import (
+    AGENCY_KINDS, EMAIL_FREQUENCIES, ROLES, Agency, AuditEntry, ChangeCounter, Cycle, RoleChecks, User,
+)
 from app.models.coaching import (
     READINESS_MAX, READINESS_MIN, READINESS_QUESTIONS, ActionItem, CoachAssignment, CoachingSession, ReadinessAnswer,
     ReadinessAssessment,
@@ -23,7 +25,7 @@ from app.models.maturity import (
     SetLevel,
     VerifiedClaim,
 )
-from app.models.notifications import Notification
+from app.models.notifications import Notification, ReminderSent
 from app.models.proposals import (
     ATTACHMENT_KINDS,
     FORMS,

@@ -22,6 +22,9 @@ from app.models._types import UTCDateTime, enum_check, typed_text, utcnow
 
 AGENCY_KINDS = ("opd", "kecamatan", "kelurahan")
 ROLES = ("innovator", "reviewer", "admin")
+# How a person's notifications reach their mailbox (DESIGN §11): each at once, gathered in one
+# message a day or a week (app.notifications.reminders), or not by e-mail at all (the bell only).
+EMAIL_FREQUENCIES = ("immediate", "daily", "weekly", "none")
 
 
 class Agency(db.Model):
@@ -69,6 +72,7 @@ class User(RoleChecks, UserMixin, db.Model):
     __table_args__ = (
         enum_check("role", ROLES, "role"),
         CheckConstraint("role <> 'innovator' OR agency_id IS NOT NULL", name="innovator_has_agency"),
+        enum_check("email_frequency", EMAIL_FREQUENCIES, "email_frequency"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,6 +87,7 @@ class User(RoleChecks, UserMixin, db.Model):
     session_generation: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    email_frequency: Mapped[str] = mapped_column(String(20), default="immediate", server_default="immediate")
 
     agency: Mapped[Optional[Agency]] = relationship(back_populates="users")
 

@@ -2,7 +2,7 @@
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.extensions import db
@@ -28,6 +28,9 @@ class Notification(db.Model):
     link: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # When it left by e-mail: at once for those who chose immediate mail, or in a digest
+    # (app.notifications.reminders); None while it waits for one, or for whoever chose none.
+    mailed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
     @property
     def text(self) -> str:
@@ -44,3 +47,20 @@ class Notification(db.Model):
             return cls(user_id=user_id, message=str(message), link=link)
         return cls(user_id=user_id, message=message.indonesian(), message_key=key,
                    message_params=dict(message.params), link=link)
+
+
+class ReminderSent(db.Model):
+    """A reminder or digest that was sent, under its unique key ("below-target:7d:<cycle>:<agency>",
+    "digest:daily:<day>:<user>"...): `send-reminders` claims the key with an INSERT the unique
+    constraint guards, in the transaction of the notifications it writes, so a second run, or a
+    second server running at the same moment, sends nothing again (app.notifications.reminders)."""
+
+    __tablename__ = "reminder_sent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    # The one person a per-person reminder or digest went to; None when it went to several.
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,6 +1,10 @@
 """Notifications: in-app rows (the bell), and e-mail when MAIL_SERVER is set.
 
-The in-app notification is written in the caller's transaction. E-mail waits in
+The in-app notification is written in the caller's transaction. Each person chose how
+their notifications reach their mailbox (User.email_frequency): those who chose immediate
+get one e-mail per notification, at once; the daily and weekly digests of the others are
+gathered by `send-reminders` (app.notifications.reminders); none gets no e-mail. Every
+notification e-mail is the recipient's own, with their unsubscribe link. E-mail waits in
 the session's outbox and is sent only once that transaction commits (a
 rolled-back change mails nobody); a mail failure is logged and never touches
 the in-app notification, which is already committed by then.
@@ -18,11 +22,14 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, event, func, inspect, select, update
 from sqlalchemy.orm import Session
 
+from app.core import audit
 from app.core.extensions import db
 from app.core.i18n import DEFAULT_LANGUAGE
+from app.core.labels import label
 from app.core.messages import StoredText
-from app.models import Notification, Proposal, User
+from app.models import EMAIL_FREQUENCIES, Notification, Proposal, User
 from app.models._types import utcnow
+from app.notifications import unsubscribe
 from app.web.urls import site_root
 
 log = logging.getLogger(__name__)
@@ -39,6 +46,8 @@ class Mail:
     sender: str
     # The in-app rows this message goes with: the log names them, never the text.
     notifications: list[Notification] = field(default_factory=list)
+    # Extra header lines (List-Unsubscribe), cleaned like the subject.
+    headers: dict[str, str] = field(default_factory=dict)
 
     def notification_ids(self) -> str:
         # Read from each row's identity, which needs no query after the commit expired the rows.
@@ -47,6 +56,7 @@ class Mail:
 
 
 SUBJECT_MAX = 150
+HEADER_MAX = 900  # a List-Unsubscribe link with its token, well inside a header line's 998
 ADDRESS_MAX = 254  # the longest an e-mail address can be (RFC 5321)
 
 
@@ -77,6 +87,8 @@ def build_message(mail: Mail) -> EmailMessage:
     message["From"] = sender
     message["To"] = ", ".join(recipients)
     message["Subject"] = header_text(mail.subject) or "Apusida"
+    for name, value in mail.headers.items():
+        message[name] = header_text(value, HEADER_MAX)
     # The body keeps its line breaks; a stray surrogate (no valid text has one) becomes "?".
     message.set_content(mail.body.encode("utf-8", "replace").decode("utf-8"))
     return message
@@ -93,25 +105,45 @@ def mail_enabled() -> bool:
 
 
 def queue_mail(recipients: list[str], subject: str, body: str,
-               notifications: list[Notification] | None = None) -> bool:
+               notifications: list[Notification] | None = None, footer: str = "",
+               headers: dict[str, str] | None = None) -> bool:
     """Queue one e-mail, sent once the transaction commits (never on a rollback);
     False, and nothing queued, when mail is off. The body gets the site's signature
-    in the current language."""
+    in the current language, and `footer` under it."""
     if not recipients or not mail_enabled():
         return False
     config = current_app.config
     db.session.info.setdefault(OUTBOX, []).append(Mail(
         recipients=sorted(recipients), subject=subject,
-        body=body + "\n\n-- \n" + _("Apusida, Laboratorium Inovasi Kota Probolinggo"),
+        body=body + "\n\n-- \n" + _("Apusida, Laboratorium Inovasi Kota Probolinggo") + (f"\n{footer}" if footer else ""),
         server=config["MAIL_SERVER"], port=int(config.get("MAIL_PORT") or 25),
         sender=config.get("MAIL_SENDER") or "apusida@localhost",
-        notifications=notifications or [],
+        notifications=notifications or [], headers=headers or {},
     ))
     return True
 
 
+def queue_personal_mail(user: User, subject: str, body: str, notifications: list[Notification]) -> bool:
+    """Queue a notification e-mail (one notification, or a digest) to `user` alone, with the
+    links to change their e-mail choice and to stop these e-mails without logging in, and the
+    List-Unsubscribe header pointing at that page. Written in the current language."""
+    stop = unsubscribe.unsubscribe_link(user)
+    footer = _("Anda menerima email ini karena memilih \u201c%(choice)s\u201d untuk email pemberitahuan.\n"
+               "Ubah pilihan: %(account)s\nBerhenti menerima email: %(stop)s",
+               choice=label("email_frequency", user.email_frequency), account=unsubscribe.account_link(), stop=stop)
+    return queue_mail([user.email], subject, body, notifications=notifications, footer=footer,
+                      headers={"List-Unsubscribe": f"<{stop}>"})
+
+
+def full_link(link: str) -> str:
+    """A notification's site-relative link as an absolute one on the configured host (app.web.urls)."""
+    return f"{site_root()}{link or '/notifications'}"
+
+
 def notify(users, message: StoredText | str, link: str = "", subject: str | None = None) -> list[Notification]:
-    """Notify each active user once in the app, and queue one e-mail to all of them.
+    """Notify each active user once in the app, and queue an e-mail to each who chose
+    immediate e-mail (their notification is then marked mailed; the others wait for
+    their digest, or for none).
 
     `message` is a StoredText (app.core.messages): the bell shows it in each
     reader's language. Plain text is kept as it is (shown alike in both languages).
@@ -123,12 +155,29 @@ def notify(users, message: StoredText | str, link: str = "", subject: str | None
     if has_request_context() and current_user.is_authenticated and current_user.id in unique:
         g.bell_changed = True  # the person acting notified themselves too (bell_changed())
     if rows and mail_enabled():
-        base = site_root()  # the configured host, never the request's (app.web.urls)
         text = rows[0].message  # the Indonesian rendering
+        body = text + (f"\n\n{full_link(link)}" if link else "")  # the configured host, never the request's
+        mailed = utcnow()
         with force_locale(DEFAULT_LANGUAGE):
-            queue_mail([user.email for user in unique.values()], subject or text,
-                       text + (f"\n\n{base}{link}" if link else ""), notifications=rows)
+            for user, row in zip(unique.values(), rows):
+                if (user.email_frequency or "immediate") == "immediate" and queue_personal_mail(user, subject or text, body, [row]):
+                    row.mailed_at = mailed
     return rows
+
+
+def set_email_frequency(user: User, frequency: str, actor: User | None = None) -> bool:
+    """Set how `user`'s notifications reach their mailbox (one of EMAIL_FREQUENCIES); audited.
+    Returns whether it changed. `actor` is who chose (the person themselves, logged in or by
+    their unsubscribe link)."""
+    if frequency not in EMAIL_FREQUENCIES:
+        raise ValueError(f"unknown e-mail frequency {frequency!r}")
+    old = user.email_frequency
+    if old == frequency:
+        return False
+    user.email_frequency = frequency
+    audit.record("email_frequency_changed", target=user, summary=user.email, actor=actor or user, old=old,
+                 new=frequency)
+    return True
 
 
 def deliver(mail: Mail) -> bool:

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("proposals", __name__)
 
-from app.proposals import routes, search, timeline  # noqa: E402,F401  (routes, search DDL hooks, timeline part)
+from app.proposals import reminders, routes, search, timeline  # noqa: E402,F401  (reminders, routes, search DDL hooks, timeline part)

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("results", __name__)
 
-from app.results import routes, timeline  # noqa: E402,F401  (routes, timeline part)
+from app.results import reminders, routes, timeline  # noqa: E402,F401  (reminders, routes, timeline part)

@@ -76,7 +76,8 @@ def test_login_error_page(page, base_url, world, axe_source):
 def test_innovator_pages(page, base_url, world, axe_source):
     log_in(page, base_url, world["innovator"].email, PASSWORD)
     paths = ["/dashboard", "/proposals/", f"/proposals/{world['waiting'].id}", f"/proposals/{world['public'].id}",
-             "/proposals/new", f"/events/{world['event'].id}", "/notifications", "/auth/password"]
+             "/proposals/new", f"/events/{world['event'].id}", "/notifications", "/auth/password",
+             "/auth/account"]
     assert check_pages(page, base_url, axe_source, paths) == []
     page.goto(f"{base_url}/dashboard")
     screenshot(page, "dashboard-innovator-world")
