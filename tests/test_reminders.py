@@ -527,3 +527,37 @@ def test_a_missed_day_can_be_sent_afterwards_with_date(app_ctx, runner):
         assert "Sent 0" in runner()
         assert "below-target: 1" in runner("--date", "2026-06-23")
     assert "seminggu lagi" in notes_for(member)[0].message
+
+
+# --- overdue action items (the coaching feature's receiver) -----------------------------------
+
+def test_owners_of_overdue_action_items_hear_it_once_and_again_only_for_a_new_due_date(app_ctx, runner, smtp):
+    with at("2026-06-10"):
+        this_cycle()
+        agency = factories.agency(code="DINKES", name="Dinas Kesehatan")
+        owner, coach = factories.user(agency_=agency), factories.user("reviewer")
+        session = factories.coaching_session(agency, coach, held_on=date(2026, 6, 1))
+        late = factories.action_item(session, owner, what="Kumpulkan data antrean", due=date(2026, 6, 11))
+        factories.action_item(session, owner, what="Sudah beres", due=date(2026, 6, 11), done=True)
+        factories.action_item(session, coach, what="Belum waktunya", due=date(2026, 6, 20))
+        db.session.commit()
+
+    with at("2026-06-11"):  # due today: not yet overdue
+        assert "action-overdue" not in runner()
+    with at("2026-06-12"):
+        assert "action-overdue: 1" in runner()
+    with at("2026-06-13"):  # run twice, on later days too: nothing new
+        assert "Sent 0" in runner()
+        assert "Sent 0" in runner()
+    (note,) = notes_for(owner, "Kumpulkan data antrean")
+    assert note.message == ("Tindak lanjut \u201cKumpulkan data antrean\u201d dari pendampingan Dinas Kesehatan "
+                            "lewat tenggat 11 Juni 2026. Tandai selesai bila sudah dikerjakan.")
+    assert note.link == f"/coaching/sessions/{session.id}"
+    assert notes_for(coach) == [] and notes_for(owner, "Sudah beres") == []
+    assert len([m for m in smtp.messages if owner.email in m.rcpt_tos]) == 1
+    # The coach moves the due date: once it passes too, the owner is reminded again.
+    db.session.get(type(late), late.id).due_on = date(2026, 6, 15)
+    db.session.commit()
+    with at("2026-06-16"):
+        assert "action-overdue: 1" in runner()
+    assert len(notes_for(owner, "Kumpulkan data antrean")) == 2

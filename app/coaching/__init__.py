@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("coaching", __name__)
 
-from app.coaching import routes  # noqa: E402,F401
+from app.coaching import reminders, routes  # noqa: E402,F401  (the reminders receiver, the pages)
