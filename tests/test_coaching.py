@@ -220,6 +220,9 @@ def test_the_agency_page_shows_proposals_readiness_sessions_and_items(client, co
     as_(client, w["coach"])
     html = client.get(f"/coaching/agencies/{w['a'].id}").get_data(as_text=True)
     assert "Antrean daring" in html and "Draf kios" in html and "Parkir pintar" not in html
+    # The submitted proposal opens from here; the draft, which only its agency may open, does not.
+    assert f'href="/proposals/{w["proposal"].id}"' in html
+    assert re.search(r"Draf kios", html) and not re.search(r'<a href="/proposals/\d+">Draf kios', html)
     assert "Komitmen pimpinan" in html and "Kepala dinas mendukung" in html
     open_part, done_part = html.split("Sudah selesai", 1)
     assert "Kumpulkan data" in open_part and "Lewat tenggat" in open_part

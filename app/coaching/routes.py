@@ -21,6 +21,7 @@ from app.core import signals
 from app.core.cycles import city_today, current_cycle
 from app.core.extensions import db
 from app.models import LAB_STAGES, Agency, CoachAssignment, User
+from app.proposals.permissions import can_view
 from app.web.htmx import announced, is_htmx
 from app.web.inputs import form_status, int_arg
 
@@ -138,7 +139,8 @@ def agency(agency_id: int):
         open_items=sorted((i for i in items if not i.done), key=lambda i: (i.due_on, i.id)),
         done_items=sorted((i for i in items if i.done), key=lambda i: (i.due_on, i.id)),
         may_record=permissions.can_record(current_user, assignment), mark_form=MarkForm(formdata=None),
-        may_mark=lambda item: permissions.can_mark(current_user, item, assignment))
+        may_mark=lambda item: permissions.can_mark(current_user, item, assignment),
+        may_open=lambda proposal: can_view(current_user, proposal))
 
 
 # --- sessions ---------------------------------------------------------------------------
