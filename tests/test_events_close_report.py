@@ -129,7 +129,7 @@ def test_attendance_is_counted_from_check_ins_by_agency(client, make, ended):
     html = client.get(f"/events/{event.id}").get_data(as_text=True)
     section = html[html.index('id="close-report"'):]
     section = section[:section.index("</section>")]
-    assert "<strong>3</strong> orang hadir" in section and "<strong>2</strong> ide lahir" in section
+    assert "<strong>3</strong> orang hadir" in section and "<strong>2</strong> ide dicatat" in section
     assert "Kecamatan Uji" in section and "Notulen rahasia" in section and "Antrean daring puskesmas" in section
 
 
@@ -142,7 +142,7 @@ def test_the_public_event_page_shows_the_summary_and_counts_never_minutes_names_
     section = html[html.index('id="close-report"'):]
     section = section[:section.index("</section>")]
     assert "Lokakarya berjalan lancar." in section and "<strong>2</strong> orang hadir" in section
-    assert "<strong>2</strong> ide lahir" in section and "Inovasi Terbit Uji" in section
+    assert "<strong>2</strong> ide dicatat" in section and "Inovasi Terbit Uji" in section
     for secret in ("Notulen rahasia", "Usulan Belum Terbit Uji", "Budi Hadir", "Citra Hadir", "Antrean daring"):
         assert secret not in html
     assert "Kecamatan Uji" not in section  # the event page's list of taking part is not the report's

@@ -191,4 +191,4 @@ def test_the_public_pages_show_the_plan_and_close_report_they_may(client, leaky_
     assert "Tonggak rencana aksi selesai: Tonggak Publik Aman" in innovation
     event = client.get(f"/events/{leaky_world['event_id']}").get_data(as_text=True)
     assert "Ringkasan Publik Aman" in event and "Inovasi Publik Aman" in event
-    assert "<strong>1</strong> orang hadir" in event and "<strong>1</strong> ide lahir" in event
+    assert "<strong>1</strong> orang hadir" in event and "<strong>1</strong> ide dicatat" in event
