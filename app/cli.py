@@ -96,7 +96,7 @@ def demo_data(if_empty, proposals, votes, seed):
         started = time.monotonic()
         click.echo(f"Adding {proposals} proposals and {votes} votes ...")
         try:
-            result = load_large(proposals, votes, seed=seed, echo=click.echo)
+            load_large(proposals, votes, seed=seed, echo=click.echo)
         except ValueError as error:
             db.session.rollback()
             raise click.ClickException(str(error)) from error
@@ -104,8 +104,9 @@ def demo_data(if_empty, proposals, votes, seed):
         click.echo(f"Large data added in {time.monotonic() - started:.0f} s "
                    f"(generated accounts' password: {BULK_PASSWORD}).")
     click.echo("Demo logins (email / password):")
+    width = max((len(email) for _role, email, _password in logins), default=0)
     for role, email, password in logins:
-        click.echo(f"  {role:<10} {email:<32} {password}")
+        click.echo(f"  {role:<10} {email:<{width}}  {password}")
 
 
 # What a backup folder holds (`backup` writes it, `restore` reads it).

@@ -81,6 +81,10 @@ def test_demo_data_twice_does_not_duplicate(runner, app_ctx):
     first = runner.invoke(args=["demo-data"])
     assert first.exit_code == 0, first.output
     assert "admin@demo.apusida.id" in first.output
+    # The logins line up in columns, the longest address included.
+    rows = [line for line in first.output.splitlines() if "@demo.apusida.id" in line]
+    assert len({line.index("@demo.apusida.id") - len(line.split()[1].split("@")[0]) for line in rows}) == 1
+    assert len({line.rindex(" ") for line in rows if line.endswith("-demo-2026")}) == 1
     counts = (agency_count(), db.session.scalar(select(func.count(User.id))), db.session.scalar(select(func.count(Cycle.id))))
     second = runner.invoke(args=["demo-data"])
     assert second.exit_code == 0
