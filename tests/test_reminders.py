@@ -561,3 +561,32 @@ def test_owners_of_overdue_action_items_hear_it_once_and_again_only_for_a_new_du
     with at("2026-06-16"):
         assert "action-overdue: 1" in runner()
     assert len(notes_for(owner, "Kumpulkan data antrean")) == 2
+
+
+def test_on_the_demo_data_reminders_go_once_and_a_weekly_digest_is_one_email(app_ctx, runner, smtp):
+    """Issue 20's done-when on the demo data: send-reminders run twice sends each due reminder
+    once (the demo's overdue action item among them), and a weekly reader's week arrives as one e-mail."""
+    from app import demo
+
+    demo.load()
+    db.session.commit()
+    first = runner()
+    assert "action-overdue: 1" in first
+    assert "Sent 0" in runner()
+    agus = db.session.scalar(select(User).where(User.email == "inovator@demo.apusida.id"))
+    agus.email_frequency = "weekly"
+    db.session.commit()
+    before = len(smtp.messages)
+    for title in ("Kabar pertama pekan ini.", "Kabar kedua pekan ini."):
+        notifications.notify([agus], stored(title), "/dashboard")
+    db.session.commit()
+    assert len(smtp.messages) == before  # a weekly reader gets nothing at once
+    today = city_today()
+    next_monday = today + timedelta(days=7 - today.weekday())
+    with at(next_monday.isoformat()):
+        assert "digest-weekly: 1" in runner()
+        assert "Sent 0" in runner()
+    to_agus = [envelope for envelope in smtp.messages[before:] if agus.email in envelope.rcpt_tos]
+    assert len(to_agus) == 1
+    body = body_of(to_agus[0])
+    assert "Kabar pertama pekan ini." in body and "Kabar kedua pekan ini." in body
