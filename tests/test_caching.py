@@ -212,7 +212,7 @@ def _keys_of(app, cycle_id: int) -> dict:
     with app.test_request_context("/"):
         version = live.version()
         return {"board": caching.key("board", version, cycle_id, None),
-                "options": caching.key("fixed-options", version, "status")}
+                "options": caching.key("fixed-options", "shipped", "status")}
 
 
 def _fill_to_the_bound(bound: int, name: str) -> None:

@@ -454,7 +454,7 @@ def test_many_writes_in_one_transaction_renew_once(make, count_queries):
     proposal, voter = _votable(make)
     reviewed, reviewer = factories.submitted(status="in_review"), factories.user("reviewer")
     db.session.commit()
-    before = live.current()
+    before, reference = live.current(), live.current(live.REFERENCE)
     with count_queries() as counter:
         review_services.toggle_vote(proposal, voter)
         # A first review is written in a savepoint (a double click may have made it): not a commit.
@@ -462,8 +462,9 @@ def test_many_writes_in_one_transaction_renew_once(make, count_queries):
         admin_services.save_agency(agency, code=agency.code, name="Dinas Sekali", kind="opd", parent=None, active=True)
         admin_services.save_cycle(cycle, year=cycle.year, target_per_agency=2)
         db.session.commit()
-    assert live.current() == before + 1
-    assert len([s for s in counter.statements if s.lstrip().upper().startswith("UPDATE CHANGE_COUNTER")]) == 1
+    assert live.current() == before + 1 and live.current(live.REFERENCE) == reference + 1
+    # One write per counter: the city's, and the reference data's (which covers every proposal page).
+    assert len([s for s in counter.statements if s.lstrip().upper().startswith("UPDATE CHANGE_COUNTER")]) == 2
 
 
 def test_saving_what_is_already_there_renews_nothing(make):
@@ -507,3 +508,71 @@ def test_objects_committed_without_a_flush_renew_the_version(make, write):
         db.session.delete(agency)
     db.session.commit()
     assert live.version() != version
+
+
+# --- the proposal pages' own versions ------------------------------------------------------
+
+def _page_versions(*proposals) -> list[str]:
+    return [live.proposal_version(proposal.id) for proposal in proposals]
+
+
+def test_a_vote_renews_the_city_but_no_proposal_page(make):
+    proposal, voter = _votable(make)
+    other = factories.published()
+    db.session.commit()
+    city, pages = live.version(), _page_versions(proposal, other)
+    review_services.toggle_vote(proposal, voter)
+    db.session.commit()
+    assert live.version() != city
+    assert _page_versions(proposal, other) == pages
+
+
+def test_a_review_renews_its_proposals_page_only(make):
+    reviewed, untouched = factories.submitted(), factories.submitted()
+    reviewer = factories.user("reviewer")
+    db.session.commit()
+    before = _page_versions(reviewed, untouched)
+    review_services.save_review(reviewed, reviewer, {name: 4 for name in factories.KIPP_CRITERIA}, "approve", "Baik.")
+    db.session.commit()
+    after = _page_versions(reviewed, untouched)
+    assert after[0] != before[0] and after[1] == before[1]
+
+
+def test_a_reported_value_alone_renews_its_innovations_page(make):
+    from app.models import ReportValue
+
+    report = factories.yearly_report(factories.proposal_in("implemented"))
+    indicator = factories.result_indicator(report.proposal)
+    other = factories.proposal_in("implemented")
+    db.session.commit()
+    before = _page_versions(report.proposal, other)
+    db.session.add(ReportValue(report_id=report.id, indicator_id=indicator.id, actual=7))
+    db.session.commit()
+    after = _page_versions(report.proposal, other)
+    assert after[0] != before[0] and after[1] == before[1]
+
+
+def test_a_changed_title_renews_the_pages_of_its_replications(make):
+    original = factories.published(title="Asli")
+    copy = factories.submitted(title="Salinan")
+    copy.replicates_id = original.id
+    bystander = factories.submitted()
+    db.session.commit()
+    before = _page_versions(original, copy, bystander)
+    original.title = "Asli Berganti Judul"
+    db.session.commit()
+    after = _page_versions(original, copy, bystander)
+    assert after[0] != before[0] and after[1] != before[1] and after[2] == before[2]
+
+
+def test_reference_data_or_a_bulk_write_renews_every_proposal_page(make):
+    proposal, agency = factories.submitted(), make.agency(code="ACUAN", name="Dinas Acuan")
+    db.session.commit()
+    (before,) = _page_versions(proposal)
+    agency.name = "Dinas Acuan Baru"
+    db.session.commit()
+    (renamed,) = _page_versions(proposal)
+    assert renamed != before
+    db.session.execute(update(TeamMember).where(TeamMember.id < 0).values(name="x"))
+    db.session.commit()
+    assert _page_versions(proposal) != [renamed]

@@ -46,6 +46,16 @@ from app.models import (
 from app.models._types import utcnow
 
 LEADERBOARD = "leaderboard"  # the name of the counter of all public data (kept from when only the board used it)
+# The shared part of a proposal's page shows that proposal's rows and the reference data around
+# them (agencies, cycles, people's names, indicator sets, contests): it is kept per the version of
+# the reference data and the version of that one proposal, so that a change of one proposal (a
+# review, a report) leaves every other proposal's page alone, and a vote, which that part does
+# not show, leaves them all alone.
+REFERENCE = "reference"
+PROPOSAL_PREFIX = "proposal:"
+# A transaction that changes more proposals than this (a data import) renews the reference
+# version instead: every proposal page at once, in one write.
+MOST_PROPOSALS_RENEWED_ONE_BY_ONE = 50
 
 # The models whose rows the shared pages show; a write to any other (notifications,
 # the audit log, comments, registrations, sessions...) leaves the version alone.
@@ -78,7 +88,20 @@ UNSHOWN_ATTRIBUTES = {
     Proposal: frozenset({"comments"}),
 }
 _SHOWN_TABLES = frozenset(model.__table__ for model in SHOWN_MODELS)
+# Shown only on the city's pages (counts on the list, the showcase, the board), never in the
+# shared part of a proposal's page (the vote button is each person's own).
+CITY_ONLY_MODELS = (Vote,)
+# Rows of one proposal, by the column naming it; a Proposal names itself (and the proposal it
+# replicates, whose page lists it), a ReportValue its YearlyReport.
+_OWN_PROPOSAL = tuple(model for model in SHOWN_MODELS if "proposal_id" in model.__table__.columns
+                      and model not in CITY_ONLY_MODELS)
+_CITY_ONLY_TABLES = frozenset(model.__table__ for model in CITY_ONLY_MODELS)
 _WROTE = "apusida_wrote_shown_rows"  # session.info flag: this transaction changed what shared pages show
+_PROPOSALS = "apusida_changed_proposals"  # session.info: ids of proposals whose own rows changed
+_REPORTS = "apusida_changed_reports"  # session.info: ids of yearly reports whose values changed
+_REFERENCE = "apusida_changed_reference"  # session.info flag: reference data changed (or rows of unknown proposals)
+_REPLICATED = "apusida_changed_replicated"  # session.info: ids of changed proposals that others may replicate
+_NOTES = (_WROTE, _PROPOSALS, _REPORTS, _REFERENCE, _REPLICATED)
 
 
 def _changes_what_is_shown(obj) -> bool:
@@ -87,15 +110,35 @@ def _changes_what_is_shown(obj) -> bool:
     return any(attribute.history.has_changes() for attribute in inspect(obj).attrs if attribute.key not in unshown)
 
 
+def _note_scope(session, obj) -> None:
+    """Note which proposal pages a written row changes: its proposal's, or all of them."""
+    if isinstance(obj, CITY_ONLY_MODELS):
+        return
+    info = session.info
+    if isinstance(obj, Proposal):
+        ids = {obj.id, obj.replicates_id, *inspect(obj).attrs.replicates_id.history.deleted}
+        info.setdefault(_REPLICATED, set()).add(obj.id)  # the pages of its replications name it
+    elif isinstance(obj, _OWN_PROPOSAL):
+        ids = {obj.proposal_id, *inspect(obj).attrs.proposal_id.history.deleted}
+    elif isinstance(obj, ReportValue):
+        info.setdefault(_REPORTS, set()).update({obj.report_id, *inspect(obj).attrs.report_id.history.deleted})
+        return
+    else:
+        info[_REFERENCE] = True
+        return
+    info.setdefault(_PROPOSALS, set()).update(ids)
+
+
 @event.listens_for(Session, "after_flush")
 def _note_flushed_rows(session, flush_context):
     # new, dirty and deleted still hold what this flush wrote (SQLAlchemy resets them after this event).
-    if session.info.get(_WROTE):
-        return
-    if any(isinstance(obj, SHOWN_MODELS) for obj in session.new) \
-            or any(isinstance(obj, SHOWN_MODELS) for obj in session.deleted) \
-            or any(isinstance(obj, SHOWN_MODELS) and _changes_what_is_shown(obj) for obj in session.dirty):
+    written = [obj for obj in session.new if isinstance(obj, SHOWN_MODELS)] \
+        + [obj for obj in session.deleted if isinstance(obj, SHOWN_MODELS)] \
+        + [obj for obj in session.dirty if isinstance(obj, SHOWN_MODELS) and _changes_what_is_shown(obj)]
+    if written:
         session.info[_WROTE] = True
+    for obj in written:
+        _note_scope(session, obj)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -108,6 +151,9 @@ def _note_bulk_statement(orm_execute_state):
     table = state.bind_mapper.local_table if state.bind_mapper is not None else state.statement.table
     if table in _SHOWN_TABLES:
         state.session.info[_WROTE] = True
+        if table not in _CITY_ONLY_TABLES:
+            # Which proposals a bulk statement touched is not known here: every proposal page renews.
+            state.session.info[_REFERENCE] = True
 
 
 @event.listens_for(Session, "before_commit")
@@ -118,14 +164,33 @@ def _renew_on_commit(session):
     if session.in_nested_transaction():
         return
     session.flush()
-    if session.info.pop(_WROTE, False):
-        _renew(session)
+    info = session.info
+    proposals = info.pop(_PROPOSALS, set())
+    reports = info.pop(_REPORTS, set()) - {None}
+    if reports:
+        proposals |= set(session.scalars(select(YearlyReport.proposal_id).where(YearlyReport.id.in_(reports))))
+    replicated = info.pop(_REPLICATED, set()) - {None}
+    if replicated:
+        proposals |= set(session.scalars(select(Proposal.id).where(Proposal.replicates_id.in_(replicated))))
+    proposals.discard(None)
+    if info.pop(_REFERENCE, False) or len(proposals) > MOST_PROPOSALS_RENEWED_ONE_BY_ONE:
+        _renew(session, REFERENCE)
+    else:
+        for proposal_id in sorted(proposals):  # in one order, so two transactions never wait on each other
+            _renew(session, proposal_version_name(proposal_id))
+    if info.pop(_WROTE, False):
+        _renew(session, LEADERBOARD)
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget_on_end(session, transaction):
     if transaction.parent is None:  # the whole transaction ended: committed, or rolled back with its writes
-        session.info.pop(_WROTE, None)
+        for note in _NOTES:
+            session.info.pop(note, None)
+
+
+def proposal_version_name(proposal_id: int) -> str:
+    return f"{PROPOSAL_PREFIX}{proposal_id}"
 
 
 def _renew(session: Session, name: str = LEADERBOARD) -> None:
@@ -215,6 +280,11 @@ def _read_version_row(engine: Engine, name: str):
             if attempt == 2:
                 raise
     return None
+
+
+def proposal_version(proposal_id: int) -> str:
+    """The version of the shared part of one proposal's page: the reference data's and its own."""
+    return f"{version(REFERENCE)}/{version(proposal_version_name(proposal_id))}"
 
 
 def version(name: str = LEADERBOARD, engine: Engine | None = None) -> str:

@@ -497,8 +497,10 @@ def detail(proposal_id: int):
         return caching.render_shared(audience, "proposals/detail.html", "proposal_main", proposal=loaded,
                                      replicated_by=_replicated_by(loaded, audience))
 
-    # The city's day is part of its version: the action plan marks milestones overdue by date.
-    shared_main = caching.fragment(f"{live.version()}/{city_today().isoformat()}", {}, render_main)
+    # Kept per the proposal's own version (app.core.live); the city's day is part of it too:
+    # the action plan marks milestones overdue by date.
+    shared_main = caching.fragment(f"{live.proposal_version(proposal_id)}/{city_today().isoformat()}", {},
+                                   render_main)
     return _detail(loaded or _load_for_actions(proposal_id), shared_main=shared_main)
 
 

@@ -4,7 +4,7 @@ from flask_babel import format_date, format_datetime, format_decimal, format_per
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
-from app.core import i18n, live, signals
+from app.core import i18n, signals
 from app.core.affairs import affair_choices, affair_name
 from app.core.labels import LABEL_TEXTS, label
 from app.core.sdgs import goal_name
@@ -64,8 +64,10 @@ def select_options(choices, selected) -> Markup:
         for value, text in choices))
 
 
-# Fixed choice lists shown as filters, rendered once per language and data version (kept in
-# app.web.caching's store): a kind of the labels (statuses, stages, types), or the affairs.
+# Fixed choice lists shown as filters, rendered once per language (kept in app.web.caching's
+# store): a kind of the labels (statuses, stages, types), or the affairs. They are shipped with
+# the code, not kept in the database, so no data version is part of their key (reading one
+# would cost a query for every filter on the page).
 def _fixed_choices(kind: str) -> list[tuple[str, str]]:
     if kind == "affair":
         return affair_choices()
@@ -75,7 +77,7 @@ def _fixed_choices(kind: str) -> list[tuple[str, str]]:
 
 def fixed_options(kind: str, selected: str | None) -> Markup:
     """select_options() of a fixed list (labels or government affairs), from a kept copy."""
-    rendered = caching.remember(caching.key("fixed-options", live.version(), kind),
+    rendered = caching.remember(caching.key("fixed-options", "shipped", kind),
                                 lambda: select_options(_fixed_choices(kind), None))
     if not selected:
         return rendered
