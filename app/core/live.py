@@ -10,6 +10,12 @@ the unit of work (objects added, changed or deleted, at flush) or through a
 bulk `insert`/`update`/`delete` run with `session.execute`. No service bumps it
 by hand, so a new feature that writes a shown model is covered without a word.
 Writes the session does not see (raw SQL text, another program) do not renew it.
+
+Besides the city's counter, the shared part of each proposal's page has versions of its own
+(proposal_version): the reference data's (agencies, cycles, people, indicator sets, contests)
+and that proposal's, renewed by the rows of that proposal only. So a review renews one page,
+and a vote, which that part does not show, none; a bulk statement on a proposal's rows, whose
+proposals are not known here, renews the reference version and so every proposal page.
 """
 import threading
 import weakref
