@@ -60,9 +60,22 @@ def run_migrations_online() -> None:
         if create_sqlite_file(database.engine.url):
             logger.info("Created the SQLite database file.")
     with database.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite changes a table's constraints by copying it into a new one and dropping the
+            # old (Alembic's batch mode); with foreign keys on, dropping a table that other rows
+            # point at fails. They are off while migrating (the pragma is ignored inside a
+            # transaction, so it is set before one begins) and checked once done.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(connection=connection, target_metadata=database.metadata, **options)
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"the migration left {len(broken)} rows pointing at missing rows: {broken[:5]}")
 
 
 if context.is_offline_mode():
