@@ -656,6 +656,9 @@ def main() -> int:
     parser.add_argument("--baseline", type=Path,
                         help="measure the code in this directory instead (e.g. an export of an older commit), "
                              "on a copy of the large data set without the performance indexes")
+    parser.add_argument("--code", type=Path,
+                        help="measure the code in this directory (e.g. an export of an older commit) on the same "
+                             "data set, indexes and all: a before-and-after of one change on one machine")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         log("wrk is missing: apt-get install -y wrk")
@@ -678,9 +681,10 @@ def main() -> int:
             large = measure_app(engine, url, args.seconds, full=True, code=args.baseline.resolve())
             report += print_table(f"{engine} (baseline: {args.baseline})", args.size, bare, large)
             continue
-        log(f"[{engine}] measuring {args.size} proposals ...")
-        large = measure_app(engine, url, args.seconds, full=True)
-        report += print_table(engine, args.size, bare, large)
+        code = args.code.resolve() if args.code else ROOT
+        log(f"[{engine}] measuring {args.size} proposals of the code in {code} ...")
+        large = measure_app(engine, url, args.seconds, full=True, code=code)
+        report += print_table(f"{engine} (code: {args.code})" if args.code else engine, args.size, bare, large)
         if args.small:
             small_url = dataset(engine, args.small, args.pg)
             log(f"[{engine}] measuring {args.small} proposals ...")
