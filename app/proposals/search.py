@@ -265,7 +265,10 @@ def matches(dialect: str, query: str, any_word: bool = False, narrowing=()):
                    (-literal_column(f"bm25(proposal_fts, {weights})")).label("score"))
             .select_from(FTS_TABLE)
             .where(text("proposal_fts MATCH :fts_query").bindparams(fts_query=_sqlite_match(terms, any_word)))
-            .subquery("search_matches")
+            # MATERIALIZED: as a plain subquery SQLite's planner walks the proposals first and runs
+            # the whole MATCH again for each one (170 ms for a common word at 20,000 proposals,
+            # 5 ms this way: bench/RESULTS.md).
+            .cte("search_matches").prefix_with("MATERIALIZED")
         )
     # A MATERIALIZED CTE makes PostgreSQL run the GIN index scan first. As a
     # plain IN-subquery or join the planner guesses the match count, and on
