@@ -537,3 +537,9 @@ def test_the_readiness_prompt_shows_until_the_agency_fills_it_in(client, coachin
     factories.readiness(w["a"], w["colleague"], w["cycle"])
     db.session.commit()
     assert 'id="readiness-due"' not in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_the_coach_choice_opens_with_a_prompt_not_a_number(client, coaching):
+    as_(client, coaching["admin"])
+    html = client.get("/admin/coaches").get_data(as_text=True)
+    assert '<option value="0">— pilih pendamping —</option>' in html

@@ -45,12 +45,16 @@ def _coaches_page(cycle, form: AssignCoachForm | None = None, status: int = 200)
     assignments = services.assignments_of(cycle) if cycle else {}
     if form is None:
         form = AssignCoachForm(formdata=None)
-    candidates = services.coach_candidates()
-    form.coach_id.choices = [(0, "")] + [
-        (u.id, f"{u.name} ({u.agency.name})" if u.agency else u.name) for u in candidates]
-    form.agency_ids.choices = [(a.id, a.name) for a in agencies]
+    _coach_choices(form, agencies)
     return render_template("coaching/coaches.html", cycle=cycle, agencies=agencies, assignments=assignments,
                            form=form, remove_form=ActionForm(formdata=None)), status
+
+
+def _coach_choices(form: AssignCoachForm, agencies) -> None:
+    """Who may coach (named with their own agency, if any) and the agencies to choose from."""
+    form.coach_id.choices = [(0, _("— pilih pendamping —"))] + [
+        (u.id, f"{u.name} ({u.agency.name})" if u.agency else u.name) for u in services.coach_candidates()]
+    form.agency_ids.choices = [(a.id, a.name) for a in agencies]
 
 
 @bp.route("/admin/coaches", methods=["GET", "POST"])
@@ -61,8 +65,7 @@ def coaches():
     if request.method == "GET" or cycle is None:
         return _coaches_page(cycle)
     form = AssignCoachForm()
-    form.coach_id.choices = [(0, "")] + [(u.id, u.name) for u in services.coach_candidates()]
-    form.agency_ids.choices = [(a.id, a.name) for a in services.active_agencies()]
+    _coach_choices(form, services.active_agencies())
     if form.validate_on_submit() and form.coach_id.data:
         coach = db.session.get(User, form.coach_id.data)
         agencies = list(db.session.scalars(select(Agency).where(Agency.id.in_(form.agency_ids.data))
