@@ -395,7 +395,12 @@ def mixed_paths(entries: list[dict]) -> list[str]:
 
 
 def measure_mixed(base: str, cookie: str, entries: list[dict], seconds: int) -> tuple[dict, dict]:
-    """Browse and vote at once: the browse requests' figures, and the votes'."""
+    """Browse and vote at once: the browse requests' figures, and the votes'.
+
+    Measured after as long a warm-up of browsing alone, unmeasured: a busy hour is not the
+    first minute after a restart, when each worker renders each of the 200 pages once."""
+    wrk_together([WrkJob(base, "/", {"Cookie": cookie}, browse_script(mixed_paths(entries)),
+                         connections=CONNECTIONS - MIXED_VOTE_CONNECTIONS)], seconds)
     browse, votes = wrk_together([
         WrkJob(base, "/", {"Cookie": cookie}, browse_script(mixed_paths(entries)),
                connections=CONNECTIONS - MIXED_VOTE_CONNECTIONS),

@@ -463,8 +463,9 @@ def test_many_writes_in_one_transaction_renew_once(make, count_queries):
         admin_services.save_cycle(cycle, year=cycle.year, target_per_agency=2)
         db.session.commit()
     assert live.current() == before + 1 and live.current(live.REFERENCE) == reference + 1
-    # One write per counter: the city's, and the reference data's (which covers every proposal page).
-    assert len([s for s in counter.statements if s.lstrip().upper().startswith("UPDATE CHANGE_COUNTER")]) == 2
+    # One write per counter: the city's, the list's (all but votes) and the reference data's
+    # (which covers every proposal page).
+    assert len([s for s in counter.statements if s.lstrip().upper().startswith("UPDATE CHANGE_COUNTER")]) == 3
 
 
 def test_saving_what_is_already_there_renews_nothing(make):
@@ -520,11 +521,50 @@ def test_a_vote_renews_the_city_but_no_proposal_page(make):
     proposal, voter = _votable(make)
     other = factories.published()
     db.session.commit()
-    city, pages = live.version(), _page_versions(proposal, other)
+    city, pages, listing = live.version(), _page_versions(proposal, other), live.version(live.BUT_VOTES)
     review_services.toggle_vote(proposal, voter)
     db.session.commit()
     assert live.version() != city
     assert _page_versions(proposal, other) == pages
+    assert live.version(live.BUT_VOTES) == listing  # the list keeps its copy; its counts are filled in
+
+
+def test_the_list_keeps_its_copy_through_votes_and_shows_every_count(app, make, monkeypatch):
+    """A vote renews no list copy (live.BUT_VOTES), yet everyone sees the new count at once:
+    the counts are filled into the kept copy on every request, as numbers in the reader's language."""
+    agency, one, two = _colleagues(app, make)
+    proposal, voter = _votable(make, agency)
+    db.session.commit()
+    from app.proposals import routes as proposal_routes
+
+    renders = []
+    real = proposal_routes._render_listing
+    monkeypatch.setattr(proposal_routes, "_render_listing", lambda *a: renders.append(1) or real(*a))
+    count = f'<span class="vote-count-{proposal.id}">'
+    assert count + "0</span>" in _results(one.get("/proposals/").get_data(as_text=True))
+    review_services.toggle_vote(proposal, voter)
+    db.session.commit()
+    assert count + "1</span>" in _results(two.get("/proposals/").get_data(as_text=True))
+    assert count + "1</span>" in two.get("/proposals/", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert len(renders) == 2  # the page once, its results (an HTMX answer) once: not again after the vote
+    # A title change is not a vote: the list renders again.
+    proposal.title = "Judul yang baru saja diganti"
+    db.session.commit()
+    assert "Judul yang baru saja diganti" in two.get("/proposals/").get_data(as_text=True)
+    assert len(renders) == 3
+
+
+def test_a_filled_hole_is_escaped_and_typed_text_never_fills(app):
+    from markupsafe import Markup
+
+    from app.web import caching
+
+    hole = caching.Holes("votes").get(7)
+    assert isinstance(hole, Markup)
+    html = f"<p>apusida-hole-0000:votes:7:</p><span>{hole}</span>"
+    filled = caching.fill(html, "votes", lambda ids: {7: "<b>5</b>"})
+    assert filled == "<p>apusida-hole-0000:votes:7:</p><span>&lt;b&gt;5&lt;/b&gt;</span>"
+    assert caching.fill("<p>no holes</p>", "votes", lambda ids: pytest.fail("asked for nothing")) == "<p>no holes</p>"
 
 
 def test_a_review_renews_its_proposals_page_only(make):

@@ -16,6 +16,8 @@ Besides the city's counter, the shared part of each proposal's page has versions
 and that proposal's, renewed by the rows of that proposal only. So a review renews one page,
 and a vote, which that part does not show, none; a bulk statement on a proposal's rows, whose
 proposals are not known here, renews the reference version and so every proposal page.
+The proposal list is kept per a third counter, renewed by every write the city's counter
+counts except votes (BUT_VOTES): its vote counts are filled in on each request.
 """
 import threading
 import weakref
@@ -58,6 +60,10 @@ LEADERBOARD = "leaderboard"  # the name of the counter of all public data (kept 
 # review, a report) leaves every other proposal's page alone, and a vote, which that part does
 # not show, leaves them all alone.
 REFERENCE = "reference"
+# Renewed by what renews the city's counter except votes: the proposal list is kept per this
+# version, its vote counts filled in on every request (app.web.caching.Holes), so a vote does
+# not make every list page render again in the busiest hour.
+BUT_VOTES = "all-but-votes"
 PROPOSAL_PREFIX = "proposal:"
 # A transaction that changes more proposals than this (a data import) renews the reference
 # version instead: every proposal page at once, in one write.
@@ -103,11 +109,12 @@ _OWN_PROPOSAL = tuple(model for model in SHOWN_MODELS if "proposal_id" in model.
                       and model not in CITY_ONLY_MODELS)
 _CITY_ONLY_TABLES = frozenset(model.__table__ for model in CITY_ONLY_MODELS)
 _WROTE = "apusida_wrote_shown_rows"  # session.info flag: this transaction changed what shared pages show
+_WROTE_BUT_VOTES = "apusida_wrote_shown_rows_not_votes"  # session.info flag: ... beyond votes
 _PROPOSALS = "apusida_changed_proposals"  # session.info: ids of proposals whose own rows changed
 _REPORTS = "apusida_changed_reports"  # session.info: ids of yearly reports whose values changed
 _REFERENCE = "apusida_changed_reference"  # session.info flag: reference data changed (or rows of unknown proposals)
 _REPLICATED = "apusida_changed_replicated"  # session.info: ids of changed proposals that others may replicate
-_NOTES = (_WROTE, _PROPOSALS, _REPORTS, _REFERENCE, _REPLICATED)
+_NOTES = (_WROTE, _WROTE_BUT_VOTES, _PROPOSALS, _REPORTS, _REFERENCE, _REPLICATED)
 
 
 def _changes_what_is_shown(obj) -> bool:
@@ -143,6 +150,8 @@ def _note_flushed_rows(session, flush_context):
         + [obj for obj in session.dirty if isinstance(obj, SHOWN_MODELS) and _changes_what_is_shown(obj)]
     if written:
         session.info[_WROTE] = True
+    if any(not isinstance(obj, CITY_ONLY_MODELS) for obj in written):
+        session.info[_WROTE_BUT_VOTES] = True
     for obj in written:
         _note_scope(session, obj)
 
@@ -158,6 +167,7 @@ def _note_bulk_statement(orm_execute_state):
     if table in _SHOWN_TABLES:
         state.session.info[_WROTE] = True
         if table not in _CITY_ONLY_TABLES:
+            state.session.info[_WROTE_BUT_VOTES] = True
             # Which proposals a bulk statement touched is not known here: every proposal page renews.
             state.session.info[_REFERENCE] = True
 
@@ -184,6 +194,8 @@ def _renew_on_commit(session):
     else:
         for proposal_id in sorted(proposals):  # in one order, so two transactions never wait on each other
             _renew(session, proposal_version_name(proposal_id))
+    if info.pop(_WROTE_BUT_VOTES, False):
+        _renew(session, BUT_VOTES)
     if info.pop(_WROTE, False):
         _renew(session, LEADERBOARD)
 

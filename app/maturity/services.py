@@ -138,25 +138,23 @@ class Scale(LevelLookup):
     stored: bool  # the cycle has its own level rows
 
 
-def _set_of_stored_levels(cycle_id: int) -> int | None:
-    """The set whose indicators the cycle's stored levels belong to: the cycle keeps it."""
-    return db.session.scalar(select(Indicator.set_id).join(IndicatorLevel, IndicatorLevel.indicator_id == Indicator.id)
-                             .where(IndicatorLevel.cycle_id == cycle_id).limit(1))
-
-
 def _level_rows(cycle_id: int):
-    """(indicator_id, level, description, points) rows: plain rows, since every proposal page reads them."""
+    """(indicator_id, set_id, level, description, points) rows of the cycle's stored levels:
+    plain rows, since every proposal page reads them; the set is the one the cycle keeps."""
     return db.session.execute(
-        select(IndicatorLevel.indicator_id, IndicatorLevel.level, IndicatorLevel.description, IndicatorLevel.points)
+        select(IndicatorLevel.indicator_id, Indicator.set_id, IndicatorLevel.level, IndicatorLevel.description,
+               IndicatorLevel.points)
+        .join(Indicator, Indicator.id == IndicatorLevel.indicator_id)
         .where(IndicatorLevel.cycle_id == cycle_id).order_by(IndicatorLevel.indicator_id, IndicatorLevel.level)
     ).all()
 
 
 def scale_for(cycle: Cycle) -> Scale:
-    """The cycle's indicators and levels in at most six queries (nothing is written)."""
+    """The cycle's indicators and levels in at most five queries, two when the cycle has its
+    levels stored for every indicator (nothing is written)."""
     rows = _level_rows(cycle.id)
     stored = bool(rows)
-    set_id = _set_of_stored_levels(cycle.id) if stored else None
+    set_id = rows[0].set_id if stored else None
     if set_id is None:
         chosen = indicator_sets.set_for(cycle.year, "innovation")
         set_id = chosen.id if chosen else None
@@ -176,10 +174,11 @@ def scale_for(cycle: Cycle) -> Scale:
         indicators = [indicator for indicator in indicators if indicator.id in levels]
     else:
         indicators = [indicator for indicator in indicators if indicator.active]
-        defaults = indicator_sets.set_levels(set_id) if set_id is not None else {}
-        for indicator in indicators:
-            if indicator.id not in levels:
-                levels[indicator.id] = [LevelValue(*value) for value in defaults.get(indicator.id, [])]
+        missing = [indicator for indicator in indicators if indicator.id not in levels]
+        # The set's own levels, for an indicator added since the cycle's levels were stored.
+        defaults = indicator_sets.set_levels(set_id) if missing and set_id is not None else {}
+        for indicator in missing:
+            levels[indicator.id] = [LevelValue(*value) for value in defaults.get(indicator.id, [])]
     return Scale(cycle=cycle, indicators=indicators, levels=levels, stored=stored)
 
 

@@ -15,12 +15,13 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.core import live, signals
@@ -158,10 +159,17 @@ def index():
     number = page_number()
     args = {**filters, "sort": None if filters["sort"] == RELEVANCE else filters["sort"],
             "page": number if number > 1 else None}
-    listing = caching.fragment(live.version(), args, lambda audience: _render_listing(filters, audience))
+    # Kept per a version votes do not renew; the vote counts are filled in here, for every request.
+    listing = caching.fragment(live.version(live.BUT_VOTES), args, lambda audience: _render_listing(filters, audience))
+    listing = caching.fill(listing, "votes", _vote_count_texts)
     if is_htmx():
         return listing
     return render_template("proposals/index.html", listing=Markup(listing))
+
+
+def _vote_count_texts(proposal_ids: list[int]) -> dict[int, str]:
+    counts = vote_counts(proposal_ids)
+    return {proposal_id: format_number(counts.get(proposal_id, 0)) for proposal_id in proposal_ids}
 
 
 def _list_filters() -> dict:
@@ -239,7 +247,7 @@ def _render_listing(filters: dict, audience: caching.Audience) -> str:
             total = (total.join(Agency, Agency.id == Proposal.agency_id).join(Cycle, Cycle.id == Proposal.cycle_id)
                      .where(*agency_conditions))
     page = paging.paginate(stmt, per_page=current_app.config["PROPOSALS_PER_PAGE"], as_rows=True, total=total)
-    votes = vote_counts([p.id for p in page.items])
+    votes = caching.Holes("votes")  # filled in by index(), on every request
     snippets = {}
     if searched is not None:
         snippets = {row.id: search.snippet((row.summary, row.design), filters["q"]) for row in page.items}
@@ -417,12 +425,18 @@ def _status_label(code: str) -> str:
 
 # --- the proposal page --------------------------------------------------------
 
+# What the page shows of another proposal (the one this replicates, the ones replicating it):
+# its title and link, and its agency unless blind review hides it. Not its narrative texts.
+_NAMED_ONLY = (Proposal.id, Proposal.title, Proposal.agency_id, Proposal.cycle_id, Proposal.status,
+               Proposal.in_blind_competition)
+
+
 def _load_full(proposal_id: int) -> Proposal:
     """The proposal with everything its page shows, in a fixed number of queries."""
     return _checked(db.session.scalar(
         select(Proposal).where(Proposal.id == proposal_id).options(
             joinedload(Proposal.agency), joinedload(Proposal.author), joinedload(Proposal.cycle),
-            joinedload(Proposal.replicates).joinedload(Proposal.agency),
+            joinedload(Proposal.replicates).options(load_only(*_NAMED_ONLY), joinedload(Proposal.agency)),
             selectinload(Proposal.attachments),
             selectinload(Proposal.status_changes).joinedload(StatusChange.actor),
             selectinload(Proposal.comments).joinedload(Comment.author),
@@ -454,7 +468,7 @@ def _replicated_by(proposal: Proposal, viewer) -> list[Proposal]:
     """The proposals copying `proposal` that `viewer` (a person or an Audience) may see."""
     return db.session.scalars(
         select(Proposal).where(Proposal.replicates_id == proposal.id, visible_to(viewer))
-        .options(joinedload(Proposal.agency)).order_by(Proposal.title)
+        .options(load_only(*_NAMED_ONLY), joinedload(Proposal.agency)).order_by(Proposal.title)
     ).all()
 
 

@@ -2,7 +2,7 @@
 every status move. On the public page only the milestones the public follows (first
 submission, approval, implementation, publication), never who moved it or the notes."""
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import selectinload
 
 from app.core import signals
@@ -20,11 +20,19 @@ def _mover(change: StatusChange, proposal: Proposal, blind: bool) -> str:
     return change.actor.name
 
 
+def _changes_of(proposal: Proposal) -> list[StatusChange]:
+    """The proposal's status moves, oldest first, with who made them."""
+    if "status_changes" not in inspect(proposal).unloaded:
+        # The proposal page loaded them already, with their actors (routes._load_full): two queries saved.
+        return sorted(proposal.status_changes, key=lambda change: (change.created_at, change.id))
+    return db.session.scalars(select(StatusChange).options(selectinload(StatusChange.actor))
+                              .where(StatusChange.proposal_id == proposal.id)
+                              .order_by(StatusChange.created_at, StatusChange.id)).all()
+
+
 @signals.timeline_entries.connect
 def status_moments(proposal: Proposal, public: bool = False, viewer=None, **extra) -> list[signals.TimelineEntry]:
-    changes = db.session.scalars(select(StatusChange).options(selectinload(StatusChange.actor))
-                                 .where(StatusChange.proposal_id == proposal.id)
-                                 .order_by(StatusChange.created_at, StatusChange.id)).all()
+    changes = _changes_of(proposal)
     if public:
         entries = [signals.TimelineEntry(proposal.created_at, "draft", _("Mulai disusun"))]
         reached = set()

@@ -38,6 +38,7 @@ balancer computes the same tag for the same state (`make_etag`,
 `not_modified`, `finish`).
 """
 import hashlib
+import re
 import secrets
 import sys
 import threading
@@ -48,6 +49,7 @@ from cachetools import LRUCache
 from flask import Response, current_app, g, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 
 from app.core.i18n import current_language
 from app.models import RoleChecks
@@ -253,6 +255,32 @@ def render_shared(audience: Audience, template_name: str, block_name: str, **con
     in it raises."""
     return render_block(template_name, block_name, current_user=audience, csrf_token=_refuse_form_token,
                         **context)
+
+
+class Holes:
+    """Values a shared fragment leaves open, to be filled in on every request (`fill`): for
+    what changes far more often than the rest of it (the vote counts of the proposal list,
+    renewed by every vote). `holes.get(id)` in the template marks where the value of `id` goes."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    def get(self, item_id: int, default=None) -> Markup:
+        return Markup(f"{_HOLE}:{self.kind}:{int(item_id)}:")
+
+
+# Random per process, like the form token's placeholder: no text anyone typed can match it.
+_HOLE = "apusida-hole-" + secrets.token_hex(8)
+
+
+def fill(html: str, kind: str, values: Callable[[list[int]], dict[int, str]]) -> str:
+    """`html` with its holes of `kind` filled: `values(ids)` gives each id's text (escaped)."""
+    pattern = re.compile(re.escape(f"{_HOLE}:{kind}:") + r"(\d+):")
+    ids = [int(found) for found in pattern.findall(html)]
+    if not ids:
+        return html
+    texts = values(ids)
+    return pattern.sub(lambda match: str(escape(texts[int(match.group(1))])), html)
 
 
 def fragment(version: str, args: dict, render: Callable[[Audience], str]) -> str:
