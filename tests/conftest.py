@@ -67,6 +67,9 @@ def make_app(tmp_path_factory, **overrides):
         "UPLOAD_DIR": str(tmp / "uploads"),
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
+        # Every poll reads the data version, so a test sees its change at once
+        # (test_leaderboard_poll holds the production memo to its half second).
+        "POLL_VERSION_SECONDS": 0,
     }
     config.update(overrides)
     application = create_app(config)

@@ -82,3 +82,26 @@ def test_the_shortcut_imports_neither_the_app_factory_nor_a_view_module():
     own = [name for name in imported if name.startswith("app.")]
     assert own and all(importlib.util.find_spec(name) is not None for name in own)  # modules, not the factory's names
     assert not any(name.endswith(".routes") for name in own)
+
+
+def test_a_worker_reads_the_version_at_most_once_per_poll_interval(app, client, make, version_reads, monkeypatch):
+    """POLL_VERSION_SECONDS (half a second in production): polls within it are answered from the
+    version last read; the first poll after it reads again and sees the change."""
+    proposal = _board(make)
+    etag = client.get("/leaderboard", headers=HX).headers["ETag"]
+    shortcut = app.wsgi_app
+    now = [1000.0]
+    monkeypatch.setattr(poll.time, "monotonic", lambda: now[0])
+    monkeypatch.setitem(app.config, "POLL_VERSION_SECONDS", 0.5)
+    monkeypatch.setattr(shortcut, "_read", (0.0, None))
+    version_reads.clear()
+    conditional = {**HX, "If-None-Match": etag}
+    assert client.get("/leaderboard", headers=conditional).status_code == 304
+    factories.vote(proposal)
+    db.session.commit()
+    now[0] += 0.4
+    assert client.get("/leaderboard", headers=conditional).status_code == 304  # within the half second
+    assert len(version_reads) == 1
+    now[0] += 0.2
+    changed = client.get("/leaderboard", headers=conditional)
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag

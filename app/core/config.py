@@ -111,6 +111,9 @@ DEFAULTS = {
     # No pool_pre_ping: it costs a round trip on every request. A connection
     # that sat idle is tested instead (app.core.database_pool).
     "SQLALCHEMY_ENGINE_OPTIONS": {},
+    # How long a worker answers leaderboard polls from the data version it last read
+    # (app.leaderboard.poll): a board shows a change at most this much later.
+    "POLL_VERSION_SECONDS": 0.5,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,  # also Secure whenever the request came over HTTPS
