@@ -4,7 +4,7 @@ Hiding a button is never the check: every view calls these on the server.
 """
 from flask import abort
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from app.core.extensions import db
 from app.models import (
@@ -109,11 +109,22 @@ def load_with_evidence(proposal_id: int, check) -> Proposal:
     return proposal
 
 
-def load_proposal(proposal_id: int, check=can_view) -> Proposal:
-    """The proposal, or 404 when it does not exist and 403 when `check` refuses."""
+# What the permission rules above read of a proposal: enough to load for an action that shows
+# nothing more of it (a vote), without its narrative texts.
+RULE_COLUMNS = (Proposal.id, Proposal.agency_id, Proposal.status, Proposal.submitted_at)
+
+
+def load_proposal(proposal_id: int, check=can_view, only=()) -> Proposal:
+    """The proposal (only the columns `only`, when given), or 404 when it does not exist and
+    403 when `check` refuses."""
     from flask_login import current_user
 
-    proposal = db.get_or_404(Proposal, proposal_id)
+    if only:
+        proposal = db.session.scalar(select(Proposal).where(Proposal.id == proposal_id).options(load_only(*only)))
+        if proposal is None:
+            abort(404)
+    else:
+        proposal = db.get_or_404(Proposal, proposal_id)
     if not check(current_user, proposal):
         abort(403)
     return proposal

@@ -203,7 +203,7 @@ def conflict(proposal_id: int):
 @login_required
 def vote(proposal_id: int):
     """Support (or stop supporting) another agency's proposal; the count is exact."""
-    proposal = load_proposal(proposal_id)
+    proposal = load_proposal(proposal_id, only=permissions.RULE_COLUMNS)
     if not permissions.can_vote(current_user, proposal):
         abort(403)
     form = VoteForm()
