@@ -30,3 +30,13 @@ def test_english_catalogue_translates_every_text():
     }
     missing = sorted(extracted_ids() - translated)
     assert not missing, f"{len(missing)} texts lack an English translation (make translations-update): {missing[:10]}"
+
+
+def test_counts_read_in_the_readers_language(app):
+    """app.core.i18n.count_text, which fills the list's vote counts: Babel's grouping per language."""
+    from app.core.i18n import count_text
+
+    assert count_text(1234, "id") == "1.234" and count_text(1234, "en") == "1,234"
+    assert count_text(7, "en") == "7"
+    with app.test_request_context("/"):
+        assert count_text(1234) == "1.234"  # no language chosen: Indonesian, the city's

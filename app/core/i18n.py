@@ -14,6 +14,9 @@ template context (as TEMPLATE_CATALOGUE), and its _(), ngettext(), status tags
 and label filter read it from there (`catalogue_of`); a macro imported without
 the context falls back to `catalogue()`.
 """
+from functools import lru_cache
+
+from babel.numbers import format_decimal as babel_format_decimal
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_request_context, session
 from flask_babel import format_decimal, get_locale, get_translations
@@ -46,6 +49,18 @@ def current_language() -> str:
     """The language code this request is rendered in ("id" or "en")."""
     locale = get_locale()
     return locale.language if locale else DEFAULT_LANGUAGE
+
+
+@lru_cache(maxsize=4096)
+def _count_text(number: int, language: str) -> str:
+    return babel_format_decimal(number, locale=language)
+
+
+def count_text(number: int, language: str | None = None) -> str:
+    """A whole number in the reader's language (1.234 or 1,234), or in `language` (for many
+    numbers at once: finding the request's language costs more than Babel's answer, which
+    is kept per number and language)."""
+    return _count_text(number, language or current_language())
 
 
 def catalogue():

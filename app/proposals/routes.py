@@ -15,7 +15,6 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2 import pass_context
@@ -28,6 +27,7 @@ from app.core import live, signals
 from app.core.affairs import all_affairs
 from app.core.cycles import city_today, current_cycle
 from app.core.extensions import db, login_manager
+from app.core.i18n import count_text, current_language
 from app.models import (
     INNOVATION_TYPES,
     LAB_STAGES,
@@ -159,19 +159,24 @@ def index():
     number = page_number()
     args = {**filters, "sort": None if filters["sort"] == RELEVANCE else filters["sort"],
             "page": number if number > 1 else None}
-    # Kept per a version votes do not renew; the vote counts are filled in here, for every request.
-    listing = caching.fragment(live.version(live.BUT_VOTES), args, lambda audience: _render_listing(filters, audience))
-    listing = caching.fill(listing, "votes", _vote_count_texts)
+    # Kept twice: as rendered, with holes for the vote counts, per a version votes do not
+    # renew; and with the counts filled in, per the city's version, which every vote renews.
+    # So the reader after a vote costs one count query, not a render.
+    def with_counts(audience: caching.Audience) -> str:
+        rendered = caching.fragment(live.version(live.BUT_VOTES), args,
+                                    lambda audience: _render_listing(filters, audience), part="holes")
+        return caching.fill(rendered, "votes", _vote_count_texts)
+
+    listing = caching.fragment(live.version(), args, with_counts, part="filled")
     if is_htmx():
         return listing
     return render_template("proposals/index.html", listing=Markup(listing))
 
 
 def _vote_count_texts(proposal_ids: list[int]) -> dict[int, str]:
-    # Kept per the city's version, which every vote renews: a page browsed between votes asks nothing.
-    counts = caching.remember(caching.key("vote-counts", live.version(), tuple(proposal_ids)),
-                              lambda: vote_counts(proposal_ids), size=lambda found: 64 + 40 * len(found))
-    return {proposal_id: format_number(counts.get(proposal_id, 0)) for proposal_id in proposal_ids}
+    counts = vote_counts(proposal_ids)
+    language = current_language()
+    return {proposal_id: count_text(counts.get(proposal_id, 0), language) for proposal_id in proposal_ids}
 
 
 def _list_filters() -> dict:

@@ -283,12 +283,13 @@ def fill(html: str, kind: str, values: Callable[[list[int]], dict[int, str]]) ->
     return pattern.sub(lambda match: str(escape(texts[int(match.group(1))])), html)
 
 
-def fragment(version: str, args: dict, render: Callable[[Audience], str]) -> str:
+def fragment(version: str, args: dict, render: Callable[[Audience], str], part: str = "") -> str:
     """The part of this request's page that everyone of the viewer's audience sees
     alike, rendered by `render(audience)` (with `render_shared`) once per data version.
 
-    `args` are the query arguments the view reads, as parsed."""
+    `args` are the query arguments the view reads, as parsed; `part` names the fragment
+    when a view keeps more than one (two versions may read alike)."""
     audience = Audience.of(current_user)
-    fragment_key = _request_key("fragment", version, args, audience)
+    fragment_key = _request_key("fragment", version, args, audience, part)
     html = cached(fragment_key)
     return html if html is not None else keep(fragment_key, render(audience))
