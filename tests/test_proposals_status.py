@@ -87,6 +87,23 @@ def test_incomplete_draft_cannot_be_submitted_and_page_says_what_is_missing(clie
     assert db.session.get(Proposal, proposal.id).status == "draft"
 
 
+def test_a_draft_page_served_from_its_shared_copy_still_says_what_is_missing(client, make, count_queries):
+    """The page around a kept main part loads the proposal without its texts
+    (routes._load_for_actions); the draft's checklist reads them, in one query more."""
+    proposal = proposal_in("draft", design="Terlalu pendek.", contact="")
+    user = factories.user("innovator", agency_=proposal.agency)
+    db.session.commit()
+    login(client, user)
+    client.get(f"/proposals/{proposal.id}")  # renders and keeps the main part
+    with count_queries() as counter:
+        html = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert "Rancang bangun paling sedikit 300 kata; sekarang 2 kata, kurang 298." in html
+    assert "Kontak wajib diisi sebelum diajukan." in html
+    # The page's own load, then its texts all at once (not a query per text column).
+    proposal_reads = [s for s in counter.statements if "\nFROM proposal" in s or " FROM proposal " in s]
+    assert len(proposal_reads) == 2, proposal_reads
+
+
 def test_revision_request_answered_and_resubmitted_shows_in_timeline(client, make):
     proposal = proposal_in("submitted")
     admin = factories.user("admin", agency_=make.agency())
