@@ -136,6 +136,20 @@ def test_a_title_match_ranks_above_a_narrative_match(client, login_as, make):
         narrative.title, title.title]
 
 
+def test_a_search_sorted_otherwise_ranks_nothing(client, login_as, make, count_queries):
+    """Ranking every match costs (a common word matches thousands); a list sorted by title or
+    date does not use it, so the engine is not asked for it."""
+    factories.published(title="Pendaftaran Akta Kelahiran")
+    db.session.commit()
+    login_as("innovator")
+    ranking = "ts_rank(" if is_postgres() else "bm25("
+    for sort, ranked in (("", True), ("title", False), ("newest", False)):
+        with count_queries() as counter:
+            html = client.get(f"/proposals/?q=daftar&sort={sort}&fresh={sort}").get_data(as_text=True)
+        assert "Pendaftaran Akta Kelahiran" in html
+        assert any(ranking in statement for statement in counter.statements) is ranked, sort
+
+
 def test_snippets_mark_the_matched_words_escaped(client, login_as, make):
     proposal = factories.published(
         title="Pengaduan <b>Warga</b>", summary="Aduan dijawab <script>alert(1)</script> dalam tiga hari.")

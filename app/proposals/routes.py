@@ -230,7 +230,8 @@ def _render_listing(filters: dict, audience: caching.Audience) -> str:
     # A search tests the other filters along with the match (see search.matches), and
     # reads the summary and narrative of the page's rows for their snippets.
     searched, score = (services.with_search(stmt.add_columns(Proposal.summary, Proposal.design), filters["q"],
-                                            narrowing=conditions) if filters["q"] else (None, None))
+                                            narrowing=conditions, ranked=filters["sort"] == RELEVANCE)
+                       if filters["q"] else (None, None))
     stmt = searched if searched is not None else stmt.where(*conditions)
     if filters["sort"] == RELEVANCE:
         stmt = stmt.order_by(score.desc(), Proposal.id.desc()) if score is not None else stmt.order_by(

@@ -51,7 +51,7 @@ from functools import lru_cache
 
 import snowballstemmer
 from markupsafe import Markup, escape
-from sqlalchemy import column, event, func, literal_column, select, table, text
+from sqlalchemy import column, event, func, literal, literal_column, select, table, text
 from sqlalchemy.engine import Engine
 
 from app.models import Proposal
@@ -249,12 +249,14 @@ def _pg_query(terms: list[Term], any_word: bool):
     return func.to_tsquery(literal_column("'simple'::regconfig"), _pg_tsquery(terms, any_word))
 
 
-def matches(dialect: str, query: str, any_word: bool = False, narrowing=()):
+def matches(dialect: str, query: str, any_word: bool = False, narrowing=(), ranked: bool = True):
     """The proposals whose title, summary or narrative match the query, as a
     selectable of (id, score), a higher score a better match; None when the query
     has no searchable word. On PostgreSQL the rows also meet the `narrowing`
     conditions (on Proposal's own columns); SQLite's FTS table has no such
-    columns, so there the caller tests them."""
+    columns, so there the caller tests them. Not `ranked`, every score is 0: a list
+    sorted otherwise does not pay for ranking every match (a common word matches
+    thousands)."""
     terms = parse(query)
     if not terms:
         return None
@@ -262,7 +264,7 @@ def matches(dialect: str, query: str, any_word: bool = False, narrowing=()):
         weights = ", ".join(str(weight) for weight in SQLITE_WEIGHTS)
         return (
             select(FTS_TABLE.c.rowid.label("id"),
-                   (-literal_column(f"bm25(proposal_fts, {weights})")).label("score"))
+                   (-literal_column(f"bm25(proposal_fts, {weights})") if ranked else literal(0)).label("score"))
             .select_from(FTS_TABLE)
             .where(text("proposal_fts MATCH :fts_query").bindparams(fts_query=_sqlite_match(terms, any_word)))
             # MATERIALIZED: as a plain subquery SQLite's planner walks the proposals first and runs
@@ -276,7 +278,8 @@ def matches(dialect: str, query: str, any_word: bool = False, narrowing=()):
     # narrowing conditions are tested inside it, on the rows the index scan
     # fetches anyway, so only the survivors are looked up again.
     tsquery = _pg_query(terms, any_word)
-    return select(Proposal.id.label("id"), func.ts_rank(PG_DOCUMENT, tsquery).label("score")).where(
+    score = func.ts_rank(PG_DOCUMENT, tsquery) if ranked else literal(0)
+    return select(Proposal.id.label("id"), score.label("score")).where(
         PG_DOCUMENT.op("@@")(tsquery), *narrowing,
     ).cte("search_matches").prefix_with("MATERIALIZED")
 

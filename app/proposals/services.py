@@ -501,12 +501,12 @@ def search_condition(query: str, any_word: bool = False, narrowing=()):
     return and_(Proposal.id.in_(ids), *narrowing)
 
 
-def with_search(stmt, query: str, any_word: bool = False, narrowing=()):
+def with_search(stmt, query: str, any_word: bool = False, narrowing=(), ranked: bool = True):
     """`stmt` (over Proposal) narrowed to the proposals matching the full-text search,
     and the match's score column (higher is better) to order by; (None, None) when
-    the query has no searchable word. `narrowing` as for search_condition."""
+    the query has no searchable word. `narrowing` and `ranked` as for search.matches."""
     dialect = db.engine.dialect.name
-    found = search.matches(dialect, query, any_word, narrowing)
+    found = search.matches(dialect, query, any_word, narrowing, ranked)
     if found is None:
         return None, None
     stmt = stmt.join(found, found.c.id == Proposal.id)
