@@ -162,7 +162,7 @@ def index():
     # Kept twice: as rendered, with holes for the vote counts, per a version votes do not
     # renew; and with the counts filled in, per the city's version, which every vote renews.
     # So the reader after a vote costs one count query, not a render.
-    def with_counts(audience: caching.Audience) -> str:
+    def with_counts(_audience: caching.Audience) -> str:  # the same audience as the copy with holes
         rendered = caching.fragment(live.version(live.BUT_VOTES), args,
                                     lambda audience: _render_listing(filters, audience), part="holes")
         return caching.fill(rendered, "votes", _vote_count_texts)
